@@ -1,0 +1,38 @@
+# SalesDesk — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+.PHONY: run test setup build watch fmt lint unit e2e clean-e2e
+
+## Install what is missing, build the release app, and serve it on http://127.0.0.1:3000.
+## With no vendor credentials it starts in demo mode on simulated vendors.
+run: build
+	./target/release/salesdesk
+
+## Every check: format, lints (server and WASM), unit + integration tests, release build,
+## WASM size budget, and the Playwright suite (hydrated and with JavaScript off).
+test: setup fmt lint build e2e unit
+
+setup:
+	@./scripts/setup.sh
+
+build: setup
+	cargo leptos build --release
+
+## Development: rebuild and reload on every change.
+watch: setup
+	cargo leptos watch
+
+fmt:
+	cargo fmt --all -- --check
+
+lint:
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy -p frontend --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
+
+e2e:
+	cd end2end && npx playwright test
+
+## Last, so the run ends on cargo test's summary lines.
+unit:
+	cargo test --workspace --locked

@@ -1,0 +1,25 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::VendorStatus;
+use crate::error::AppError;
+
+/// What the page frame needs to know about this deployment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShellInfo {
+    pub version: String,
+    /// True when SalesDesk talks to its built-in simulated vendors.
+    pub demo: bool,
+}
+
+#[server(endpoint = "shell_info")]
+pub async fn get_shell_info() -> Result<ShellInfo, AppError> {
+    let service = crate::service::use_service()?;
+    Ok(service.shell_info())
+}
+
+#[server(endpoint = "vendor_statuses")]
+pub async fn get_vendor_statuses() -> Result<Vec<VendorStatus>, AppError> {
+    let service = crate::service::use_service()?;
+    Ok(service.vendor_statuses().await)
+}

@@ -1,0 +1,95 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use crate::api::get_shell_info;
+use crate::i18n::*;
+
+/// The frame of every page: header with navigation and language switch, the demo banner,
+/// and the main column. Works at phone widths (nav wraps under the brand).
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    // Blocking: the banner is part of the first HTML, also for pages rendered out of order.
+    let shell_info = Resource::new_blocking(|| (), |_| get_shell_info());
+
+    // Runs only in the browser, once hydration has attached: end-to-end tests wait for it.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
+            "跳到正文 / Skip to content"
+        </a>
+        <header class="border-b border-slate-200 bg-white">
+            <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+                <A href="/" attr:class="flex items-center gap-2 font-semibold text-slate-900">
+                    <span class="grid h-8 w-8 place-items-center rounded-lg bg-brand-600 text-white" aria-hidden="true">"S"</span>
+                    <span>{t!(i18n, common.app_name)}</span>
+                    <span class="hidden text-sm font-normal text-slate-500 sm:inline">{t!(i18n, common.app_tagline)}</span>
+                </A>
+                <nav aria-label=move || t_string!(i18n, common.nav_main) class="order-3 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
+                    <NavLink href="/customers">{t!(i18n, common.nav_customers)}</NavLink>
+                    <NavLink href="/clues">{t!(i18n, common.nav_clues)}</NavLink>
+                    <NavLink href="/vendors">{t!(i18n, common.nav_vendors)}</NavLink>
+                </nav>
+                <div class="ml-auto flex items-center gap-3">
+                    <LanguageSwitch />
+                </div>
+            </div>
+        </header>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let demo = shell_info.await.map(|info| info.demo).unwrap_or(false);
+                demo.then(|| view! {
+                    <div role="status" data-testid="demo-banner" class="border-b border-amber-200 bg-amber-50">
+                        <p class="mx-auto max-w-6xl px-4 py-2 text-sm text-amber-900">{t!(i18n, common.demo_banner)}</p>
+                    </div>
+                })
+            })}
+        </Suspense>
+        <main id="main" class="mx-auto max-w-6xl px-4 py-6">{children()}</main>
+    }
+}
+
+#[component]
+fn NavLink(href: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <A
+            href=href
+            attr:class="whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 aria-[current=page]:bg-brand-50 aria-[current=page]:text-brand-700"
+        >
+            {children()}
+        </A>
+    }
+}
+
+/// A plain GET form to `/locale`, so switching works without JavaScript; the server sets
+/// the locale cookie and sends the reader back to the page they were on.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let back = move || format!("{}{}", location.pathname.get(), location.search.get());
+    let target = move || match i18n.get_locale() {
+        Locale::zh => "en",
+        Locale::en => "zh",
+    };
+    view! {
+        <form method="get" action="/locale" class="m-0">
+            <input type="hidden" name="to" value=target />
+            <input type="hidden" name="back" value=back />
+            <button
+                type="submit"
+                data-testid="language-switch"
+                title=move || t_string!(i18n, common.switch_language_title)
+                class="rounded-md border border-slate-300 px-2.5 py-1 text-sm text-slate-700 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
+            >
+                {t!(i18n, common.switch_language)}
+            </button>
+        </form>
+    }
+}

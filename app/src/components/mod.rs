@@ -1,0 +1,3 @@
+pub mod error_panel;
+pub mod layout;
+pub mod vendor_badge;

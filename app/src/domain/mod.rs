@@ -1,0 +1,22 @@
+//! Domain types shared by the server and the browser. Plain data: no I/O, no secrets.
+//! Vendor adapters (server side) map their wire types into these; the UI renders them.
+
+mod changelog;
+mod clue;
+mod customer;
+mod customer360;
+mod failure;
+mod health;
+mod paging;
+mod timeline;
+mod vendor;
+
+pub use changelog::*;
+pub use clue::*;
+pub use customer::*;
+pub use customer360::*;
+pub use failure::*;
+pub use health::*;
+pub use paging::*;
+pub use timeline::*;
+pub use vendor::*;

@@ -1,0 +1,15 @@
+//! SalesDesk's user interface and everything the browser shares with the server: domain
+//! types, server-function declarations, and (server-side only) the service interface those
+//! functions call. This crate never sees a vendor secret and never depends on an HTTP client.
+
+pub mod api;
+mod components;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+mod shell;
+
+pub use shell::{App, shell};

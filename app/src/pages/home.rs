@@ -1,0 +1,23 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::i18n::*;
+
+/// `/`: where a rep lands; points to the work.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title text="" />
+        <section class="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
+            <h1 class="text-2xl font-semibold">{t!(i18n, common.home_title)}</h1>
+            <p class="mt-2 max-w-2xl text-slate-600">{t!(i18n, common.home_body)}</p>
+            <div class="mt-6 flex flex-wrap gap-3">
+                <A href="/vendors" attr:class="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
+                    {t!(i18n, common.home_go_vendors)}
+                </A>
+            </div>
+        </section>
+    }
+}

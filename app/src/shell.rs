@@ -1,0 +1,53 @@
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use crate::components::layout::Layout;
+use crate::i18n::*;
+use crate::pages::{home::HomePage, not_found::NotFoundPage, vendors::VendorsPage};
+
+/// The HTML document around the app; rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/salesdesk.css" />
+        <Link rel="icon" href="/favicon.svg" />
+        <Meta name="robots" content="noindex" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "SalesDesk".to_string() } else { format!("{page} · SalesDesk") }
+        } />
+        <I18nContextProvider>
+            <Router>
+                <Layout>
+                    // Async SSR: every read page arrives complete, so it works with JavaScript off.
+                    <Routes fallback=|| view! { <NotFoundPage /> }>
+                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("vendors") view=VendorsPage ssr=SsrMode::Async />
+                    </Routes>
+                </Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}

@@ -1,0 +1,152 @@
+//! Command line: `salesdesk` (serve), `salesdesk check`, and `--help` listing every setting.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, CliOverrides, LogFormat, SETTINGS_HELP, Settings};
+use crate::demo::{self, DemoOptions, DemoVendors};
+use crate::services::wiring::{VendorConnections, build_backend};
+use crate::services::Backend;
+use crate::web;
+
+#[derive(Debug, Parser)]
+#[command(name = "salesdesk", version, about = "SalesDesk: one console for WeCom customers across Tanma, Weiling and Juzibot.", after_long_help = settings_help(), after_help = "Run `salesdesk --help` for every setting and its environment variable.")]
+pub struct Cli {
+    /// TOML configuration file (any setting below; the environment wins over it).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<String>,
+    /// Listen address, e.g. 127.0.0.1:3000 (overrides SALESDESK_ADDR).
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub addr: Option<String>,
+    /// Directory for local data (overrides SALESDESK_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<String>,
+    /// Use the built-in simulated vendors even if credentials are configured.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app (the default).
+    Serve,
+    /// Call each configured vendor once and print OK or the error, with latency.
+    Check,
+}
+
+fn settings_help() -> String {
+    let mut out = String::from("Settings (defaults < TOML file < environment < command line):\n");
+    for (env, key, meaning) in SETTINGS_HELP {
+        out.push_str(&format!("  {env}\n      {meaning}{}\n", if *key == "-" { String::new() } else { format!(" (file key: {key})") }));
+    }
+    out.push_str("\nWith no vendor credentials SalesDesk starts in demo mode on simulated vendors.\n");
+    out
+}
+
+/// Runs the command; `Err` is one line for stderr.
+pub async fn run(cli: Cli) -> Result<ExitCode, String> {
+    let overrides = CliOverrides { addr: cli.addr.clone(), data_dir: cli.data_dir.clone(), demo: cli.demo };
+    let env = |name: &str| std::env::var(name).ok();
+    let settings = config::load(cli.config.as_deref(), &env, &overrides).map_err(|e| format!("configuration error: {e}"))?;
+    init_logging(settings.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await.map(|_| ExitCode::SUCCESS),
+        Command::Check => check(settings).await,
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+/// The backend plus, in demo mode, the simulators it talks to (kept alive with it).
+pub struct Started {
+    pub backend: Arc<Backend>,
+    pub demo: Option<DemoVendors>,
+}
+
+pub async fn start_backend(settings: &Settings) -> Result<Started, String> {
+    let (connections, demo) = if settings.demo {
+        let demo = demo::start(DemoOptions::from_settings(settings)).await?;
+        let connections = VendorConnections { tanma: demo.connections.tanma.clone(), weiling: demo.connections.weiling.clone(), juzi: demo.connections.juzi.clone() };
+        (connections, Some(demo))
+    } else {
+        (VendorConnections::from_settings(settings), None)
+    };
+    let backend = build_backend(settings.demo, connections)?;
+    Ok(Started { backend: Arc::new(backend), demo })
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    let started = start_backend(&settings).await?;
+    let state = web::WebState { leptos: web::leptos_options(&settings), backend: started.backend.clone() };
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .map_err(|e| format!("SALESDESK_ADDR: cannot listen on {}: {e}", settings.addr))?;
+    if settings.demo {
+        tracing::info!("demo mode: simulated vendors on {:?}", started.demo.as_ref().map(|d| d.addrs));
+    }
+    tracing::info!("SalesDesk {} listening on http://{}", env!("CARGO_PKG_VERSION"), settings.addr);
+    axum::serve(listener, web::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}
+
+/// `salesdesk check`: one call per configured vendor, all at once.
+async fn check(settings: Settings) -> Result<ExitCode, String> {
+    let started = start_backend(&settings).await?;
+    if settings.demo {
+        println!("demo mode: checking the built-in simulated vendors");
+    }
+    let adapters = started.backend.adapters();
+    if adapters.is_empty() {
+        println!("no vendor configured");
+        return Ok(ExitCode::from(1));
+    }
+    let results = futures::future::join_all(adapters.iter().map(|a| async move {
+        let t = Instant::now();
+        let r = a.check().await;
+        (a.vendor(), r, t.elapsed())
+    }))
+    .await;
+    let mut all_ok = true;
+    for (vendor, result, elapsed) in results {
+        let ms = elapsed.as_millis();
+        match result {
+            Ok(()) => println!("{:<8} OK      {ms:>5} ms", vendor.slug()),
+            Err(e) => {
+                all_ok = false;
+                println!("{:<8} FAILED  {ms:>5} ms  {}: {e}", vendor.slug(), e.kind.slug());
+            }
+        }
+    }
+    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}

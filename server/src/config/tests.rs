@@ -1,0 +1,120 @@
+use std::collections::HashMap;
+
+use secrecy::ExposeSecret;
+
+use super::*;
+
+fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+    let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    move |k: &str| map.get(k).cloned()
+}
+
+fn load_env(pairs: &[(&str, &str)]) -> Result<Settings, String> {
+    load(None, &env_of(pairs), &CliOverrides::default())
+}
+
+#[test]
+fn defaults_start_in_demo_mode() {
+    let s = load_env(&[]).unwrap();
+    assert!(s.demo);
+    assert_eq!(s.addr.to_string(), DEFAULT_ADDR);
+    assert!(s.tanma.is_none() && s.weiling.is_none() && s.juzi.is_none());
+    assert_eq!(s.log_format, LogFormat::Text);
+}
+
+#[test]
+fn full_vendor_credentials_configure_live_mode() {
+    let s = load_env(&[
+        ("SALESDESK_TANMA_APP_ID", "app1"),
+        ("SALESDESK_TANMA_APP_KEY", "k-secret"),
+        ("SALESDESK_JUZI_TOKEN", "j-secret"),
+        ("SALESDESK_JUZI_BASE_URL", "http://127.0.0.1:9100"),
+        ("SALESDESK_JUZI_REQUEST_TIMEOUT_MS", "1500"),
+    ])
+    .unwrap();
+    assert!(!s.demo);
+    let t = s.tanma.unwrap();
+    assert_eq!(t.app_id, "app1");
+    assert_eq!(t.app_key.expose_secret(), "k-secret");
+    assert_eq!(t.base_url.as_str(), "https://account.tanmarket.cn/apiServer");
+    let j = s.juzi.unwrap();
+    assert_eq!(j.base_url.as_str(), "http://127.0.0.1:9100/");
+    assert_eq!(j.http.request_timeout, Duration::from_millis(1500));
+    assert!(s.weiling.is_none());
+}
+
+#[test]
+fn demo_flag_forces_demo_even_with_credentials() {
+    let s = load_env(&[("SALESDESK_JUZI_TOKEN", "x"), ("SALESDESK_DEMO", "1")]).unwrap();
+    assert!(s.demo);
+}
+
+#[test]
+fn half_credentials_name_the_missing_setting() {
+    let e = load_env(&[("SALESDESK_WEILING_APP_ID", "w1")]).unwrap_err();
+    assert!(e.starts_with("SALESDESK_WEILING_APP_SECRET: missing"), "{e}");
+    let e = load_env(&[("SALESDESK_TANMA_APP_KEY", "secret-value")]).unwrap_err();
+    assert!(e.starts_with("SALESDESK_TANMA_APP_ID: missing"), "{e}");
+    assert!(!e.contains("secret-value"), "a secret leaked into the error: {e}");
+}
+
+#[test]
+fn bad_values_name_the_setting() {
+    let cases = [
+        ("SALESDESK_TANMA_BASE_URL", "not a url"),
+        ("SALESDESK_WEILING_BASE_URL", "ftp://example.com/openapi"),
+        ("SALESDESK_JUZI_BASE_URL", "https://hub.juzibot.com/?token=x"),
+        ("SALESDESK_ADDR", "localhost"),
+        ("SALESDESK_DEMO", "maybe"),
+        ("SALESDESK_LOG_FORMAT", "xml"),
+        ("SALESDESK_JUZI_MAX_RETRIES", "many"),
+        ("SALESDESK_TANMA_RATE_PER_MINUTE", "0"),
+        ("SALESDESK_SIM_WEILING_FAULTS", "{\"latncy_ms\": 5}"),
+        ("SALESDESK_DEMO_CUSTOMERS", "0"),
+    ];
+    for (name, value) in cases {
+        let e = load_env(&[(name, value)]).unwrap_err();
+        assert!(e.starts_with(name), "{name}={value} gave: {e}");
+        assert_eq!(e.lines().count(), 1, "one line: {e}");
+    }
+}
+
+#[test]
+fn environment_beats_file_and_cli_beats_environment() {
+    let dir = std::env::temp_dir().join(format!("salesdesk-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("salesdesk.toml");
+    std::fs::write(
+        &path,
+        "addr = \"127.0.0.1:4000\"\ndata_dir = \"/var/lib/salesdesk\"\n[weiling]\napp_id = \"file-id\"\napp_secret = \"file-secret\"\ntoken_ttl_secs = 600\n[simulator.juzi]\nlatency_ms = 50\n",
+    )
+    .unwrap();
+    let path_text = path.to_string_lossy().to_string();
+    let env = env_of(&[("SALESDESK_CONFIG", &path_text), ("SALESDESK_WEILING_APP_ID", "env-id"), ("SALESDESK_DATA_DIR", "/srv/data")]);
+    let cli = CliOverrides { addr: Some("127.0.0.1:5000".into()), ..Default::default() };
+    let s = load(None, &env, &cli).unwrap();
+    assert_eq!(s.addr.port(), 5000);
+    assert_eq!(s.data_dir, PathBuf::from("/srv/data"));
+    let w = s.weiling.unwrap();
+    assert_eq!(w.app_id, "env-id");
+    assert_eq!(w.app_secret.expose_secret(), "file-secret");
+    assert_eq!(w.token_ttl, Duration::from_secs(600));
+    assert_eq!(s.simulator_faults.juzi.latency_ms, 50);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn file_errors_do_not_quote_secrets() {
+    let e = FileSettings::parse("[tanma]\napp_key = 12345678\n", "x.toml").unwrap_err();
+    assert!(e.starts_with("x.toml:2:"), "{e}");
+    assert!(!e.contains("12345678"), "{e}");
+    let e = FileSettings::parse("[tanma]\napp_kee = \"s\"\n", "x.toml").unwrap_err();
+    assert!(e.contains("app_kee"), "{e}");
+}
+
+#[test]
+fn debug_output_redacts_secrets() {
+    let s = load_env(&[("SALESDESK_JUZI_TOKEN", "very-secret-token"), ("SALESDESK_WEILING_APP_ID", "a"), ("SALESDESK_WEILING_APP_SECRET", "weiling-secret")]).unwrap();
+    let printed = format!("{s:?}");
+    assert!(!printed.contains("very-secret-token") && !printed.contains("weiling-secret"), "{printed}");
+}

@@ -1,0 +1,12 @@
+//! The SalesDesk server: configuration and secrets, vendor adapters, the services the UI's
+//! server functions call, the web router, and the simulated vendors used by demo mode,
+//! integration tests, end-to-end tests and benchmarks.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod services;
+pub mod simulators;
+pub mod storage;
+pub mod vendors;
+pub mod web;

@@ -1,0 +1,285 @@
+//! Merges several vendors' records of the same person into one 360° customer.
+//!
+//! Two records are the same person when they share the WeCom external user id, else the
+//! unionId, else a mobile number. External ids are issued per calling application (VENDORS.md
+//! §4), so one person can carry different ids at different vendors; the unionId and mobile
+//! rules catch those. A shared mobile does not merge records whose unionIds disagree (a
+//! company switchboard is not a person), and masked numbers (`158xxxxxxxx`) never match.
+//!
+//! Nothing is silently resolved: each attribute keeps every distinct value with the vendors
+//! that reported it, so a rep sees "销售阶段: 方案报价 (探马) / 商务谈判 (卫瓴)".
+
+use std::collections::HashMap;
+
+use app::domain::{Customer360, Follower, Sourced, VendorCustomer, VendorId};
+
+/// Groups `records` into customers, preserving the order in which groups first appear.
+pub fn merge_customers(records: Vec<VendorCustomer>) -> Vec<Customer360> {
+    let mut sets = DisjointSets::new(records.len());
+    let mut by_external: HashMap<&str, usize> = HashMap::new();
+    let mut by_union: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        if let Some(id) = r.external_user_id.as_deref().filter(|s| !s.is_empty()) {
+            if let Some(&j) = by_external.get(id) {
+                sets.union(i, j);
+            } else {
+                by_external.insert(id, i);
+            }
+        }
+        if let Some(id) = r.union_id.as_deref().filter(|s| !s.is_empty()) {
+            if let Some(&j) = by_union.get(id) {
+                sets.union(i, j);
+            } else {
+                by_union.insert(id, i);
+            }
+        }
+    }
+    // Mobiles last, and only between groups whose unionIds do not conflict.
+    let mut by_mobile: HashMap<String, usize> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        for m in r.mobiles.iter().filter_map(|m| normalise_mobile(m)) {
+            match by_mobile.get(&m) {
+                Some(&j) if !union_ids_conflict(&records, &mut sets, i, j) => sets.union(i, j),
+                Some(_) => {}
+                None => {
+                    by_mobile.insert(m, i);
+                }
+            }
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of_root: HashMap<usize, usize> = HashMap::new();
+    for i in 0..records.len() {
+        let root = sets.find(i);
+        let g = *group_of_root.entry(root).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    let mut slots: Vec<Option<VendorCustomer>> = records.into_iter().map(Some).collect();
+    groups.into_iter().map(|members| build(members.into_iter().filter_map(|i| slots[i].take()).collect())).collect()
+}
+
+/// Digits of a mainland mobile (optionally +86/86-prefixed, spaces and dashes ignored);
+/// `None` for masked or malformed numbers, which must never link two people.
+pub fn normalise_mobile(raw: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '+')).collect();
+    let digits = digits.strip_prefix("86").filter(|d| d.len() == 11).unwrap_or(&digits);
+    (digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit())).then(|| digits.to_string())
+}
+
+fn union_ids_conflict(records: &[VendorCustomer], sets: &mut DisjointSets, a: usize, b: usize) -> bool {
+    let (ra, rb) = (sets.find(a), sets.find(b));
+    if ra == rb {
+        return false;
+    }
+    let ids_of = |root: usize, sets: &mut DisjointSets| -> Vec<String> {
+        (0..records.len()).filter(|&k| sets.find(k) == root).filter_map(|k| records[k].union_id.clone()).collect()
+    };
+    let (ia, ib) = (ids_of(ra, sets), ids_of(rb, sets));
+    !ia.is_empty() && !ib.is_empty() && !ia.iter().any(|x| ib.contains(x))
+}
+
+fn add<T: PartialEq + Clone>(list: &mut Vec<Sourced<T>>, value: T, vendor: VendorId) {
+    match list.iter_mut().find(|s| s.value == value) {
+        Some(s) if !s.vendors.contains(&vendor) => s.vendors.push(vendor),
+        Some(_) => {}
+        None => list.push(Sourced { value, vendors: vec![vendor] }),
+    }
+}
+
+fn add_text(list: &mut Vec<Sourced<String>>, value: Option<&String>, vendor: VendorId) {
+    if let Some(v) = value.map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        add(list, v.to_string(), vendor);
+    }
+}
+
+fn build(mut sources: Vec<VendorCustomer>) -> Customer360 {
+    sources.sort_by_key(|s| s.vendor);
+    let mut c = Customer360 {
+        key: String::new(),
+        external_user_ids: Vec::new(),
+        union_ids: Vec::new(),
+        names: Vec::new(),
+        avatar: None,
+        genders: Vec::new(),
+        kinds: Vec::new(),
+        corp_names: Vec::new(),
+        positions: Vec::new(),
+        mobiles: Vec::new(),
+        stages: Vec::new(),
+        tags: Vec::new(),
+        followers: Vec::new(),
+        custom_fields: Vec::new(),
+        companies: Vec::new(),
+        opportunities: Vec::new(),
+        clues: Vec::new(),
+        last_follow_at: None,
+        sources: Vec::new(),
+        failures: Vec::new(),
+    };
+    for s in &sources {
+        let v = s.vendor;
+        add_text(&mut c.external_user_ids, s.external_user_id.as_ref(), v);
+        add_text(&mut c.union_ids, s.union_id.as_ref(), v);
+        add_text(&mut c.names, s.name.as_ref(), v);
+        if c.avatar.is_none() {
+            c.avatar = s.avatar.clone().filter(|a| !a.is_empty());
+        }
+        if s.gender != Default::default() {
+            add(&mut c.genders, s.gender, v);
+        }
+        if s.kind != Default::default() {
+            add(&mut c.kinds, s.kind, v);
+        }
+        add_text(&mut c.corp_names, s.corp_name.as_ref(), v);
+        add_text(&mut c.positions, s.position.as_ref(), v);
+        for m in &s.mobiles {
+            add_text(&mut c.mobiles, Some(m), v);
+        }
+        add_text(&mut c.stages, s.stage.as_ref(), v);
+        for f in &s.follow_users {
+            for t in &f.tags {
+                add(&mut c.tags, t.clone(), v);
+            }
+            match c.followers.iter_mut().find(|x| x.user_id == f.user_id) {
+                Some(x) => {
+                    if x.name.is_none() {
+                        x.name = f.name.clone();
+                    }
+                    x.relations.push((v, f.clone()));
+                }
+                None => c.followers.push(Follower { user_id: f.user_id.clone(), name: f.name.clone(), relations: vec![(v, f.clone())] }),
+            }
+        }
+        c.custom_fields.extend(s.custom_fields.iter().cloned().map(|f| (v, f)));
+        c.companies.extend(s.companies.iter().cloned().map(|x| (v, x)));
+        c.opportunities.extend(s.opportunities.iter().cloned().map(|x| (v, x)));
+        c.clues.extend(s.clues.iter().cloned().map(|x| (v, x)));
+        c.last_follow_at = c.last_follow_at.max(s.last_follow_at);
+    }
+    c.key = c
+        .external_user_ids
+        .iter()
+        .max_by(|a, b| a.vendors.len().cmp(&b.vendors.len()).then(b.vendors.cmp(&a.vendors)))
+        .map(|s| s.value.clone())
+        .or_else(|| c.union_ids.first().map(|s| s.value.clone()))
+        .unwrap_or_default();
+    c.sources = sources;
+    c
+}
+
+/// Union-find with path halving; small and allocation-free after construction.
+struct DisjointSets {
+    parent: Vec<usize>,
+}
+
+impl DisjointSets {
+    fn new(n: usize) -> Self {
+        DisjointSets { parent: (0..n).collect() }
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // Keep the earlier record as root so group order follows input order.
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[hi] = lo;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use app::domain::{FollowUser, Tag, TagKind};
+
+    use super::*;
+
+    fn rec(vendor: VendorId, ext: Option<&str>, union: Option<&str>, mobiles: &[&str]) -> VendorCustomer {
+        let mut c = VendorCustomer::new(vendor);
+        c.external_user_id = ext.map(str::to_string);
+        c.union_id = union.map(str::to_string);
+        c.mobiles = mobiles.iter().map(|m| m.to_string()).collect();
+        c
+    }
+
+    #[test]
+    fn same_external_id_merges_and_keeps_disagreements() {
+        let mut a = rec(VendorId::Tanma, Some("wmA"), None, &[]);
+        a.stage = Some("方案报价".into());
+        a.name = Some("王磊".into());
+        let mut b = rec(VendorId::Weiling, Some("wmA"), None, &[]);
+        b.stage = Some("商务谈判".into());
+        b.name = Some("王磊".into());
+        let merged = merge_customers(vec![a, b]);
+        assert_eq!(merged.len(), 1);
+        let c = &merged[0];
+        assert_eq!(c.key, "wmA");
+        assert_eq!(c.stages.len(), 2, "both stages stay visible");
+        assert_eq!(c.stages[0].vendors, vec![VendorId::Tanma]);
+        assert_eq!(c.stages[1].vendors, vec![VendorId::Weiling]);
+        assert_eq!(c.names, vec![Sourced { value: "王磊".to_string(), vendors: vec![VendorId::Tanma, VendorId::Weiling] }]);
+        assert_eq!(c.vendors(), vec![VendorId::Tanma, VendorId::Weiling]);
+    }
+
+    #[test]
+    fn union_id_then_mobile_link_different_external_ids() {
+        let a = rec(VendorId::Tanma, Some("wmTanmaSide"), Some("ozU1"), &[]);
+        let b = rec(VendorId::Juzi, Some("wmJuziSide"), Some("ozU1"), &[]);
+        let c = rec(VendorId::Weiling, Some("wmWeilingSide"), None, &["+86 139-1234-5678"]);
+        let d = rec(VendorId::Juzi, Some("wmOther"), None, &["13912345678"]);
+        let merged = merge_customers(vec![a, b, c, d]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0].sources.len(), 2);
+        assert_eq!(merged[1].sources.len(), 2, "mobile links Weiling and Juzi records");
+    }
+
+    #[test]
+    fn shared_mobile_does_not_merge_conflicting_union_ids_or_masked_numbers() {
+        let a = rec(VendorId::Tanma, Some("wm1"), Some("ozA"), &["13800000000"]);
+        let b = rec(VendorId::Juzi, Some("wm2"), Some("ozB"), &["13800000000"]);
+        let c = rec(VendorId::Weiling, Some("wm3"), None, &["158xxxxxxxx"]);
+        let d = rec(VendorId::Tanma, Some("wm4"), None, &["158xxxxxxxx"]);
+        assert_eq!(merge_customers(vec![a, b, c, d]).len(), 4);
+    }
+
+    #[test]
+    fn followers_and_tags_are_combined_per_rep() {
+        let tag = Tag { id: Some("etX".into()), group: Some("客户等级".into()), name: "A类".into(), kind: TagKind::Corp };
+        let follow = |vendor_remark: &str| FollowUser {
+            user_id: "rocky".into(),
+            name: Some("张三".into()),
+            remark: Some(vendor_remark.into()),
+            description: None,
+            added_at: Some(1),
+            add_source: None,
+            remark_mobiles: vec![],
+            tags: vec![tag.clone()],
+        };
+        let mut a = rec(VendorId::Weiling, Some("wmA"), None, &[]);
+        a.follow_users.push(follow("张总"));
+        let mut b = rec(VendorId::Juzi, Some("wmA"), None, &[]);
+        b.follow_users.push(follow("张总-旧"));
+        let c = &merge_customers(vec![a, b])[0];
+        assert_eq!(c.followers.len(), 1);
+        assert_eq!(c.followers[0].relations.len(), 2);
+        assert_eq!(c.tags, vec![Sourced { value: tag, vendors: vec![VendorId::Weiling, VendorId::Juzi] }]);
+    }
+
+    #[test]
+    fn mobile_normalisation() {
+        assert_eq!(normalise_mobile("+86 139-1234-5678").as_deref(), Some("13912345678"));
+        assert_eq!(normalise_mobile("8613912345678").as_deref(), Some("13912345678"));
+        assert_eq!(normalise_mobile("158xxxxxxxx"), None);
+        assert_eq!(normalise_mobile("021-12345678"), None);
+    }
+}

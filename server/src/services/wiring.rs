@@ -1,0 +1,61 @@
+//! Turns settings into a `Backend`: one adapter per configured vendor, or, in demo mode,
+//! adapters pointed at the in-process simulators.
+
+use std::sync::Arc;
+
+use app::domain::{VendorId, VendorMode};
+
+use super::{Backend, VendorSlot};
+use crate::config::{JuziSettings, Settings, TanmaSettings, WeilingSettings};
+use crate::vendors::juzi::JuziClient;
+use crate::vendors::tanma::TanmaClient;
+use crate::vendors::weiling::WeilingClient;
+
+/// The vendor settings to connect with: the configured ones, or the simulators' in demo mode.
+pub struct VendorConnections {
+    pub tanma: Option<TanmaSettings>,
+    pub weiling: Option<WeilingSettings>,
+    pub juzi: Option<JuziSettings>,
+}
+
+impl VendorConnections {
+    pub fn from_settings(settings: &Settings) -> Self {
+        VendorConnections { tanma: settings.tanma.clone(), weiling: settings.weiling.clone(), juzi: settings.juzi.clone() }
+    }
+}
+
+pub fn build_backend(demo: bool, connections: VendorConnections) -> Result<Backend, String> {
+    let mode = if demo { VendorMode::Demo } else { VendorMode::Live };
+    let unconfigured = |vendor| VendorSlot { vendor, mode: VendorMode::NotConfigured, base_url: None, public_app_id: None, adapter: None };
+    let tanma = match connections.tanma {
+        Some(s) => VendorSlot {
+            vendor: VendorId::Tanma,
+            mode,
+            base_url: Some(s.base_url.to_string()),
+            public_app_id: Some(s.app_id.clone()),
+            adapter: Some(Arc::new(TanmaClient::new(s)?)),
+        },
+        None => unconfigured(VendorId::Tanma),
+    };
+    let weiling = match connections.weiling {
+        Some(s) => VendorSlot {
+            vendor: VendorId::Weiling,
+            mode,
+            base_url: Some(s.base_url.to_string()),
+            public_app_id: Some(s.app_id.clone()),
+            adapter: Some(Arc::new(WeilingClient::new(s)?)),
+        },
+        None => unconfigured(VendorId::Weiling),
+    };
+    let juzi = match connections.juzi {
+        Some(s) => VendorSlot {
+            vendor: VendorId::Juzi,
+            mode,
+            base_url: Some(s.base_url.to_string()),
+            public_app_id: None,
+            adapter: Some(Arc::new(JuziClient::new(s)?)),
+        },
+        None => unconfigured(VendorId::Juzi),
+    };
+    Ok(Backend::new(demo, vec![tanma, weiling, juzi]))
+}

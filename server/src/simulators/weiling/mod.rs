@@ -1,0 +1,103 @@
+//! Simulated 卫瓴 Weiling open API: the endpoints SalesDesk uses, under `/openapi`, speaking
+//! the `{code, msg, data}` envelope, checking access tokens in the query string (POSTs too),
+//! paging with cursors and enforcing the documented limits. It serves the customers of the
+//! shared universe that Weiling holds (with Weiling's own, sometimes disagreeing, stage) and
+//! stores writes: remark edits show in later reads, created follow-ups in progress/list.
+//!
+//! Test hooks (not part of Weiling's API; the fault layer leaves `/__sim` alone):
+//! - `GET /__sim/weiling/stats` → `{"token_requests", "tokens_issued", "progress_created",
+//!   "customer_edits"}`: counts since start, e.g. to prove the client fetched one token.
+//! - `POST /__sim/weiling/expire_tokens` → every issued token is expired from now on.
+
+mod auth;
+mod handlers;
+mod project;
+mod store;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use secrecy::SecretString;
+
+use crate::simulators::dataset::Universe;
+use crate::simulators::faults::{self, Faults};
+use crate::vendors::weiling::paths;
+
+pub use auth::TOKEN_LENGTH;
+
+/// The path prefix every Weiling API path sits under (`https://openapi.weiling.cn/openapi`).
+pub const BASE_PATH: &str = "/openapi";
+
+/// Fixed page sizes (Weiling does not let callers choose). customer/list uses 100 like
+/// contact/list's documented page; the others are guesses.
+pub const CUSTOMER_ID_PAGE: usize = 100;
+pub const PROGRESS_PAGE: usize = 20;
+pub const CLUE_PAGE: usize = 20;
+
+pub struct WeilingSimConfig {
+    pub app_id: String,
+    pub app_secret: SecretString,
+    /// How long an issued access_token is accepted.
+    pub token_ttl: Duration,
+}
+
+/// An error reply in Weiling's envelope (HTTP 200, non-zero `code`).
+pub fn error_envelope(code: i64, message: &str) -> serde_json::Value {
+    serde_json::json!({ "code": code, "msg": message, "data": null })
+}
+
+pub fn router(universe: Arc<Universe>, config: WeilingSimConfig, faults: Faults) -> Router {
+    let sim = Arc::new(handlers::Sim::new(universe, config));
+    let api = |path: &str| format!("{BASE_PATH}{path}");
+    let unsupported = handlers::method_not_supported;
+    let routes = Router::new()
+        .route(
+            &api(paths::TOKEN),
+            get(handlers::token).fallback(handlers::token_wrong_method),
+        )
+        .route(
+            &api(paths::CUSTOMER_LIST),
+            get(handlers::customer_list).fallback(unsupported),
+        )
+        .route(
+            &api(paths::CUSTOMER_BATCH),
+            post(handlers::customer_batch).fallback(unsupported),
+        )
+        .route(
+            &api(paths::CUSTOMER_BY_EXTERNAL_USERID),
+            get(handlers::customer_by_external_userid).fallback(unsupported),
+        )
+        .route(
+            &api(paths::CUSTOMER_EDIT),
+            post(handlers::customer_edit).fallback(unsupported),
+        )
+        .route(
+            &api(paths::PROGRESS_LIST),
+            get(handlers::progress_list).fallback(unsupported),
+        )
+        .route(
+            &api(paths::PROGRESS_CREATE),
+            post(handlers::progress_create).fallback(unsupported),
+        )
+        .route(
+            &api(paths::CUSTOM_DETAIL),
+            get(handlers::custom_detail).fallback(unsupported),
+        )
+        .route(
+            &api(paths::CLUE_LIST),
+            get(handlers::clue_list).fallback(unsupported),
+        )
+        .route(
+            &api(paths::CLUE_BATCH),
+            post(handlers::clue_batch).fallback(unsupported),
+        )
+        .route("/__sim/weiling/stats", get(handlers::stats))
+        .route(
+            "/__sim/weiling/expire_tokens",
+            post(handlers::expire_tokens),
+        )
+        .with_state(sim);
+    faults::with_faults(routes, faults)
+}

@@ -1,0 +1,57 @@
+//! Local storage: one SQLite database under `SALESDESK_DATA_DIR`, migrated on open. Holds
+//! what SalesDesk itself must remember (the write outbox, and later users and audit).
+
+pub mod outbox;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub const DATABASE_FILE: &str = "salesdesk.sqlite3";
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir` and applies migrations.
+    pub async fn open(data_dir: &Path) -> Result<Self, String> {
+        std::fs::create_dir_all(data_dir).map_err(|e| format!("SALESDESK_DATA_DIR: cannot create {}: {e}", data_dir.display()))?;
+        let path = data_dir.join(DATABASE_FILE);
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+            .map_err(|e| format!("SALESDESK_DATA_DIR: bad database path {}: {e}", path.display()))?
+            .create_if_missing(true)
+            // WAL + synchronous=FULL: a committed write survives a crash or `kill -9`.
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|e| format!("SALESDESK_DATA_DIR: cannot open {}: {e}", path.display()))?;
+        Self::migrate(pool).await
+    }
+
+    /// A private in-memory database, for tests.
+    pub async fn open_in_memory() -> Result<Self, String> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:").map_err(|e| e.to_string())?;
+        // One connection: each in-memory connection would otherwise be its own database.
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.map_err(|e| e.to_string())?;
+        Self::migrate(pool).await
+    }
+
+    async fn migrate(pool: SqlitePool) -> Result<Self, String> {
+        sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| format!("database migration failed: {e}"))?;
+        Ok(Store { pool })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}

@@ -1,0 +1,309 @@
+//! The durable write outbox: every remark or note a rep submits is committed here before any
+//! vendor sees it. The delivery worker (`services::delivery`) claims due items, sends them,
+//! and records the outcome; state is visible on the customer page and to admins.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::Store;
+use crate::vendors::CustomerRef;
+use app::domain::VendorId;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WritePayload {
+    Remark { remark: Option<String>, description: Option<String> },
+    Note { text: String, at_ms: i64 },
+}
+
+impl WritePayload {
+    fn kind(&self) -> &'static str {
+        match self {
+            WritePayload::Remark { .. } => "remark",
+            WritePayload::Note { .. } => "note",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    Pending,
+    Delivering,
+    Delivered,
+    Failed,
+}
+
+impl OutboxState {
+    fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Pending => "pending",
+            OutboxState::Delivering => "delivering",
+            OutboxState::Delivered => "delivered",
+            OutboxState::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "delivering" => OutboxState::Delivering,
+            "delivered" => OutboxState::Delivered,
+            "failed" => OutboxState::Failed,
+            _ => OutboxState::Pending,
+        }
+    }
+}
+
+/// A write to queue.
+#[derive(Clone, Debug)]
+pub struct NewWrite {
+    pub idempotency_key: String,
+    pub vendor: VendorId,
+    pub customer_key: String,
+    pub target: CustomerRef,
+    pub payload: WritePayload,
+    pub author: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub idempotency_key: String,
+    pub vendor: VendorId,
+    pub customer_key: String,
+    pub target: CustomerRef,
+    pub payload: WritePayload,
+    pub author: Option<String>,
+    pub state: OutboxState,
+    pub attempts: i64,
+    pub uncertain: bool,
+    pub last_error: Option<String>,
+    pub vendor_record_id: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub next_attempt_at: i64,
+}
+
+const COLUMNS: &str = "id, idempotency_key, vendor, customer_key, target_json, payload_json, author, state, attempts, uncertain, last_error, vendor_record_id, created_at, updated_at, next_attempt_at";
+
+fn from_row(row: &SqliteRow) -> Result<OutboxItem, String> {
+    let vendor: String = row.get("vendor");
+    let target: String = row.get("target_json");
+    let payload: String = row.get("payload_json");
+    Ok(OutboxItem {
+        id: row.get("id"),
+        idempotency_key: row.get("idempotency_key"),
+        vendor: VendorId::from_slug(&vendor).ok_or_else(|| format!("outbox: unknown vendor {vendor}"))?,
+        customer_key: row.get("customer_key"),
+        target: serde_json::from_str(&target).map_err(|e| format!("outbox: bad target: {e}"))?,
+        payload: serde_json::from_str(&payload).map_err(|e| format!("outbox: bad payload: {e}"))?,
+        author: row.get("author"),
+        state: OutboxState::parse(row.get::<String, _>("state").as_str()),
+        attempts: row.get("attempts"),
+        uncertain: row.get::<i64, _>("uncertain") != 0,
+        last_error: row.get("last_error"),
+        vendor_record_id: row.get("vendor_record_id"),
+        created_at: row.get("created_at"),
+        updated_at: row.get("updated_at"),
+        next_attempt_at: row.get("next_attempt_at"),
+    })
+}
+
+fn db(e: sqlx::Error) -> String {
+    format!("outbox database error: {e}")
+}
+
+impl Store {
+    /// Queues writes in one transaction. A write whose idempotency key is already queued is
+    /// not queued again; the existing item is returned in its place.
+    pub async fn enqueue(&self, writes: &[NewWrite], now_ms: i64) -> Result<Vec<OutboxItem>, String> {
+        let mut tx = self.pool().begin().await.map_err(db)?;
+        let mut ids = Vec::with_capacity(writes.len());
+        for w in writes {
+            let target = serde_json::to_string(&w.target).map_err(|e| e.to_string())?;
+            let payload = serde_json::to_string(&w.payload).map_err(|e| e.to_string())?;
+            sqlx::query(
+                "INSERT INTO outbox (idempotency_key, kind, vendor, customer_key, target_json, payload_json, author, state, created_at, updated_at, next_attempt_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+            )
+            .bind(&w.idempotency_key)
+            .bind(w.payload.kind())
+            .bind(w.vendor.slug())
+            .bind(&w.customer_key)
+            .bind(target)
+            .bind(payload)
+            .bind(&w.author)
+            .bind(now_ms)
+            .bind(now_ms)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+            let id: i64 = sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = ?").bind(&w.idempotency_key).fetch_one(&mut *tx).await.map_err(db)?;
+            ids.push(id);
+        }
+        tx.commit().await.map_err(db)?;
+        let mut items = Vec::with_capacity(ids.len());
+        for id in ids {
+            items.push(self.outbox_item(id).await?.ok_or("outbox: queued item vanished")?);
+        }
+        Ok(items)
+    }
+
+    pub async fn outbox_item(&self, id: i64) -> Result<Option<OutboxItem>, String> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?")).bind(id).fetch_optional(self.pool()).await.map_err(db)?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Marks up to `limit` due items as being delivered and returns them. Claiming in one
+    /// statement means two workers never send the same item.
+    pub async fn claim_due(&self, now_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, String> {
+        let rows = sqlx::query(&format!(
+            "UPDATE outbox SET state = 'delivering', updated_at = ?1
+             WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2)
+             RETURNING {COLUMNS}"
+        ))
+        .bind(now_ms)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?;
+        let mut items: Vec<OutboxItem> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+        items.sort_by_key(|i| (i.next_attempt_at, i.id));
+        Ok(items)
+    }
+
+    /// At start-up: items left `delivering` by a crash may or may not have reached the vendor.
+    pub async fn recover_interrupted(&self, now_ms: i64) -> Result<u64, String> {
+        let r = sqlx::query("UPDATE outbox SET state = 'pending', uncertain = 1, updated_at = ? WHERE state = 'delivering'")
+            .bind(now_ms)
+            .execute(self.pool())
+            .await
+            .map_err(db)?;
+        Ok(r.rows_affected())
+    }
+
+    pub async fn mark_delivered(&self, id: i64, vendor_record_id: Option<&str>, now_ms: i64) -> Result<(), String> {
+        sqlx::query("UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, vendor_record_id = ?, updated_at = ? WHERE id = ?")
+            .bind(vendor_record_id)
+            .bind(now_ms)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    /// Schedules another attempt. `uncertain` records that this attempt may have arrived.
+    pub async fn mark_retry(&self, id: i64, error: &str, uncertain: bool, next_attempt_at: i64, now_ms: i64) -> Result<(), String> {
+        sqlx::query("UPDATE outbox SET state = 'pending', attempts = attempts + 1, uncertain = MAX(uncertain, ?), last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?")
+            .bind(uncertain as i64)
+            .bind(error)
+            .bind(next_attempt_at)
+            .bind(now_ms)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    pub async fn mark_failed(&self, id: i64, error: &str, now_ms: i64) -> Result<(), String> {
+        sqlx::query("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?")
+            .bind(error)
+            .bind(now_ms)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    /// A rep asks to send a failed item again (after checking the vendor by hand).
+    pub async fn requeue(&self, id: i64, now_ms: i64) -> Result<bool, String> {
+        let r = sqlx::query("UPDATE outbox SET state = 'pending', uncertain = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'failed'")
+            .bind(now_ms)
+            .bind(now_ms)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map_err(db)?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// The customer's writes, newest first (their notes show in the timeline at once).
+    pub async fn outbox_for_customer(&self, customer_key: &str) -> Result<Vec<OutboxItem>, String> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE customer_key = ? ORDER BY created_at DESC, id DESC"))
+            .bind(customer_key)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db)?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// The most recent writes of all customers, for admins.
+    pub async fn outbox_recent(&self, limit: i64) -> Result<Vec<OutboxItem>, String> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox ORDER BY created_at DESC, id DESC LIMIT ?")).bind(limit).fetch_all(self.pool()).await.map_err(db)?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Items waiting to be delivered (pending or in flight).
+    pub async fn outbox_depth(&self) -> Result<i64, String> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'delivering')").fetch_one(self.pool()).await.map_err(db)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(key: &str, text: &str) -> NewWrite {
+        NewWrite {
+            idempotency_key: key.into(),
+            vendor: VendorId::Juzi,
+            customer_key: "wmA".into(),
+            target: CustomerRef { external_user_id: Some("wmA".into()), union_id: Some("ozA".into()), vendor_customer_id: None, rep_user_id: "rocky".into() },
+            payload: WritePayload::Note { text: text.into(), at_ms: 1_000 },
+            author: Some("rep1".into()),
+        }
+    }
+
+    #[tokio::test]
+    async fn enqueue_is_idempotent_and_claims_once() {
+        let store = Store::open_in_memory().await.unwrap();
+        let first = store.enqueue(&[write("k1", "电话沟通")], 10).await.unwrap();
+        let again = store.enqueue(&[write("k1", "电话沟通")], 20).await.unwrap();
+        assert_eq!(first[0].id, again[0].id);
+        assert_eq!(store.outbox_depth().await.unwrap(), 1);
+        let claimed = store.claim_due(30, 10).await.unwrap();
+        assert_eq!(claimed.len(), 1);
+        assert_eq!(claimed[0].state, OutboxState::Delivering);
+        assert!(store.claim_due(30, 10).await.unwrap().is_empty(), "claimed items are not claimed twice");
+        store.mark_delivered(claimed[0].id, Some("p1"), 40).await.unwrap();
+        let item = store.outbox_item(claimed[0].id).await.unwrap().unwrap();
+        assert_eq!(item.state, OutboxState::Delivered);
+        assert_eq!(item.vendor_record_id.as_deref(), Some("p1"));
+        assert_eq!(store.outbox_depth().await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn retries_wait_and_crashes_mark_uncertain() {
+        let store = Store::open_in_memory().await.unwrap();
+        let item = store.enqueue(&[write("k2", "x")], 0).await.unwrap().remove(0);
+        store.claim_due(0, 1).await.unwrap();
+        store.mark_retry(item.id, "timeout", true, 500, 1).await.unwrap();
+        assert!(store.claim_due(499, 10).await.unwrap().is_empty(), "not due yet");
+        let again = store.claim_due(500, 10).await.unwrap();
+        assert!(again[0].uncertain);
+        assert_eq!(again[0].attempts, 1);
+        // Simulate a crash while delivering: recovery flags the item for verification.
+        assert_eq!(store.recover_interrupted(600).await.unwrap(), 1);
+        let recovered = store.outbox_item(item.id).await.unwrap().unwrap();
+        assert_eq!(recovered.state, OutboxState::Pending);
+        store.mark_failed(item.id, "gave up", 700).await.unwrap();
+        assert!(store.requeue(item.id, 800).await.unwrap());
+        assert!(!store.requeue(item.id, 800).await.unwrap(), "only failed items can be requeued");
+        assert_eq!(store.outbox_for_customer("wmA").await.unwrap().len(), 1);
+    }
+}

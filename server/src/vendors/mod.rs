@@ -1,0 +1,92 @@
+//! Vendor adapters: one module per vendor (wire types mirroring its documents, its HTTP
+//! client and auth, and the mapping to domain types), all behind [`VendorAdapter`].
+
+pub mod error;
+pub mod http;
+pub mod juzi;
+pub mod tanma;
+pub mod time;
+pub mod weiling;
+
+use std::sync::Arc;
+
+use app::domain::{Clue, FollowUpEntry, Page, VendorCustomer, VendorErrorKind, VendorId};
+use async_trait::async_trait;
+
+pub use error::VendorError;
+pub use http::{CallKind, CallStats, HttpPolicy, RawReply, VendorHttp};
+
+/// Which customers to list.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CustomerListQuery {
+    /// The rep's WeCom user id at this vendor; `None` lists everyone's customers.
+    pub rep_user_id: Option<String>,
+    /// Opaque cursor from a previous page (`Page::next`).
+    pub cursor: Option<String>,
+    pub page_size: u32,
+}
+
+/// A write addressed to one customer through one rep's relationship.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CustomerRef {
+    pub external_user_id: Option<String>,
+    pub union_id: Option<String>,
+    /// The vendor's own customer id where it has one (Weiling `customer_id`).
+    pub vendor_customer_id: Option<String>,
+    pub rep_user_id: String,
+}
+
+/// What a successful write returned.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WriteReceipt {
+    /// The vendor's id for a created record (Weiling `progress_id`), where it reports one.
+    pub vendor_record_id: Option<String>,
+}
+
+/// The one interface the rest of the server uses to talk to a vendor. Operations a vendor
+/// has no API for answer `Unsupported` (the defaults below), which the UI explains.
+#[async_trait]
+pub trait VendorAdapter: Send + Sync + 'static {
+    fn vendor(&self) -> VendorId;
+
+    /// Call statistics (for `/vendors`, metrics and `salesdesk check`).
+    fn stats(&self) -> Arc<CallStats>;
+
+    /// One cheap authenticated call proving base URL and credentials work.
+    async fn check(&self) -> Result<(), VendorError>;
+
+    /// One page of customers.
+    async fn list_customers(&self, query: &CustomerListQuery) -> Result<Page<VendorCustomer>, VendorError>;
+
+    /// One customer by WeCom external user id; `Ok(None)` when this vendor does not know it.
+    /// `rep_user_id` is needed by vendors whose detail is per relationship (Tanma).
+    async fn customer(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError>;
+
+    /// The customer's follow-up records, newest first.
+    async fn follow_ups(&self, _customer: &VendorCustomer) -> Result<Vec<FollowUpEntry>, VendorError> {
+        Err(unsupported(self.vendor(), "follow-up list"))
+    }
+
+    /// One page of clues, newest first.
+    async fn list_clues(&self, _cursor: Option<String>, _page_size: u32) -> Result<Page<Clue>, VendorError> {
+        Err(unsupported(self.vendor(), "clue list"))
+    }
+
+    async fn clue(&self, _id: &str) -> Result<Option<Clue>, VendorError> {
+        Err(unsupported(self.vendor(), "clue detail"))
+    }
+
+    /// Sets the rep's remark and/or description on the customer.
+    async fn set_remark(&self, _target: &CustomerRef, _remark: Option<&str>, _description: Option<&str>) -> Result<WriteReceipt, VendorError> {
+        Err(unsupported(self.vendor(), "set remark"))
+    }
+
+    /// Adds a follow-up note written by the rep at `at_ms`.
+    async fn add_follow_up(&self, _target: &CustomerRef, _text: &str, _at_ms: i64) -> Result<WriteReceipt, VendorError> {
+        Err(unsupported(self.vendor(), "add follow-up"))
+    }
+}
+
+pub fn unsupported(vendor: VendorId, what: &str) -> VendorError {
+    VendorError::new(vendor, "-", VendorErrorKind::Unsupported, format!("{vendor} has no API for {what}"))
+}

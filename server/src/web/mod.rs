@@ -1,0 +1,58 @@
+//! The HTTP surface: Leptos pages and server functions, health, the locale switch, static
+//! files, and the headers every response carries.
+
+mod headers;
+mod health;
+mod locale;
+
+use std::sync::Arc;
+
+use app::service::SharedService;
+use app::{App, shell};
+use axum::Router;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::trace::TraceLayer;
+
+use crate::services::Backend;
+
+/// Everything a request handler may need.
+#[derive(Clone)]
+pub struct WebState {
+    pub leptos: LeptosOptions,
+    pub backend: Arc<Backend>,
+}
+
+impl axum::extract::FromRef<WebState> for LeptosOptions {
+    fn from_ref(state: &WebState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// Builds the whole application router.
+pub fn router(state: WebState) -> Router {
+    let service: SharedService = state.backend.clone();
+    let provide = move || provide_context::<SharedService>(service.clone());
+    let routes = generate_route_list(App);
+    let leptos = state.leptos.clone();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/locale", get(locale::switch_locale))
+        .leptos_routes_with_context(&state, routes, provide.clone(), move || shell(leptos.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<WebState, _>(provide, shell))
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Leptos options built from our settings rather than cargo-leptos's environment, so the
+/// binary runs the same under `cargo test`, `cargo leptos serve` and a deployment.
+pub fn leptos_options(settings: &crate::config::Settings) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("salesdesk"))
+        .site_root(settings.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.addr)
+        .build()
+}
