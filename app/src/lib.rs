@@ -1,9 +1,13 @@
 //! SalesDesk's user interface and everything the browser shares with the server: domain
 //! types, server-function declarations, and (server-side only) the service interface those
 //! functions call. This crate never sees a vendor secret and never depends on an HTTP client.
+// Leptos view types nest deeply; big components erase theirs with `into_any()`, and this
+// leaves headroom for the rest.
+#![recursion_limit = "512"]
 
 pub mod api;
 mod components;
+pub mod csp;
 pub mod domain;
 pub mod error;
 pub mod i18n;

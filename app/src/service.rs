@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use leptos::prelude::use_context;
 
 use crate::api::ShellInfo;
-use crate::domain::VendorStatus;
+use crate::domain::{ClueDetail, ClueListing, CustomerDetail, CustomerListing, CustomerQuery, VendorId, VendorStatus, Viewer, WriteOutcome};
 use crate::error::AppError;
 
 #[async_trait]
@@ -18,6 +18,29 @@ pub trait SalesDeskService: Send + Sync + 'static {
 
     /// How each vendor is configured, with recent call statistics. Never includes secrets.
     async fn vendor_statuses(&self) -> Vec<VendorStatus>;
+
+    /// One page of the viewer's customers, searched and filtered.
+    async fn list_customers(&self, viewer: &Viewer, query: CustomerQuery) -> Result<CustomerListing, AppError>;
+
+    /// The 360° view of one customer, with the merged timeline. `NotFound` when no vendor
+    /// knows `key`; `Forbidden` when the viewer may not see the customer.
+    async fn customer_detail(&self, viewer: &Viewer, key: &str) -> Result<CustomerDetail, AppError>;
+
+    /// One page of the viewer's clues, newest first.
+    async fn list_clues(&self, viewer: &Viewer, cursor: Option<String>) -> Result<ClueListing, AppError>;
+
+    async fn clue_detail(&self, viewer: &Viewer, vendor: VendorId, id: &str) -> Result<ClueDetail, AppError>;
+
+    /// Sets the remark and/or description through every vendor that supports it. Validated
+    /// first; committed to the outbox before any vendor call. `idempotency_key` makes a
+    /// resubmitted form harmless.
+    async fn set_remark(&self, viewer: &Viewer, key: &str, remark: &str, description: &str, idempotency_key: &str) -> Result<WriteOutcome, AppError>;
+
+    /// Adds a follow-up note through every vendor that accepts notes.
+    async fn add_note(&self, viewer: &Viewer, key: &str, text: &str, idempotency_key: &str) -> Result<WriteOutcome, AppError>;
+
+    /// Sends a failed write again (after the rep checked the vendor).
+    async fn retry_write(&self, viewer: &Viewer, key: &str, write_id: i64) -> Result<WriteOutcome, AppError>;
 }
 
 pub type SharedService = Arc<dyn SalesDeskService>;
@@ -26,4 +49,16 @@ pub type SharedService = Arc<dyn SalesDeskService>;
 /// reported as an internal error rather than a panic.
 pub fn use_service() -> Result<SharedService, AppError> {
     use_context::<SharedService>().ok_or(AppError::Internal { request_id: None })
+}
+
+/// The signed-in user of this request. The server's auth middleware resolves the session
+/// and puts the `Viewer` into the request's extensions; SSR and server functions both see
+/// the request parts through Leptos context.
+pub fn current_viewer() -> Option<crate::domain::Viewer> {
+    use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<crate::domain::Viewer>().cloned())
+}
+
+/// The signed-in user, or `Unauthenticated` (the page then redirects to the login page).
+pub fn require_viewer() -> Result<crate::domain::Viewer, AppError> {
+    current_viewer().ok_or(AppError::Unauthenticated)
 }

@@ -3,14 +3,20 @@ use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context}
 use leptos_router::{
     SsrMode, StaticSegment,
     components::{Route, Router, Routes},
+    path,
 };
 
 use crate::components::layout::Layout;
 use crate::i18n::*;
+use crate::pages::clues::{detail::CluePage, list::CluesPage};
+use crate::pages::customers::{detail::CustomerPage, list::CustomersPage};
 use crate::pages::{home::HomePage, not_found::NotFoundPage, vendors::VendorsPage};
+use crate::pages::admin::{audit::AdminAuditPage, users::AdminUsersPage};
+use crate::pages::login::LoginPage;
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    crate::csp::set_page_policy(&options);
     view! {
         <!DOCTYPE html>
         <html>
@@ -45,6 +51,13 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <NotFoundPage /> }>
                         <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                         <Route path=StaticSegment("vendors") view=VendorsPage ssr=SsrMode::Async />
+                        <Route path=path!("/customers") view=CustomersPage ssr=SsrMode::Async />
+                        <Route path=path!("/customers/:key") view=CustomerPage ssr=SsrMode::Async />
+                        <Route path=path!("/clues") view=CluesPage ssr=SsrMode::Async />
+                        <Route path=path!("/clues/:vendor/:id") view=CluePage ssr=SsrMode::Async />
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

@@ -37,6 +37,11 @@ pub enum Command {
     Serve,
     /// Call each configured vendor once and print OK or the error, with latency.
     Check,
+    /// Manage sign-in accounts: add, list, set-password, set-role, disable, enable.
+    User {
+        #[command(subcommand)]
+        command: crate::auth::cli::UserCommand,
+    },
 }
 
 fn settings_help() -> String {
@@ -57,6 +62,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await.map(|_| ExitCode::SUCCESS),
         Command::Check => check(settings).await,
+        Command::User { command } => crate::auth::cli::run_in(&settings.data_dir, command).await.map(|_| ExitCode::SUCCESS),
     }
 }
 
@@ -84,13 +90,24 @@ pub async fn start_backend(settings: &Settings) -> Result<Started, String> {
     } else {
         (VendorConnections::from_settings(settings), None)
     };
-    let backend = build_backend(settings.demo, connections)?;
-    Ok(Started { backend: Arc::new(backend), demo })
+    let store = crate::storage::Store::open(&settings.data_dir).await?;
+    let backend = Arc::new(build_backend(settings.demo, connections, store)?);
+    Ok(Started { backend, demo })
+}
+
+/// Background work of a serving process: list refreshes and the outbox delivery worker.
+pub fn spawn_background(backend: &Arc<Backend>, settings: &Settings) {
+    let every = std::time::Duration::from_secs(settings.list_refresh_secs);
+    backend.index.spawn_refresher(every);
+    backend.clues.spawn_refresher(every);
+    backend.delivery.spawn_worker();
 }
 
 async fn serve(settings: Settings) -> Result<(), String> {
     let started = start_backend(&settings).await?;
-    let state = web::WebState { leptos: web::leptos_options(&settings), backend: started.backend.clone() };
+    spawn_background(&started.backend, &settings);
+    let auth = crate::auth::Auth::start(started.backend.store.clone(), settings.auth.clone(), started.demo.as_ref().map(|d| d.universe.as_ref())).await?;
+    let state = web::WebState { leptos: web::leptos_options(&settings), backend: started.backend.clone(), auth };
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .map_err(|e| format!("SALESDESK_ADDR: cannot listen on {}: {e}", settings.addr))?;
@@ -98,7 +115,8 @@ async fn serve(settings: Settings) -> Result<(), String> {
         tracing::info!("demo mode: simulated vendors on {:?}", started.demo.as_ref().map(|d| d.addrs));
     }
     tracing::info!("SalesDesk {} listening on http://{}", env!("CARGO_PKG_VERSION"), settings.addr);
-    axum::serve(listener, web::router(state))
+    // With the peer address: sign-in throttling and the trusted-proxy checks need it.
+    axum::serve(listener, web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))

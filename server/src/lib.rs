@@ -2,6 +2,7 @@
 //! server functions call, the web router, and the simulated vendors used by demo mode,
 //! integration tests, end-to-end tests and benchmarks.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;

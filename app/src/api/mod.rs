@@ -1,6 +1,15 @@
 //! Server-function declarations: the browser calls these over HTTP; during SSR they run
 //! in-process. Each one is thin: authorise, call the service from context, map errors.
 
+pub mod admin;
+pub mod auth;
+mod clues;
+mod customers;
+pub mod form_redirect;
 mod shell;
+mod writes;
 
+pub use clues::*;
+pub use customers::*;
 pub use shell::*;
+pub use writes::*;

@@ -18,8 +18,10 @@ pub async fn get_shell_info() -> Result<ShellInfo, AppError> {
     Ok(service.shell_info())
 }
 
+/// Admins only: how each vendor is wired up and how its calls are going.
 #[server(endpoint = "vendor_statuses")]
 pub async fn get_vendor_statuses() -> Result<Vec<VendorStatus>, AppError> {
+    crate::api::auth::require_admin()?;
     let service = crate::service::use_service()?;
     Ok(service.vendor_statuses().await)
 }

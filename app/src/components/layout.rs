@@ -2,7 +2,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
+use crate::api::auth::{LOGOUT_ACTION, SignedInUser, get_current_user};
 use crate::api::get_shell_info;
+use crate::domain::Role;
 use crate::i18n::*;
 
 /// The frame of every page: header with navigation and language switch, the demo banner,
@@ -12,6 +14,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     // Blocking: the banner is part of the first HTML, also for pages rendered out of order.
     let shell_info = Resource::new_blocking(|| (), |_| get_shell_info());
+    // Who is signed in decides the navigation (admin pages) and the user menu.
+    let me = Resource::new_blocking(|| (), |_| get_current_user());
 
     // Runs only in the browser, once hydration has attached: end-to-end tests wait for it.
     Effect::new(move |_| {
@@ -31,13 +35,29 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span>{t!(i18n, common.app_name)}</span>
                     <span class="hidden text-sm font-normal text-slate-500 sm:inline">{t!(i18n, common.app_tagline)}</span>
                 </A>
-                <nav aria-label=move || t_string!(i18n, common.nav_main) class="order-3 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
-                    <NavLink href="/customers">{t!(i18n, common.nav_customers)}</NavLink>
-                    <NavLink href="/clues">{t!(i18n, common.nav_clues)}</NavLink>
-                    <NavLink href="/vendors">{t!(i18n, common.nav_vendors)}</NavLink>
-                </nav>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        me.await.ok().flatten().map(|user| {
+                            let admin = user.role == Role::Admin;
+                            view! {
+                                <nav aria-label=move || t_string!(i18n, common.nav_main) class="order-3 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
+                                    <NavLink href="/customers">{t!(i18n, common.nav_customers)}</NavLink>
+                                    <NavLink href="/clues">{t!(i18n, common.nav_clues)}</NavLink>
+                                    {admin.then(|| view! {
+                                        <NavLink href="/vendors">{t!(i18n, common.nav_vendors)}</NavLink>
+                                        <NavLink href="/admin/users">{t!(i18n, auth.nav_users)}</NavLink>
+                                        <NavLink href="/admin/audit">{t!(i18n, auth.nav_audit)}</NavLink>
+                                    })}
+                                </nav>
+                            }
+                        })
+                    })}
+                </Suspense>
                 <div class="ml-auto flex items-center gap-3">
                     <LanguageSwitch />
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move { me.await.ok().flatten().map(|user| view! { <UserMenu user /> }) })}
+                    </Suspense>
                 </div>
             </div>
         </header>
@@ -52,6 +72,29 @@ pub fn Layout(children: Children) -> impl IntoView {
             })}
         </Suspense>
         <main id="main" class="mx-auto max-w-6xl px-4 py-6">{children()}</main>
+    }
+}
+
+/// The signed-in user's name and role, and the sign-out button (a plain form post, so it
+/// works with JavaScript off).
+#[component]
+fn UserMenu(user: SignedInUser) -> impl IntoView {
+    let i18n = use_i18n();
+    let role = match user.role {
+        Role::Rep => t!(i18n, auth.role_rep).into_any(),
+        Role::Manager => t!(i18n, auth.role_manager).into_any(),
+        Role::Admin => t!(i18n, auth.role_admin).into_any(),
+    };
+    view! {
+        <div class="flex items-center gap-2 text-sm" data-testid="user-menu" data-username=user.username.clone() data-role=user.role.slug()>
+            <span class="hidden text-slate-700 sm:inline" title=move || t_string!(i18n, auth.user_menu)>{user.display_name.clone()}</span>
+            <span class="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{role}</span>
+            <form method="post" action=LOGOUT_ACTION class="m-0">
+                <button type="submit" data-testid="logout" class="rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500">
+                    {t!(i18n, auth.sign_out)}
+                </button>
+            </form>
+        </div>
     }
 }
 

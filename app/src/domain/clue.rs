@@ -15,6 +15,8 @@ pub struct Clue {
     /// Tag ids the vendor gave that no tag list resolved; shown raw, marked.
     pub unresolved_tag_ids: Vec<String>,
     pub company: Option<ClueCompany>,
+    /// The rep responsible (WeCom id at the vendor); `None` for the unassigned pool.
+    pub owner_user_id: Option<String>,
     pub created_at: Option<EpochMs>,
     pub updated_at: Option<EpochMs>,
     pub converted_at: Option<EpochMs>,

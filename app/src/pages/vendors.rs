@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::get_vendor_statuses;
-use crate::components::error_panel::ErrorPanel;
 use crate::components::vendor_badge::VendorModeBadge;
 use crate::domain::{VendorMode, VendorStatus};
 use crate::i18n::*;
+use crate::pages::guard::ErrorPage;
 
 /// `/vendors`: how each vendor is wired up. Shows base URLs and public app ids, never secrets.
 #[component]
@@ -24,7 +24,8 @@ pub fn VendorsPage() -> impl IntoView {
                             {list.into_iter().map(|status| view! { <VendorCard status /> }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(error) => view! { <div class="mt-6"><ErrorPanel error /></div> }.into_any(),
+                    // Admins only: others get the 403 card (and status).
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -15,10 +15,13 @@ pub struct FileSettings {
     pub demo: Option<bool>,
     pub demo_customers: Option<usize>,
     pub log_format: Option<String>,
+    pub list_refresh_secs: Option<u64>,
     pub tanma: Option<FileVendor>,
     pub weiling: Option<FileVendor>,
     pub juzi: Option<FileVendor>,
     pub simulator: Option<FileSimulators>,
+    /// `[auth]`: sign-in settings (not the two secrets, which are environment-only).
+    pub auth: Option<crate::auth::settings::FileAuth>,
 }
 
 /// One vendor's table. Which keys apply depends on the vendor; validation names misplaced ones.

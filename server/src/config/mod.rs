@@ -29,10 +29,14 @@ pub struct Settings {
     /// How many generated customers the simulators hold in demo mode.
     pub demo_customers: usize,
     pub log_format: LogFormat,
+    /// How often the customer and clue lists are refreshed from the vendors.
+    pub list_refresh_secs: u64,
     pub tanma: Option<TanmaSettings>,
     pub weiling: Option<WeilingSettings>,
     pub juzi: Option<JuziSettings>,
     pub simulator_faults: SimulatorFaults,
+    /// Sign-in: sessions, cookies, trusted proxies, SSO, the first admin.
+    pub auth: crate::auth::AuthSettings,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +75,15 @@ pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
     ("SALESDESK_DEMO", "demo", "1 = use the built-in simulated vendors even if credentials are set"),
     ("SALESDESK_DEMO_CUSTOMERS", "demo_customers", "customers generated in demo mode [default: 240]"),
     ("SALESDESK_LOG_FORMAT", "log_format", "text or json [default: text]; level via RUST_LOG"),
+    ("SALESDESK_LIST_REFRESH_SECS", "list_refresh_secs", "how often customer and clue lists are re-read from the vendors [default: 300]"),
+    ("SALESDESK_SESSION_IDLE_MINUTES", "auth.session_idle_minutes", "sign out after this long without a request [default: 120]"),
+    ("SALESDESK_SESSION_MAX_HOURS", "auth.session_max_hours", "sign out this long after sign-in, active or not [default: 12]"),
+    ("SALESDESK_COOKIE_SECURE", "auth.cookie_secure", "session cookie Secure flag: auto (when a trusted proxy says https), always or never [default: auto]"),
+    ("SALESDESK_TRUSTED_PROXIES", "auth.trusted_proxies", "comma-separated proxy addresses/CIDRs whose X-Forwarded-For/-Proto/-Host are believed [default: none]"),
+    ("SALESDESK_SSO_USER_HEADER", "auth.sso_user_header", "SSO mode: header carrying the signed-in username, e.g. X-Remote-User [default: off]"),
+    ("SALESDESK_SSO_TRUSTED_PROXIES", "auth.sso_trusted_proxies", "SSO mode: addresses/CIDRs allowed to send that header (required with it)"),
+    ("SALESDESK_BOOTSTRAP_ADMIN", "-", "name:password; creates this admin at start when no user exists (secret; environment only)"),
+    ("SALESDESK_DEMO_PASSWORD", "-", "demo mode: password of every demo user; random and printed when unset (secret; environment only)"),
     ("SALESDESK_TANMA_BASE_URL", "tanma.base_url", "Tanma API base [default: https://account.tanmarket.cn/apiServer]"),
     ("SALESDESK_TANMA_APP_ID", "tanma.app_id", "Tanma appId"),
     ("SALESDESK_TANMA_APP_KEY", "tanma.app_key", "Tanma appKey (secret; signs requests)"),
@@ -130,6 +143,11 @@ impl Layers<'_> {
             Some("json") => LogFormat::Json,
             Some(other) => return Err(format!("SALESDESK_LOG_FORMAT: \"{other}\" must be text or json")),
         };
+        let list_refresh_secs = self.number("SALESDESK_LIST_REFRESH_SECS", self.file.list_refresh_secs)?.unwrap_or(300);
+        if list_refresh_secs < 10 {
+            return Err("SALESDESK_LIST_REFRESH_SECS: must be at least 10".into());
+        }
+        let auth = crate::auth::AuthSettings::load(&|name| self.env(name), self.file.auth.as_ref())?;
         let tanma = self.tanma()?;
         let weiling = self.weiling()?;
         let juzi = self.juzi()?;
@@ -147,10 +165,12 @@ impl Layers<'_> {
             demo,
             demo_customers,
             log_format,
+            list_refresh_secs,
             tanma,
             weiling,
             juzi,
             simulator_faults,
+            auth,
         })
     }
 

@@ -1,10 +1,17 @@
 use std::sync::Arc;
 
 use app::api::ShellInfo;
-use app::domain::{VendorId, VendorMode, VendorStatus};
+use app::domain::{ClueDetail, ClueListing, CustomerDetail, CustomerListing, CustomerQuery, VendorId, VendorMode, VendorStatus, Viewer, WriteOutcome};
+use app::error::AppError;
 use app::service::SalesDeskService;
 use async_trait::async_trait;
 
+use super::clues::ClueService;
+use super::customer_detail::DetailService;
+use super::customer_index::CustomerIndex;
+use super::delivery::Delivery;
+use super::writes::WriteService;
+use crate::storage::Store;
 use crate::vendors::VendorAdapter;
 
 /// One vendor as this deployment sees it.
@@ -18,14 +25,33 @@ pub struct VendorSlot {
     pub adapter: Option<Arc<dyn VendorAdapter>>,
 }
 
+/// Everything behind the server functions.
 pub struct Backend {
     demo: bool,
     slots: Vec<VendorSlot>,
+    pub store: Store,
+    pub index: Arc<CustomerIndex>,
+    pub clues: Arc<ClueService>,
+    pub delivery: Delivery,
+    details: DetailService,
+    writes: WriteService,
 }
 
 impl Backend {
-    pub fn new(demo: bool, slots: Vec<VendorSlot>) -> Self {
-        Backend { demo, slots }
+    pub fn new(demo: bool, slots: Vec<VendorSlot>, store: Store) -> Self {
+        let adapters: Vec<Arc<dyn VendorAdapter>> = slots.iter().filter_map(|s| s.adapter.clone()).collect();
+        let index = Arc::new(CustomerIndex::new(adapters.clone()));
+        let delivery = Delivery::new(store.clone(), &adapters);
+        Backend {
+            demo,
+            details: DetailService { adapters: adapters.clone(), index: index.clone(), store: store.clone() },
+            writes: WriteService { index: index.clone(), store: store.clone(), delivery: delivery.clone() },
+            clues: Arc::new(ClueService::new(adapters)),
+            index,
+            delivery,
+            store,
+            slots,
+        }
     }
 
     pub fn demo(&self) -> bool {
@@ -59,5 +85,33 @@ impl SalesDeskService for Backend {
                 stats: s.adapter.as_ref().map(|a| a.stats().snapshot()),
             })
             .collect()
+    }
+
+    async fn list_customers(&self, viewer: &Viewer, query: CustomerQuery) -> Result<CustomerListing, AppError> {
+        Ok(self.index.query(&viewer.scope, &query).await)
+    }
+
+    async fn customer_detail(&self, viewer: &Viewer, key: &str) -> Result<CustomerDetail, AppError> {
+        self.details.detail(viewer, key).await
+    }
+
+    async fn list_clues(&self, viewer: &Viewer, cursor: Option<String>) -> Result<ClueListing, AppError> {
+        Ok(self.clues.list(&viewer.scope, cursor.as_deref()).await)
+    }
+
+    async fn clue_detail(&self, viewer: &Viewer, vendor: VendorId, id: &str) -> Result<ClueDetail, AppError> {
+        self.clues.detail(&viewer.scope, vendor, id).await
+    }
+
+    async fn set_remark(&self, viewer: &Viewer, key: &str, remark: &str, description: &str, idempotency_key: &str) -> Result<WriteOutcome, AppError> {
+        self.writes.set_remark(viewer, key, remark, description, idempotency_key).await
+    }
+
+    async fn add_note(&self, viewer: &Viewer, key: &str, text: &str, idempotency_key: &str) -> Result<WriteOutcome, AppError> {
+        self.writes.add_note(viewer, key, text, idempotency_key).await
+    }
+
+    async fn retry_write(&self, viewer: &Viewer, key: &str, write_id: i64) -> Result<WriteOutcome, AppError> {
+        self.writes.retry(viewer, key, write_id).await
     }
 }

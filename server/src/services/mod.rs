@@ -1,8 +1,14 @@
 //! The services behind the UI's server functions. `Backend` implements the app's
-//! `SalesDeskService` over the configured vendor adapters.
+//! `SalesDeskService` over the configured vendor adapters and local storage.
 
 mod backend;
+pub mod clues;
+pub mod customer_detail;
+pub mod customer_index;
+pub mod delivery;
 pub mod merge;
 pub mod wiring;
+pub mod write_status;
+pub mod writes;
 
 pub use backend::{Backend, VendorSlot};

@@ -24,7 +24,7 @@ impl VendorConnections {
     }
 }
 
-pub fn build_backend(demo: bool, connections: VendorConnections) -> Result<Backend, String> {
+pub fn build_backend(demo: bool, connections: VendorConnections, store: crate::storage::Store) -> Result<Backend, String> {
     let mode = if demo { VendorMode::Demo } else { VendorMode::Live };
     let unconfigured = |vendor| VendorSlot { vendor, mode: VendorMode::NotConfigured, base_url: None, public_app_id: None, adapter: None };
     let tanma = match connections.tanma {
@@ -57,5 +57,5 @@ pub fn build_backend(demo: bool, connections: VendorConnections) -> Result<Backe
         },
         None => unconfigured(VendorId::Juzi),
     };
-    Ok(Backend::new(demo, vec![tanma, weiling, juzi]))
+    Ok(Backend::new(demo, vec![tanma, weiling, juzi], store))
 }

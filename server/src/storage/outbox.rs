@@ -36,15 +36,6 @@ pub enum OutboxState {
 }
 
 impl OutboxState {
-    fn as_str(self) -> &'static str {
-        match self {
-            OutboxState::Pending => "pending",
-            OutboxState::Delivering => "delivering",
-            OutboxState::Delivered => "delivered",
-            OutboxState::Failed => "failed",
-        }
-    }
-
     fn parse(s: &str) -> Self {
         match s {
             "delivering" => OutboxState::Delivering,
@@ -171,6 +162,23 @@ impl Store {
         .map_err(db)?;
         let mut items: Vec<OutboxItem> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
         items.sort_by_key(|i| (i.next_attempt_at, i.id));
+        Ok(items)
+    }
+
+    /// Claims these items if they are pending (delivering right after a rep submits).
+    pub async fn claim_ids(&self, ids: &[i64], now_ms: i64) -> Result<Vec<OutboxItem>, String> {
+        let mut items = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row = sqlx::query(&format!("UPDATE outbox SET state = 'delivering', updated_at = ? WHERE id = ? AND state = 'pending' RETURNING {COLUMNS}"))
+                .bind(now_ms)
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(db)?;
+            if let Some(row) = row {
+                items.push(from_row(&row)?);
+            }
+        }
         Ok(items)
     }
 

@@ -17,6 +17,8 @@ pub struct VendorError {
     pub vendor_message: Option<String>,
     /// What went wrong, precisely, for the operator.
     pub detail: String,
+    /// The connection was never established, so the request cannot have reached the vendor.
+    pub connect_failed: bool,
 }
 
 impl VendorError {
@@ -28,7 +30,16 @@ impl VendorError {
             code: None,
             vendor_message: None,
             detail: detail.into(),
+            connect_failed: false,
         }
+    }
+
+    /// True when the vendor may have applied the request despite the error (the reply was
+    /// lost, garbled or a server error). Such writes must be verified before being resent.
+    pub fn maybe_applied(&self) -> bool {
+        matches!(self.kind, VendorErrorKind::Timeout | VendorErrorKind::Transport | VendorErrorKind::Upstream | VendorErrorKind::Undecodable)
+            && !self.connect_failed
+            && !matches!(self.code, Some(429) | Some(503))
     }
 
     pub fn with_code(mut self, code: i64) -> Self {

@@ -174,6 +174,7 @@ impl VendorHttp {
     fn transport_error(&self, endpoint: &str, e: reqwest::Error) -> VendorError {
         // `without_url`: the URL can carry an access token in its query string.
         let kind = if e.is_timeout() { VendorErrorKind::Timeout } else { VendorErrorKind::Transport };
+        let connect_failed = e.is_connect();
         let e = e.without_url();
         let mut detail = e.to_string();
         let mut source = std::error::Error::source(&e);
@@ -182,7 +183,9 @@ impl VendorHttp {
             detail.push_str(&s.to_string());
             source = s.source();
         }
-        VendorError::new(self.vendor, endpoint, kind, detail)
+        let mut error = VendorError::new(self.vendor, endpoint, kind, detail);
+        error.connect_failed = connect_failed;
+        error
     }
 }
 

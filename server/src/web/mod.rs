@@ -22,6 +22,14 @@ use crate::services::Backend;
 pub struct WebState {
     pub leptos: LeptosOptions,
     pub backend: Arc<Backend>,
+    /// Sign-in, sessions and the admin service.
+    pub auth: Arc<crate::auth::Auth>,
+}
+
+impl axum::extract::FromRef<WebState> for Arc<crate::auth::Auth> {
+    fn from_ref(state: &WebState) -> Self {
+        state.auth.clone()
+    }
 }
 
 impl axum::extract::FromRef<WebState> for LeptosOptions {
@@ -33,14 +41,21 @@ impl axum::extract::FromRef<WebState> for LeptosOptions {
 /// Builds the whole application router.
 pub fn router(state: WebState) -> Router {
     let service: SharedService = state.backend.clone();
-    let provide = move || provide_context::<SharedService>(service.clone());
+    let auth = state.auth.clone();
+    let provide = move || {
+        provide_context::<SharedService>(service.clone());
+        crate::auth::provide_leptos_context(&auth);
+    };
     let routes = generate_route_list(App);
     let leptos = state.leptos.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/locale", get(locale::switch_locale))
+        .merge(crate::auth::routes())
         .leptos_routes_with_context(&state, routes, provide.clone(), move || shell(leptos.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<WebState, _>(provide, shell))
+        // Inner to outer: the sign-in gate, then headers on every answer (refusals too).
+        .layer(axum::middleware::from_fn_with_state(state.auth.clone(), crate::auth::middleware::gate))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

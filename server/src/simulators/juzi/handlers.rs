@@ -46,10 +46,11 @@ fn error(code: i64, message: &str) -> Response {
     reply(error_envelope(code, message))
 }
 
-fn authorize(state: &SimState, params: &HashMap<String, String>) -> Result<(), Response> {
+/// The reply to send instead when the token is wrong or missing.
+fn unauthorized(state: &SimState, params: &HashMap<String, String>) -> Option<Response> {
     match params.get("token") {
-        Some(t) if t.as_bytes() == state.token.expose_secret().as_bytes() => Ok(()),
-        _ => Err(error(AUTH_ERRCODE, "invalid token")),
+        Some(t) if t.as_bytes() == state.token.expose_secret().as_bytes() => None,
+        _ => Some(error(AUTH_ERRCODE, "invalid token")),
     }
 }
 
@@ -63,14 +64,26 @@ fn juzi_customer(p: Option<&Person>) -> Option<&Person> {
 
 /// `GET /api/v1/customer/list?token=&current=&pageSize=&userId=`
 pub async fn customer_list(State(state): State<Arc<SimState>>, Query(params): Params) -> Response {
-    if let Err(r) = authorize(&state, &params) {
+    if let Some(r) = unauthorized(&state, &params) {
         return r;
     }
-    let Some(current) = param(&params, "current").and_then(|v| v.parse::<usize>().ok()).filter(|c| *c >= 1) else {
-        return error(BAD_REQUEST_ERRCODE, "current is required and must be a page number from 1");
+    let Some(current) = param(&params, "current")
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|c| *c >= 1)
+    else {
+        return error(
+            BAD_REQUEST_ERRCODE,
+            "current is required and must be a page number from 1",
+        );
     };
-    let Some(page_size) = param(&params, "pageSize").and_then(|v| v.parse::<usize>().ok()).filter(|s| (1..=MAX_PAGE_SIZE).contains(s)) else {
-        return error(BAD_REQUEST_ERRCODE, "pageSize is required and must be between 1 and 1000");
+    let Some(page_size) = param(&params, "pageSize")
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|s| (1..=MAX_PAGE_SIZE).contains(s))
+    else {
+        return error(
+            BAD_REQUEST_ERRCODE,
+            "pageSize is required and must be between 1 and 1000",
+        );
     };
     let user_id = param(&params, "userId");
     let matching: Vec<&Person> = state
@@ -89,8 +102,11 @@ pub async fn customer_list(State(state): State<Arc<SimState>>, Query(params): Pa
 }
 
 /// `GET /api/v1/customer/detail?token=&unionId=&externalUserId=`; unionId wins when both.
-pub async fn customer_detail(State(state): State<Arc<SimState>>, Query(params): Params) -> Response {
-    if let Err(r) = authorize(&state, &params) {
+pub async fn customer_detail(
+    State(state): State<Arc<SimState>>,
+    Query(params): Params,
+) -> Response {
+    if let Some(r) = unauthorized(&state, &params) {
         return r;
     }
     let u = &state.universe;
@@ -99,13 +115,15 @@ pub async fn customer_detail(State(state): State<Arc<SimState>>, Query(params): 
         (None, Some(external)) => u.customer_by_external_id(external),
         (None, None) => return error(BAD_REQUEST_ERRCODE, "unionId or externalUserId is required"),
     };
-    let data = juzi_customer(found).map(|p| project::customer(&state, p)).unwrap_or(Value::Null);
+    let data = juzi_customer(found)
+        .map(|p| project::customer(&state, p))
+        .unwrap_or(Value::Null);
     reply(json!({"errcode": 0, "errmsg": "ok", "data": data}))
 }
 
 /// `GET /api/v1/tag/list?token=&isSync=` (`isSync` accepted; there is nothing to re-sync).
 pub async fn tag_list(State(state): State<Arc<SimState>>, Query(params): Params) -> Response {
-    if let Err(r) = authorize(&state, &params) {
+    if let Some(r) = unauthorized(&state, &params) {
         return r;
     }
     reply(json!({"errcode": 0, "errmsg": "ok", "data": project::tag_groups(&state)}))
@@ -123,27 +141,33 @@ struct RemarkIn {
     description: Option<String>,
 }
 
-fn parse_list(body: &Bytes, key: &str) -> Result<Vec<Value>, Response> {
-    let value: Value = serde_json::from_slice(body).map_err(|_| error(BAD_REQUEST_ERRCODE, "body is not JSON"))?;
+/// The array under `key` in a JSON body, or why there is none.
+fn parse_list(body: &Bytes, key: &str) -> Result<Vec<Value>, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|_| "body is not JSON".to_string())?;
     match value.get(key) {
         Some(Value::Array(items)) => Ok(items.clone()),
-        _ => Err(error(BAD_REQUEST_ERRCODE, &format!("{key} is required and must be an array"))),
+        _ => Err(format!("{key} is required and must be an array")),
     }
 }
 
 /// The universe customer a write addresses, if `user_id` follows it at Juzibot.
 fn relation<'a>(state: &'a SimState, union_id: &str, user_id: &str) -> Option<&'a Person> {
-    juzi_customer(state.universe.customer_by_union_id(union_id)).filter(|p| project::follows(state, p, user_id))
+    juzi_customer(state.universe.customer_by_union_id(union_id))
+        .filter(|p| project::follows(state, p, user_id))
 }
 
 /// `POST /api/v1/customer/set_remark?token=` with `remark_list` (≤ 50).
-pub async fn set_remark(State(state): State<Arc<SimState>>, Query(params): Params, body: Bytes) -> Response {
-    if let Err(r) = authorize(&state, &params) {
+pub async fn set_remark(
+    State(state): State<Arc<SimState>>,
+    Query(params): Params,
+    body: Bytes,
+) -> Response {
+    if let Some(r) = unauthorized(&state, &params) {
         return r;
     }
     let items = match parse_list(&body, "remark_list") {
         Ok(items) => items,
-        Err(r) => return r,
+        Err(message) => return error(BAD_REQUEST_ERRCODE, &message),
     };
     if items.len() > MAX_REMARK_ITEMS {
         return error(BAD_REQUEST_ERRCODE, "remark_list supports 50 items at most");
@@ -155,12 +179,23 @@ pub async fn set_remark(State(state): State<Arc<SimState>>, Query(params): Param
             continue;
         };
         let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
-        let failure = if item.remark.as_deref().is_some_and(|r| r.chars().count() > MAX_REMARK_CHARS) {
+        let failure = if item
+            .remark
+            .as_deref()
+            .is_some_and(|r| r.chars().count() > MAX_REMARK_CHARS)
+        {
             Some(("-1", "remark exceed the limit"))
-        } else if item.description.as_deref().is_some_and(|d| d.chars().count() > MAX_DESCRIPTION_CHARS) {
+        } else if item
+            .description
+            .as_deref()
+            .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION_CHARS)
+        {
             Some(("-2", "description exceed the limit"))
         } else if blank(&item.remark) && blank(&item.description) {
-            Some(("400", "remark and description can not be empty at the same request"))
+            Some((
+                "400",
+                "remark and description can not be empty at the same request",
+            ))
         } else if relation(&state, &item.union_id, &item.user_id).is_none() {
             Some((WECOM_NOT_RELATED, "not external contact"))
         } else {
@@ -177,7 +212,14 @@ pub async fn set_remark(State(state): State<Arc<SimState>>, Query(params): Param
                 }
                 fail_list.push(echo);
             }
-            None => state.apply_remark(RelationKey { union_id: item.union_id, user_id: item.user_id }, item.remark, item.description),
+            None => state.apply_remark(
+                RelationKey {
+                    union_id: item.union_id,
+                    user_id: item.user_id,
+                },
+                item.remark,
+                item.description,
+            ),
         }
     }
     success_with_failures(fail_list)
@@ -203,16 +245,23 @@ struct TextIn {
 
 /// `POST /api/v1/customer/add_follow?token=` with `follow_list` (≤ 500). Failed items are
 /// echoed in `fail_list` as sent, as the documents show.
-pub async fn add_follow(State(state): State<Arc<SimState>>, Query(params): Params, body: Bytes) -> Response {
-    if let Err(r) = authorize(&state, &params) {
+pub async fn add_follow(
+    State(state): State<Arc<SimState>>,
+    Query(params): Params,
+    body: Bytes,
+) -> Response {
+    if let Some(r) = unauthorized(&state, &params) {
         return r;
     }
     let items = match parse_list(&body, "follow_list") {
         Ok(items) => items,
-        Err(r) => return r,
+        Err(message) => return error(BAD_REQUEST_ERRCODE, &message),
     };
     if items.len() > MAX_FOLLOW_ITEMS {
-        return error(BAD_REQUEST_ERRCODE, "follow_list supports 500 items at most");
+        return error(
+            BAD_REQUEST_ERRCODE,
+            "follow_list supports 500 items at most",
+        );
     }
     let mut fail_list = Vec::new();
     for raw in items {
@@ -230,7 +279,12 @@ pub async fn add_follow(State(state): State<Arc<SimState>>, Query(params): Param
         let notes = item
             .text
             .into_iter()
-            .map(|t| StoredFollow { union_id: item.union_id.clone(), user_id: item.user_id.clone(), content: t.content, timestamp: t.timestamp })
+            .map(|t| StoredFollow {
+                union_id: item.union_id.clone(),
+                user_id: item.user_id.clone(),
+                content: t.content,
+                timestamp: t.timestamp,
+            })
             .collect();
         state.store_follows(notes);
     }

@@ -20,7 +20,11 @@ pub fn customer(state: &SimState, p: &Person) -> Value {
     c.insert("avatar".into(), json!(p.avatar));
     c.insert("gender".into(), json!(p.gender));
     c.insert("type".into(), json!(p.kind));
-    let follow_users: Vec<Value> = p.follows.iter().filter_map(|rel| follow_user(state, p, rel)).collect();
+    let follow_users: Vec<Value> = p
+        .follows
+        .iter()
+        .filter_map(|rel| follow_user(state, p, rel))
+        .collect();
     c.insert("followUser".into(), Value::Array(follow_users));
     Value::Object(c)
 }
@@ -28,8 +32,15 @@ pub fn customer(state: &SimState, p: &Person) -> Value {
 fn follow_user(state: &SimState, p: &Person, rel: &FollowRelation) -> Option<Value> {
     let u = &state.universe;
     let rep = u.reps.get(rel.rep)?;
-    let edit = p.union_id.as_ref().and_then(|union_id| state.remark_edit(&RelationKey { union_id: union_id.clone(), user_id: rep.user_id.clone() }));
-    let remark = edit.and_then(|e| e.remark).unwrap_or_else(|| rel.remark.clone());
+    let edit = p.union_id.as_ref().and_then(|union_id| {
+        state.remark_edit(&RelationKey {
+            union_id: union_id.clone(),
+            user_id: rep.user_id.clone(),
+        })
+    });
+    let remark = edit
+        .and_then(|e| e.remark)
+        .unwrap_or_else(|| rel.remark.clone());
     let mut tags: Vec<Value> = rel
         .corp_tags
         .iter()
@@ -83,5 +94,11 @@ pub fn tag_groups(state: &SimState) -> Value {
 
 /// Whether `user_id` follows `p` (a write through that relationship can land).
 pub fn follows(state: &SimState, p: &Person, user_id: &str) -> bool {
-    p.follows.iter().any(|rel| state.universe.reps.get(rel.rep).is_some_and(|r| r.user_id == user_id))
+    p.follows.iter().any(|rel| {
+        state
+            .universe
+            .reps
+            .get(rel.rep)
+            .is_some_and(|r| r.user_id == user_id)
+    })
 }

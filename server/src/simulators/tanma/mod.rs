@@ -64,7 +64,10 @@ pub(crate) struct SimError {
 
 impl SimError {
     pub fn new(code: i64, message: impl Into<String>) -> Self {
-        SimError { code, message: message.into() }
+        SimError {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -78,7 +81,10 @@ pub(crate) struct Sim {
 }
 
 pub fn router(universe: Arc<Universe>, config: TanmaSimConfig, faults: Faults) -> Router {
-    let sim = Sim { universe, config: Arc::new(config) };
+    let sim = Sim {
+        universe,
+        config: Arc::new(config),
+    };
     let api = Router::new()
         .route(paths::ECHO, endpoint(handlers::echo))
         .route(paths::QW_DETAILS, endpoint(handlers::qw_details))
@@ -95,12 +101,19 @@ pub fn router(universe: Arc<Universe>, config: TanmaSimConfig, faults: Faults) -
 
 /// A POST route: authenticate over the raw body, then run `handler` on it.
 fn endpoint(handler: fn(&Sim, &[u8]) -> Outcome) -> MethodRouter<Sim> {
-    post(move |State(sim): State<Sim>, headers: HeaderMap, body: Bytes| async move {
-        let outcome = auth::verify(&sim.config, &headers, &body, chrono::Utc::now().timestamp_millis())
+    post(
+        move |State(sim): State<Sim>, headers: HeaderMap, body: Bytes| async move {
+            let outcome = auth::verify(
+                &sim.config,
+                &headers,
+                &body,
+                chrono::Utc::now().timestamp_millis(),
+            )
             .and_then(|()| handler(&sim, &body));
-        axum::Json(match outcome {
-            Ok((data, message)) => json!({ "code": 0, "message": message, "data": data }),
-            Err(e) => error_envelope(e.code, &e.message),
-        })
-    })
+            axum::Json(match outcome {
+                Ok((data, message)) => json!({ "code": 0, "message": message, "data": data }),
+                Err(e) => error_envelope(e.code, &e.message),
+            })
+        },
+    )
 }

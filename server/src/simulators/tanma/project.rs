@@ -3,7 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::simulators::dataset::{self, ClueRecord, FollowRelation, Person, TanmaFollow, Universe, seeds};
+use crate::simulators::dataset::{
+    self, ClueRecord, FollowRelation, Person, TanmaFollow, Universe, seeds,
+};
 use crate::vendors::tanma::wire;
 use crate::vendors::time::format_beijing;
 
@@ -25,7 +27,10 @@ pub fn person_by_customer_id(u: &Universe, id: i64) -> Option<&Person> {
 }
 
 fn rep_user_id(u: &Universe, rep: usize) -> String {
-    u.reps.get(rep).map(|r| r.user_id.clone()).unwrap_or_default()
+    u.reps
+        .get(rep)
+        .map(|r| r.user_id.clone())
+        .unwrap_or_default()
 }
 
 /// qw-details: the customer as the rep of `relation` sees it (seed 000's shape).
@@ -43,7 +48,13 @@ pub fn qw_detail(u: &Universe, p: &Person, relation: &FollowRelation) -> wire::Q
         fields: p
             .tanma_fields()
             .into_iter()
-            .map(|f| wire::QwField { id: f.id, name: f.name.to_string(), outer_field: None, value: f.value, stable: Some(true) })
+            .map(|f| wire::QwField {
+                id: f.id,
+                name: f.name.to_string(),
+                outer_field: None,
+                value: f.value,
+                stable: Some(true),
+            })
             .collect(),
     }
 }
@@ -84,7 +95,11 @@ pub fn clue_detail(c: &ClueRecord) -> wire::ClueDetail {
         fields: c
             .fields
             .iter()
-            .map(|f| wire::ClueField { field: f.alias.to_string(), kind: i64::from(f.field_type), value_as_text: f.value.clone() })
+            .map(|f| wire::ClueField {
+                field: f.alias.to_string(),
+                kind: i64::from(f.field_type),
+                value_as_text: f.value.clone(),
+            })
             .collect(),
         tag_ids: c.tag_ids.clone(),
         create_time: Some(format_beijing(c.created_at_ms)),
@@ -95,7 +110,10 @@ pub fn clue_detail(c: &ClueRecord) -> wire::ClueDetail {
             m.insert("creditCode".into(), Value::String(co.credit_code.clone()));
             m.insert("legalPerson".into(), Value::String(co.legal_person.clone()));
             m.insert("industry".into(), Value::String(co.industry.clone()));
-            m.insert("registeredCapital".into(), Value::String(co.registered_capital.clone()));
+            m.insert(
+                "registeredCapital".into(),
+                Value::String(co.registered_capital.clone()),
+            );
             m.insert("address".into(), Value::String(co.address.clone()));
             m
         }),
@@ -113,7 +131,11 @@ pub fn tag_tree(u: &Universe) -> Vec<wire::TagGroup> {
             tags: g
                 .tags
                 .iter()
-                .map(|t| wire::TagItem { id: t.tanma_id.to_string(), name: t.name.clone(), qw_tag_id: Some(t.tag_id.clone()) })
+                .map(|t| wire::TagItem {
+                    id: t.tanma_id.to_string(),
+                    name: t.name.clone(),
+                    qw_tag_id: Some(t.tag_id.clone()),
+                })
                 .collect(),
         })
         .collect()
@@ -129,16 +151,28 @@ pub fn profile_fields(u: &Universe) -> Vec<wire::ProfileField> {
         kind: Some(i64::from(dataset::CLUE_TEXT)),
         options: Vec::new(),
     });
-    let clue = u.clue_field_defs.iter().enumerate().map(|(i, d)| wire::ProfileField {
-        id: (CLUE_FIELD_ID_BASE + i as i64).to_string(),
-        alias: Some(d.alias.to_string()),
-        name: d.label.to_string(),
-        kind: Some(i64::from(d.field_type)),
-        options: u
-            .clue_options(d.alias)
-            .map(|set| set.options.iter().map(|o| wire::FieldOption { id: o.id.clone(), name: o.label.clone() }).collect())
-            .unwrap_or_default(),
-    });
+    let clue = u
+        .clue_field_defs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| wire::ProfileField {
+            id: (CLUE_FIELD_ID_BASE + i as i64).to_string(),
+            alias: Some(d.alias.to_string()),
+            name: d.label.to_string(),
+            kind: Some(i64::from(d.field_type)),
+            options: u
+                .clue_options(d.alias)
+                .map(|set| {
+                    set.options
+                        .iter()
+                        .map(|o| wire::FieldOption {
+                            id: o.id.clone(),
+                            name: o.label.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        });
     customer.chain(clue).collect()
 }
 

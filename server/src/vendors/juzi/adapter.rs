@@ -10,7 +10,9 @@ use super::client::{JuziClient, PATH_CUSTOMER_LIST};
 use super::limits::{self, MAX_PAGE_SIZE};
 use super::map;
 use super::wire::{DetailQuery, FollowItem, FollowText, ListQuery, RemarkItem};
-use crate::vendors::{CallStats, CustomerListQuery, CustomerRef, VendorAdapter, VendorError, WriteReceipt};
+use crate::vendors::{
+    CallStats, CustomerListQuery, CustomerRef, VendorAdapter, VendorError, WriteReceipt,
+};
 
 /// Page size used when the caller asks for 0.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -27,29 +29,49 @@ impl VendorAdapter for JuziClient {
 
     /// A one-customer page of the list SalesDesk reads: proves host, token and endpoint.
     async fn check(&self) -> Result<(), VendorError> {
-        self.customer_page(&ListQuery { current: 1, page_size: 1, user_id: None }).await.map(|_| ())
+        self.customer_page(&ListQuery {
+            current: 1,
+            page_size: 1,
+            user_id: None,
+        })
+        .await
+        .map(|_| ())
     }
 
     /// `Page::next` is the next page number (`current`) as text; sizes above the documented
     /// 1000 are lowered to 1000.
-    async fn list_customers(&self, query: &CustomerListQuery) -> Result<Page<VendorCustomer>, VendorError> {
+    async fn list_customers(
+        &self,
+        query: &CustomerListQuery,
+    ) -> Result<Page<VendorCustomer>, VendorError> {
         let current = match query.cursor.as_deref() {
             None => 1,
-            Some(text) => text.trim().parse::<u32>().ok().filter(|p| *p >= 1).ok_or_else(|| {
-                VendorError::new(
-                    VendorId::Juzi,
-                    PATH_CUSTOMER_LIST,
-                    VendorErrorKind::InvalidInput,
-                    format!("cursor {text:?} is not a Juzibot page number (1, 2, …)"),
-                )
-            })?,
+            Some(text) => text
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|p| *p >= 1)
+                .ok_or_else(|| {
+                    VendorError::new(
+                        VendorId::Juzi,
+                        PATH_CUSTOMER_LIST,
+                        VendorErrorKind::InvalidInput,
+                        format!("cursor {text:?} is not a Juzibot page number (1, 2, …)"),
+                    )
+                })?,
         };
         let page_size = match query.page_size {
             0 => DEFAULT_PAGE_SIZE,
             n => n.min(MAX_PAGE_SIZE),
         };
         let user_id = query.rep_user_id.clone().filter(|u| !u.trim().is_empty());
-        let reply = self.customer_page(&ListQuery { current, page_size, user_id }).await?;
+        let reply = self
+            .customer_page(&ListQuery {
+                current,
+                page_size,
+                user_id,
+            })
+            .await?;
         let seen = u64::from(current - 1) * u64::from(page_size) + reply.data.len() as u64;
         let more = match reply.total {
             Some(total) => !reply.data.is_empty() && seen < total,
@@ -64,12 +86,28 @@ impl VendorAdapter for JuziClient {
     }
 
     /// Detail by externalUserId. The hub's detail is not per rep: every follow user comes back.
-    async fn customer(&self, external_user_id: &str, _rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError> {
-        let query = DetailQuery { union_id: None, external_user_id: Some(external_user_id.to_string()) };
-        Ok(self.customer_detail(&query).await?.as_ref().map(map::customer))
+    async fn customer(
+        &self,
+        external_user_id: &str,
+        _rep_user_id: Option<&str>,
+    ) -> Result<Option<VendorCustomer>, VendorError> {
+        let query = DetailQuery {
+            union_id: None,
+            external_user_id: Some(external_user_id.to_string()),
+        };
+        Ok(self
+            .customer_detail(&query)
+            .await?
+            .as_ref()
+            .map(map::customer))
     }
 
-    async fn set_remark(&self, target: &CustomerRef, remark: Option<&str>, description: Option<&str>) -> Result<WriteReceipt, VendorError> {
+    async fn set_remark(
+        &self,
+        target: &CustomerRef,
+        remark: Option<&str>,
+        description: Option<&str>,
+    ) -> Result<WriteReceipt, VendorError> {
         let union_id = limits::require_union_id(target.union_id.as_deref())
             .map_err(|e| e.to_vendor_error(super::client::PATH_SET_REMARK))?
             .to_string();
@@ -84,14 +122,22 @@ impl VendorAdapter for JuziClient {
 
     /// The note's time goes out in epoch **seconds**, as in seed 004's sample (1602667647),
     /// although `createTimestamp` elsewhere is milliseconds.
-    async fn add_follow_up(&self, target: &CustomerRef, text: &str, at_ms: i64) -> Result<WriteReceipt, VendorError> {
+    async fn add_follow_up(
+        &self,
+        target: &CustomerRef,
+        text: &str,
+        at_ms: i64,
+    ) -> Result<WriteReceipt, VendorError> {
         let union_id = limits::require_union_id(target.union_id.as_deref())
             .map_err(|e| e.to_vendor_error(super::client::PATH_ADD_FOLLOW))?
             .to_string();
         let item = FollowItem {
             union_id,
             user_id: target.rep_user_id.clone(),
-            text: vec![FollowText { content: text.to_string(), timestamp: Some(at_ms.div_euclid(1000)) }],
+            text: vec![FollowText {
+                content: text.to_string(),
+                timestamp: Some(at_ms.div_euclid(1000)),
+            }],
         };
         single(self.add_follows(&[item]).await)
     }
@@ -100,6 +146,11 @@ impl VendorAdapter for JuziClient {
 fn single(outcomes: Vec<super::ItemOutcome>) -> Result<WriteReceipt, VendorError> {
     match outcomes.into_iter().next() {
         Some(outcome) => outcome.into_result().map(|()| WriteReceipt::default()),
-        None => Err(VendorError::new(VendorId::Juzi, "-", VendorErrorKind::Undecodable, "batch write returned no outcome for its one item")),
+        None => Err(VendorError::new(
+            VendorId::Juzi,
+            "-",
+            VendorErrorKind::Undecodable,
+            "batch write returned no outcome for its one item",
+        )),
     }
 }

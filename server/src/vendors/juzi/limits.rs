@@ -58,7 +58,13 @@ impl LimitError {
     /// The error reported for `endpoint`; the message is kept so the rep sees the reason.
     pub fn to_vendor_error(&self, endpoint: &str) -> VendorError {
         let reason = self.to_string();
-        VendorError::new(VendorId::Juzi, endpoint, self.kind(), format!("refused before sending: {reason}")).with_vendor_message(reason)
+        VendorError::new(
+            VendorId::Juzi,
+            endpoint,
+            self.kind(),
+            format!("refused before sending: {reason}"),
+        )
+        .with_vendor_message(reason)
     }
 }
 
@@ -137,7 +143,10 @@ mod tests {
         assert_eq!(twenty.len(), 60);
         assert_eq!(check_remark_item(&remark(Some(&twenty), None)), Ok(()));
         let twenty_one = "张".repeat(21);
-        assert_eq!(check_remark_item(&remark(Some(&twenty_one), None)), Err(LimitError::RemarkTooLong { chars: 21 }));
+        assert_eq!(
+            check_remark_item(&remark(Some(&twenty_one), None)),
+            Err(LimitError::RemarkTooLong { chars: 21 })
+        );
     }
 
     #[test]
@@ -146,7 +155,10 @@ mod tests {
         assert_eq!(char_count(&at), 20);
         assert_eq!(check_remark_item(&remark(Some(&at), None)), Ok(()));
         let over = format!("{at}🎉");
-        assert_eq!(check_remark_item(&remark(Some(&over), None)), Err(LimitError::RemarkTooLong { chars: 21 }));
+        assert_eq!(
+            check_remark_item(&remark(Some(&over), None)),
+            Err(LimitError::RemarkTooLong { chars: 21 })
+        );
     }
 
     #[test]
@@ -154,13 +166,22 @@ mod tests {
         let at = "描".repeat(149) + "😀";
         assert_eq!(check_remark_item(&remark(None, Some(&at))), Ok(()));
         let over = "描".repeat(150) + "😀";
-        assert_eq!(check_remark_item(&remark(None, Some(&over))), Err(LimitError::DescriptionTooLong { chars: 151 }));
+        assert_eq!(
+            check_remark_item(&remark(None, Some(&over))),
+            Err(LimitError::DescriptionTooLong { chars: 151 })
+        );
     }
 
     #[test]
     fn remark_and_description_cannot_both_be_empty() {
-        assert_eq!(check_remark_item(&remark(None, None)), Err(LimitError::NothingToSet));
-        assert_eq!(check_remark_item(&remark(Some(""), Some("  "))), Err(LimitError::NothingToSet));
+        assert_eq!(
+            check_remark_item(&remark(None, None)),
+            Err(LimitError::NothingToSet)
+        );
+        assert_eq!(
+            check_remark_item(&remark(Some(""), Some("  "))),
+            Err(LimitError::NothingToSet)
+        );
         // Clearing the remark while setting a description is allowed.
         assert_eq!(check_remark_item(&remark(Some(""), Some("大客户"))), Ok(()));
     }
@@ -184,16 +205,31 @@ mod tests {
 
     #[test]
     fn follow_content_must_not_be_empty() {
-        let text = |c: &str| FollowText { content: c.into(), timestamp: None };
-        let mut item = FollowItem { union_id: "ozy".into(), user_id: "rocky".into(), text: vec![text("这是跟进记录1 🙂")] };
+        let text = |c: &str| FollowText {
+            content: c.into(),
+            timestamp: None,
+        };
+        let mut item = FollowItem {
+            union_id: "ozy".into(),
+            user_id: "rocky".into(),
+            text: vec![text("这是跟进记录1 🙂")],
+        };
         assert_eq!(check_follow_item(&item), Ok(()));
         item.text.push(text(" "));
-        assert_eq!(check_follow_item(&item), Err(LimitError::EmptyContent { index: 1 }));
+        assert_eq!(
+            check_follow_item(&item),
+            Err(LimitError::EmptyContent { index: 1 })
+        );
         item.text.clear();
         assert_eq!(check_follow_item(&item), Err(LimitError::NoText));
-        let err = LimitError::RemarkTooLong { chars: 21 }.to_vendor_error("/api/v1/customer/set_remark?token=secret");
+        let err = LimitError::RemarkTooLong { chars: 21 }
+            .to_vendor_error("/api/v1/customer/set_remark?token=secret");
         assert_eq!(err.kind, VendorErrorKind::InvalidInput);
         assert_eq!(err.endpoint, "/api/v1/customer/set_remark");
-        assert!(err.vendor_message.as_deref().is_some_and(|m| m.contains("at most 20")));
+        assert!(
+            err.vendor_message
+                .as_deref()
+                .is_some_and(|m| m.contains("at most 20"))
+        );
     }
 }

@@ -29,7 +29,12 @@ pub fn follow_user(f: &wire::FollowUser) -> FollowUser {
         added_at: f.create_timestamp.filter(|t| *t > 0).map(epoch_to_ms),
         // WeCom's `state` is the channel code of the 联系我 / 获客链接 the customer came through.
         add_source: f.state.as_deref().and_then(non_empty),
-        remark_mobiles: f.remark_mobiles.iter().flatten().filter_map(|m| non_empty(m)).collect(),
+        remark_mobiles: f
+            .remark_mobiles
+            .iter()
+            .flatten()
+            .filter_map(|m| non_empty(m))
+            .collect(),
         tags: f.tags.iter().map(tag).collect(),
     }
 }
@@ -40,7 +45,12 @@ pub fn tag(t: &wire::CustomerTag) -> Tag {
         TAG_TYPE_PERSONAL => TagKind::Personal,
         _ => TagKind::Unknown,
     };
-    Tag { id: t.tag_id.as_deref().and_then(non_empty), group: non_empty(&t.group_name), name: t.tag_name.clone(), kind }
+    Tag {
+        id: t.tag_id.as_deref().and_then(non_empty),
+        group: non_empty(&t.group_name),
+        name: t.tag_name.clone(),
+        kind,
+    }
 }
 
 pub fn gender(code: i64) -> Gender {
@@ -96,8 +106,14 @@ mod tests {
         let c = customer(&seed_customer());
         assert_eq!(c.vendor, VendorId::Juzi);
         assert_eq!(c.vendor_customer_id, None);
-        assert_eq!(c.external_user_id.as_deref(), Some("wmfvEMCAAAPHR9XslvYqTFgCJTULiZgg"));
-        assert_eq!(c.union_id.as_deref(), Some("ozynqsulJFCZ2z1aYeS8h-nuasdAAA"));
+        assert_eq!(
+            c.external_user_id.as_deref(),
+            Some("wmfvEMCAAAPHR9XslvYqTFgCJTULiZgg")
+        );
+        assert_eq!(
+            c.union_id.as_deref(),
+            Some("ozynqsulJFCZ2z1aYeS8h-nuasdAAA")
+        );
         assert_eq!(c.name.as_deref(), Some("李四"));
         assert_eq!(c.gender, Gender::Male);
         assert_eq!(c.kind, CustomerKind::WeChat);
@@ -109,8 +125,18 @@ mod tests {
         assert_eq!(
             f.tags,
             vec![
-                Tag { id: Some("etDodGBwAA-rmc_3HDr84OnvfycgOQQQ".into()), group: Some("标签组名".into()), name: "标签名".into(), kind: TagKind::Corp },
-                Tag { id: None, group: Some("个人标签".into()), name: "个人标签名".into(), kind: TagKind::Personal },
+                Tag {
+                    id: Some("etDodGBwAA-rmc_3HDr84OnvfycgOQQQ".into()),
+                    group: Some("标签组名".into()),
+                    name: "标签名".into(),
+                    kind: TagKind::Corp
+                },
+                Tag {
+                    id: None,
+                    group: Some("个人标签".into()),
+                    name: "个人标签名".into(),
+                    kind: TagKind::Personal
+                },
             ]
         );
     }

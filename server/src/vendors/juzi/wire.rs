@@ -180,7 +180,11 @@ pub struct SetRemarkResponse {
     #[serde(default)]
     pub errmsg: String,
     /// Only the items that failed; absent when all succeeded.
-    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub fail_list: Vec<RemarkFailure>,
 }
 
@@ -232,7 +236,11 @@ pub struct AddFollowResponse {
     #[serde(default)]
     pub errmsg: String,
     /// The items that failed, echoed; absent when all succeeded.
-    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub fail_list: Vec<FollowFailure>,
 }
 
@@ -319,7 +327,9 @@ fn string_or_number<'de, D>(d: D) -> Result<String, D::Error>
 where
     D: Deserializer<'de>,
 {
-    Ok(Option::<LooseCode>::deserialize(d)?.map(|c| c.text()).unwrap_or_default())
+    Ok(Option::<LooseCode>::deserialize(d)?
+        .map(|c| c.text())
+        .unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -328,20 +338,31 @@ mod tests {
 
     #[test]
     fn tag_type_accepts_string_and_number() {
-        let t: CustomerTag = serde_json::from_str(r#"{"groupName":"g","tagName":"t","type":"1","tagId":"et1"}"#).unwrap();
+        let t: CustomerTag =
+            serde_json::from_str(r#"{"groupName":"g","tagName":"t","type":"1","tagId":"et1"}"#)
+                .unwrap();
         assert_eq!(t.kind, TAG_TYPE_CORP);
-        let t: CustomerTag = serde_json::from_str(r#"{"groupName":"g","tagName":"t","type":2}"#).unwrap();
+        let t: CustomerTag =
+            serde_json::from_str(r#"{"groupName":"g","tagName":"t","type":2}"#).unwrap();
         assert_eq!(t.kind, TAG_TYPE_PERSONAL);
         assert_eq!(t.tag_id, None);
     }
 
     #[test]
     fn fail_list_errcode_accepts_string_number_and_empty() {
-        let f: RemarkFailure = serde_json::from_str(r#"{"userId":"u","unionId":"x","errcode":"40096","errmsg":"bad"}"#).unwrap();
+        let f: RemarkFailure = serde_json::from_str(
+            r#"{"userId":"u","unionId":"x","errcode":"40096","errmsg":"bad"}"#,
+        )
+        .unwrap();
         assert_eq!(f.errcode.as_ref().and_then(LooseCode::as_i64), Some(40096));
-        let f: RemarkFailure = serde_json::from_str(r#"{"userId":"u","unionId":"x","errcode":-1,"errmsg":"too long"}"#).unwrap();
+        let f: RemarkFailure = serde_json::from_str(
+            r#"{"userId":"u","unionId":"x","errcode":-1,"errmsg":"too long"}"#,
+        )
+        .unwrap();
         assert_eq!(f.errcode.as_ref().and_then(LooseCode::as_i64), Some(-1));
-        let f: RemarkFailure = serde_json::from_str(r#"{"userId":"u","unionId":"x","errcode":"","errmsg":""}"#).unwrap();
+        let f: RemarkFailure =
+            serde_json::from_str(r#"{"userId":"u","unionId":"x","errcode":"","errmsg":""}"#)
+                .unwrap();
         assert_eq!(f.errcode.as_ref().and_then(LooseCode::as_i64), None);
         assert_eq!(f.errcode.map(|c| c.text()), Some(String::new()));
     }
@@ -350,25 +371,46 @@ mod tests {
     fn missing_and_null_lists_default() {
         let r: SetRemarkResponse = serde_json::from_str(r#"{"errcode":0,"errmsg":"ok"}"#).unwrap();
         assert!(r.fail_list.is_empty());
-        let r: AddFollowResponse = serde_json::from_str(r#"{"errcode":0,"errmsg":"ok","fail_list":null}"#).unwrap();
+        let r: AddFollowResponse =
+            serde_json::from_str(r#"{"errcode":0,"errmsg":"ok","fail_list":null}"#).unwrap();
         assert!(r.fail_list.is_empty());
-        let c: Customer = serde_json::from_str(r#"{"externalUserId":"wm1","followUser":null}"#).unwrap();
+        let c: Customer =
+            serde_json::from_str(r#"{"externalUserId":"wm1","followUser":null}"#).unwrap();
         assert!(c.follow_user.is_empty());
         assert_eq!(c.union_id, None);
     }
 
     #[test]
     fn optional_request_fields_are_omitted() {
-        let item = RemarkItem { user_id: "u".into(), union_id: "x".into(), remark: Some("张总".into()), description: None };
-        let json = serde_json::to_value(SetRemarkRequest { remark_list: vec![item] }).unwrap();
-        assert_eq!(json, serde_json::json!({"remark_list":[{"userId":"u","unionId":"x","remark":"张总"}]}));
-        let q = serde_json::to_value(ListQuery { current: 1, page_size: 10, user_id: None }).unwrap();
+        let item = RemarkItem {
+            user_id: "u".into(),
+            union_id: "x".into(),
+            remark: Some("张总".into()),
+            description: None,
+        };
+        let json = serde_json::to_value(SetRemarkRequest {
+            remark_list: vec![item],
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"remark_list":[{"userId":"u","unionId":"x","remark":"张总"}]})
+        );
+        let q = serde_json::to_value(ListQuery {
+            current: 1,
+            page_size: 10,
+            user_id: None,
+        })
+        .unwrap();
         assert_eq!(q, serde_json::json!({"current":1,"pageSize":10}));
     }
 
     #[test]
     fn follow_user_extras_from_docs_site() {
-        let f: FollowUser = serde_json::from_str(r#"{"userId":"rocky","state":"expo","remarkMobiles":["13800000000"]}"#).unwrap();
+        let f: FollowUser = serde_json::from_str(
+            r#"{"userId":"rocky","state":"expo","remarkMobiles":["13800000000"]}"#,
+        )
+        .unwrap();
         assert_eq!(f.state.as_deref(), Some("expo"));
         assert_eq!(f.remark_mobiles, Some(vec!["13800000000".to_string()]));
         assert_eq!(f.create_timestamp, None);

@@ -1,13 +1,14 @@
 //! [`VendorAdapter`] for Tanma. Writes (remark, follow-up notes) stay `Unsupported`: no
 //! follow-creation or remark API is documented in reachable material (VENDORS.md §6).
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use app::domain::{Clue, FollowUpEntry, Page, VendorCustomer, VendorErrorKind, VendorId};
 use async_trait::async_trait;
 
-use super::clue_pages::{ClueCursor, Window, WindowPlan, newest_first_page};
 use super::client::{TanmaClient, paths};
+use super::clue_pages::{ClueCursor, Window, WindowPlan, newest_first_page};
 use super::map;
 use super::wire::{ClueListRequest, CustomerSearchRequest, FollowUpListRequest};
 use crate::vendors::time::format_beijing;
@@ -36,7 +37,11 @@ impl TanmaClient {
         };
         let data = self.customer_search(&req).await?;
         let mut reps: Vec<String> = Vec::new();
-        for row in data.data.iter().filter(|r| r.external_user_id.as_deref() == Some(external_user_id)) {
+        for row in data
+            .data
+            .iter()
+            .filter(|r| r.external_user_id.as_deref() == Some(external_user_id))
+        {
             if let Some(rep) = row.qw_sales_id.as_ref().filter(|r| !r.is_empty())
                 && !reps.contains(rep)
             {
@@ -50,6 +55,7 @@ impl TanmaClient {
     async fn clue_window(&self, since_s: i64, before_s: i64) -> Result<Window, VendorError> {
         let mut cursor: Option<String> = None;
         let mut clues = Vec::new();
+        let mut seen = HashSet::new();
         for _ in 0..MAX_PAGES_PER_WINDOW {
             let req = ClueListRequest {
                 since: format_beijing(since_s * 1000),
@@ -62,7 +68,7 @@ impl TanmaClient {
             let got = data.list.len();
             for clue in data.list {
                 // Defensive: a cursor overlap must not duplicate a clue in the list.
-                if !clues.iter().any(|c: &super::wire::ClueDetail| c.customer_id == clue.customer_id) {
+                if seen.insert(clue.customer_id) {
                     clues.push(clue);
                 }
             }
@@ -78,11 +84,19 @@ impl TanmaClient {
         let mut cursor: Option<String> = None;
         let mut entries = Vec::new();
         for _ in 0..MAX_FOLLOW_UP_PAGES {
-            let req = FollowUpListRequest { customer_id, size: API_PAGE_SIZE, kind: None, cursor: cursor.clone() };
+            let req = FollowUpListRequest {
+                customer_id,
+                size: API_PAGE_SIZE,
+                kind: None,
+                cursor: cursor.clone(),
+            };
             let data = self.clue_follow_ups(&req).await?;
             let got = data.list.len();
             for item in &data.list {
-                entries.push(map::follow_from_item(item).map_err(|d| undecodable(paths::CLUE_FOLLOW_UPS, d))?);
+                entries.push(
+                    map::follow_from_item(item)
+                        .map_err(|d| undecodable(paths::CLUE_FOLLOW_UPS, d))?,
+                );
             }
             match data.next_cursor {
                 Some(next) if got > 0 && cursor.as_ref() != Some(&next) => cursor = Some(next),
@@ -117,14 +131,18 @@ impl VendorAdapter for TanmaClient {
 
     /// customer/search, `pageNo` as the cursor. With a rep, `salesIdList = [rep]` and no
     /// `role` (owner and collaborator relations both count).
-    async fn list_customers(&self, query: &CustomerListQuery) -> Result<Page<VendorCustomer>, VendorError> {
+    async fn list_customers(
+        &self,
+        query: &CustomerListQuery,
+    ) -> Result<Page<VendorCustomer>, VendorError> {
         let page_no = match query.cursor.as_deref() {
             None | Some("") => 1,
-            Some(c) => c
-                .parse::<u32>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| invalid(paths::CUSTOMER_SEARCH, "customer cursor is not a Tanma page number"))?,
+            Some(c) => c.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                invalid(
+                    paths::CUSTOMER_SEARCH,
+                    "customer cursor is not a Tanma page number",
+                )
+            })?,
         };
         let page_size = query.page_size.clamp(1, API_PAGE_SIZE);
         let req = CustomerSearchRequest {
@@ -135,17 +153,29 @@ impl VendorAdapter for TanmaClient {
         };
         let data = self.customer_search(&req).await?;
         let (tags, fields) = self.metadata().await;
-        let items: Vec<VendorCustomer> = data.data.iter().map(|row| map::customer_from_search_row(row, &fields, &tags)).collect();
+        let items: Vec<VendorCustomer> = data
+            .data
+            .iter()
+            .map(|row| map::customer_from_search_row(row, &fields, &tags))
+            .collect();
         let more = match data.total_page {
             Some(total) => page_no < total,
             None => items.len() as u32 >= page_size,
         };
-        Ok(Page { items, next: more.then(|| (page_no + 1).to_string()), total: None })
+        Ok(Page {
+            items,
+            next: more.then(|| (page_no + 1).to_string()),
+            total: None,
+        })
     }
 
     /// qw-details is per relationship: with a rep, that relation; without one, every rep
     /// customer/search reports for the customer (at most [`MAX_RELATIONS`]), merged.
-    async fn customer(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError> {
+    async fn customer(
+        &self,
+        external_user_id: &str,
+        rep_user_id: Option<&str>,
+    ) -> Result<Option<VendorCustomer>, VendorError> {
         if external_user_id.trim().is_empty() {
             return Err(invalid(paths::QW_DETAILS, "external user id is empty"));
         }
@@ -155,50 +185,90 @@ impl VendorAdapter for TanmaClient {
         };
         let mut details = Vec::new();
         for rep in reps.iter().take(MAX_RELATIONS) {
-            details.extend(self.qw_details(external_user_id, rep).await?.into_iter().filter(|d| d.external_user_id == external_user_id));
+            details.extend(
+                self.qw_details(external_user_id, rep)
+                    .await?
+                    .into_iter()
+                    .filter(|d| d.external_user_id == external_user_id),
+            );
         }
         Ok(map::customer_from_details(&details))
     }
 
     /// qw-list-by-customer by external user id (seed 001); customers known only by Tanma's
     /// own id (clues, unassigned customers) use clue/list-follow-up instead.
-    async fn follow_ups(&self, customer: &VendorCustomer) -> Result<Vec<FollowUpEntry>, VendorError> {
-        let mut entries = if let Some(ext) = customer.external_user_id.as_deref().filter(|e| !e.is_empty()) {
+    async fn follow_ups(
+        &self,
+        customer: &VendorCustomer,
+    ) -> Result<Vec<FollowUpEntry>, VendorError> {
+        let mut entries = if let Some(ext) = customer
+            .external_user_id
+            .as_deref()
+            .filter(|e| !e.is_empty())
+        {
             self.qw_follow_records(ext)
                 .await?
                 .iter()
-                .map(|r| map::follow_from_record(r).map_err(|d| undecodable(paths::QW_FOLLOW_LIST, d)))
+                .map(|r| {
+                    map::follow_from_record(r).map_err(|d| undecodable(paths::QW_FOLLOW_LIST, d))
+                })
                 .collect::<Result<Vec<_>, _>>()?
         } else if let Some(id) = customer.vendor_customer_id.as_deref() {
-            let id = id.parse::<i64>().map_err(|_| invalid(paths::CLUE_FOLLOW_UPS, "Tanma customer id is not numeric"))?;
+            let id = id
+                .parse::<i64>()
+                .map_err(|_| invalid(paths::CLUE_FOLLOW_UPS, "Tanma customer id is not numeric"))?;
             self.v3_follow_ups(id).await?
         } else {
-            return Err(invalid(paths::QW_FOLLOW_LIST, "customer has neither an external user id nor a Tanma customer id"));
+            return Err(invalid(
+                paths::QW_FOLLOW_LIST,
+                "customer has neither an external user id nor a Tanma customer id",
+            ));
         };
         map::sort_newest_first(&mut entries);
         Ok(entries)
     }
 
     /// Newest first, by walking create-time windows backwards (see clue_pages.rs).
-    async fn list_clues(&self, cursor: Option<String>, page_size: u32) -> Result<Page<Clue>, VendorError> {
+    async fn list_clues(
+        &self,
+        cursor: Option<String>,
+        page_size: u32,
+    ) -> Result<Page<Clue>, VendorError> {
         let now_s = chrono::Utc::now().timestamp();
         let start = match cursor.as_deref() {
-            None | Some("") => ClueCursor { before_s: now_s + 1, skip: 0 },
-            Some(c) => ClueCursor::parse(c).ok_or_else(|| invalid(paths::CLUE_LIST_ASC, "clue cursor is not one SalesDesk issued"))?,
+            None | Some("") => ClueCursor::first(now_s + 1),
+            Some(c) => ClueCursor::parse(c).ok_or_else(|| {
+                invalid(
+                    paths::CLUE_LIST_ASC,
+                    "clue cursor is not one SalesDesk issued",
+                )
+            })?,
         };
         let page_size = page_size.clamp(1, API_PAGE_SIZE) as usize;
-        let (details, next) =
-            newest_first_page(start, now_s, page_size, WindowPlan::default(), |since, before| self.clue_window(since, before)).await?;
+        let (details, next) = newest_first_page(
+            start,
+            now_s,
+            page_size,
+            WindowPlan::default(),
+            |since, before| self.clue_window(since, before),
+        )
+        .await?;
         let (tags, fields) = self.metadata().await;
         Ok(Page {
-            items: details.iter().map(|d| map::clue_from_detail(d, &fields, &tags)).collect(),
+            items: details
+                .iter()
+                .map(|d| map::clue_from_detail(d, &fields, &tags))
+                .collect(),
             next: next.map(|n| n.encode()),
             total: None,
         })
     }
 
     async fn clue(&self, id: &str) -> Result<Option<Clue>, VendorError> {
-        let customer_id = id.trim().parse::<i64>().map_err(|_| invalid(paths::CLUE_GET, "Tanma clue ids are numeric"))?;
+        let customer_id = id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| invalid(paths::CLUE_GET, "Tanma clue ids are numeric"))?;
         let detail = match self.clue_get(customer_id).await {
             Ok(Some(d)) => d,
             Ok(None) => return Ok(None),

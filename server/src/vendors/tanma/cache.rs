@@ -14,7 +14,10 @@ pub struct Cached<T> {
 
 impl<T> Cached<T> {
     pub fn new(ttl: Duration) -> Self {
-        Cached { ttl, slot: RwLock::new(None) }
+        Cached {
+            ttl,
+            slot: RwLock::new(None),
+        }
     }
 
     /// The cached value while fresh, otherwise the result of `load` (cached on success;
@@ -51,9 +54,7 @@ mod tests {
     async fn loads_once_while_fresh_and_retries_after_failure() {
         let cache: Cached<u32> = Cached::new(Duration::from_secs(60));
         let loads = AtomicU32::new(0);
-        let load = || async {
-            Ok::<u32, String>(loads.fetch_add(1, Ordering::SeqCst) + 10)
-        };
+        let load = || async { Ok::<u32, String>(loads.fetch_add(1, Ordering::SeqCst) + 10) };
         assert_eq!(*cache.get_or_load(load).await.unwrap(), 10);
         assert_eq!(*cache.get_or_load(load).await.unwrap(), 10);
         assert_eq!(loads.load(Ordering::SeqCst), 1);
@@ -61,8 +62,19 @@ mod tests {
         assert_eq!(*cache.get_or_load(load).await.unwrap(), 11);
 
         let failing: Cached<u32> = Cached::new(Duration::from_secs(60));
-        assert!(failing.get_or_load(|| async { Err::<u32, _>("down") }).await.is_err());
-        assert_eq!(*failing.get_or_load(|| async { Ok::<u32, &str>(7) }).await.unwrap(), 7);
+        assert!(
+            failing
+                .get_or_load(|| async { Err::<u32, _>("down") })
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            *failing
+                .get_or_load(|| async { Ok::<u32, &str>(7) })
+                .await
+                .unwrap(),
+            7
+        );
     }
 
     #[tokio::test]
@@ -70,7 +82,10 @@ mod tests {
         let cache: Cached<u32> = Cached::new(Duration::ZERO);
         let loads = AtomicU32::new(0);
         for _ in 0..3 {
-            cache.get_or_load(|| async { Ok::<u32, String>(loads.fetch_add(1, Ordering::SeqCst)) }).await.unwrap();
+            cache
+                .get_or_load(|| async { Ok::<u32, String>(loads.fetch_add(1, Ordering::SeqCst)) })
+                .await
+                .unwrap();
         }
         assert_eq!(loads.load(Ordering::SeqCst), 3);
     }

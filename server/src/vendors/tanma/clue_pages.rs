@@ -3,11 +3,12 @@
 //!
 //! SalesDesk walks backwards in time: it fetches a whole window below `before`, sorts it
 //! newest first and hands out the newest items; the opaque cursor remembers `before` and how
-//! many of the newest clues below it were already returned (`skip`). Windows start at one
-//! day, double while sparse (up to 64 days), halve when one holds more clues than a window
-//! fetch may read, and stop at a two-year look-back. Because the cursor only says "the
-//! `skip` newest clues below `before`", any window size yields the same sequence, and clues
-//! created after the first page (all above `before`) never shift later pages.
+//! many of the newest clues below it were already returned (`skip`), plus the window size
+//! to go on with. Windows start at one day, double while sparse (up to 256 days), halve
+//! when one holds more clues than a window fetch may read, and stop at a ten-year
+//! look-back. Because the cursor only says "the `skip` newest clues below `before`", any
+//! window size yields the same sequence, and clues created after the first page (all above
+//! `before`) never shift later pages.
 
 use std::future::Future;
 
@@ -18,21 +19,36 @@ use crate::vendors::VendorError;
 use crate::vendors::time::parse_beijing;
 
 /// Where the next page starts: below `before_s` (epoch seconds, exclusive), after the
-/// `skip` newest clues there.
+/// `skip` newest clues there, with windows of `span_s` seconds (0: start afresh).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClueCursor {
     pub before_s: i64,
     pub skip: usize,
+    pub span_s: i64,
 }
 
 impl ClueCursor {
+    /// The first page: everything created before `before_s`.
+    pub fn first(before_s: i64) -> Self {
+        ClueCursor {
+            before_s,
+            skip: 0,
+            span_s: 0,
+        }
+    }
+
     pub fn encode(&self) -> String {
-        format!("{}.{}", self.before_s, self.skip)
+        format!("{}.{}.{}", self.before_s, self.skip, self.span_s)
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        let (before, skip) = text.split_once('.')?;
-        Some(ClueCursor { before_s: before.parse().ok()?, skip: skip.parse().ok()? })
+        let mut parts = text.split('.');
+        let cursor = ClueCursor {
+            before_s: parts.next()?.parse().ok()?,
+            skip: parts.next()?.parse().ok()?,
+            span_s: parts.next()?.parse().ok().filter(|s: &i64| *s >= 0)?,
+        };
+        parts.next().is_none().then_some(cursor)
     }
 }
 
@@ -48,7 +64,12 @@ pub struct WindowPlan {
 
 impl Default for WindowPlan {
     fn default() -> Self {
-        WindowPlan { initial_span_s: 86_400, max_span_s: 64 * 86_400, lookback_s: 730 * 86_400, max_windows: 12 }
+        WindowPlan {
+            initial_span_s: 86_400,
+            max_span_s: 256 * 86_400,
+            lookback_s: 3650 * 86_400,
+            max_windows: 12,
+        }
     }
 }
 
@@ -74,13 +95,25 @@ where
     let page_size = page_size.max(1);
     let floor = now_s - plan.lookback_s;
     let (mut before, mut skip) = (start.before_s, start.skip);
-    let mut span = plan.initial_span_s.max(1);
+    let max_span = plan.max_span_s.max(1);
+    let mut span = if start.span_s > 0 {
+        start.span_s.min(max_span)
+    } else {
+        plan.initial_span_s.clamp(1, max_span)
+    };
     let mut items = Vec::with_capacity(page_size);
     let mut windows = 0;
     while before > floor && items.len() < page_size {
         if windows == plan.max_windows {
             // A short page: the caller follows the cursor for more.
-            return Ok((items, Some(ClueCursor { before_s: before, skip })));
+            return Ok((
+                items,
+                Some(ClueCursor {
+                    before_s: before,
+                    skip,
+                    span_s: span,
+                }),
+            ));
         }
         let since = (before - span).max(floor);
         let mut window = match fetch(since, before).await? {
@@ -108,24 +141,41 @@ where
             skip -= count;
         } else if count - skip > need {
             items.extend(window.drain(skip..skip + need));
-            return Ok((items, Some(ClueCursor { before_s: before, skip: skip + need })));
+            return Ok((
+                items,
+                Some(ClueCursor {
+                    before_s: before,
+                    skip: skip + need,
+                    span_s: span,
+                }),
+            ));
         } else {
             items.extend(window.drain(skip..));
             skip = 0;
         }
         before = since;
         if count < page_size {
-            span = (span * 2).min(plan.max_span_s.max(1));
+            span = (span * 2).min(max_span);
         }
     }
-    let next = (before > floor).then_some(ClueCursor { before_s: before, skip });
+    let next = (before > floor).then_some(ClueCursor {
+        before_s: before,
+        skip,
+        span_s: span,
+    });
     Ok((items, next))
 }
 
 /// Newest first by create time, then by id (ids grow over time).
 pub fn sort_newest_first(clues: &mut [ClueDetail]) {
     clues.sort_by_key(|c| {
-        std::cmp::Reverse((c.create_time.as_deref().and_then(parse_beijing).unwrap_or(i64::MIN), c.customer_id))
+        std::cmp::Reverse((
+            c.create_time
+                .as_deref()
+                .and_then(parse_beijing)
+                .unwrap_or(i64::MIN),
+            c.customer_id,
+        ))
     });
 }
 
@@ -169,7 +219,11 @@ mod tests {
                 })
                 .cloned()
                 .collect();
-            Ok(if w.len() > self.dense { Window::TooDense } else { Window::Complete(w) })
+            Ok(if w.len() > self.dense {
+                Window::TooDense
+            } else {
+                Window::Complete(w)
+            })
         }
     }
 
@@ -177,9 +231,12 @@ mod tests {
 
     async fn walk(fake: &Fake, page_size: usize, plan: WindowPlan) -> Vec<Vec<i64>> {
         let mut pages = Vec::new();
-        let mut cursor = ClueCursor { before_s: NOW + 1, skip: 0 };
+        let mut cursor = ClueCursor::first(NOW + 1);
         loop {
-            let (items, next) = newest_first_page(cursor, NOW, page_size, plan, |s, b| fake.fetch(s, b)).await.unwrap();
+            let (items, next) =
+                newest_first_page(cursor, NOW, page_size, plan, |s, b| fake.fetch(s, b))
+                    .await
+                    .unwrap();
             pages.push(items.iter().map(|c| c.customer_id).collect());
             match next {
                 Some(n) => cursor = ClueCursor::parse(&n.encode()).unwrap(),
@@ -199,7 +256,11 @@ mod tests {
         }
         clues.push(clue(5000, NOW - 5));
         clues.push(clue(5001, NOW - 5));
-        let fake = Fake { clues: clues.clone(), dense: 40, calls: RefCell::new(0) };
+        let fake = Fake {
+            clues: clues.clone(),
+            dense: 40,
+            calls: RefCell::new(0),
+        };
         let pages = walk(&fake, 7, WindowPlan::default()).await;
         let all: Vec<i64> = pages.concat();
         let mut expected = clues.clone();
@@ -213,8 +274,16 @@ mod tests {
     #[tokio::test]
     async fn dense_windows_shrink_and_results_stay_identical() {
         let clues: Vec<ClueDetail> = (0..60).map(|i| clue(i, NOW - i * 30)).collect();
-        let sparse = Fake { clues: clues.clone(), dense: usize::MAX, calls: RefCell::new(0) };
-        let dense = Fake { clues, dense: 8, calls: RefCell::new(0) };
+        let sparse = Fake {
+            clues: clues.clone(),
+            dense: usize::MAX,
+            calls: RefCell::new(0),
+        };
+        let dense = Fake {
+            clues,
+            dense: 8,
+            calls: RefCell::new(0),
+        };
         let a = walk(&sparse, 10, WindowPlan::default()).await.concat();
         let b = walk(&dense, 10, WindowPlan::default()).await.concat();
         assert_eq!(a, b);
@@ -224,30 +293,49 @@ mod tests {
 
     #[tokio::test]
     async fn empty_history_ends_within_the_window_budget() {
-        let fake = Fake { clues: Vec::new(), dense: 10, calls: RefCell::new(0) };
+        let fake = Fake {
+            clues: Vec::new(),
+            dense: 10,
+            calls: RefCell::new(0),
+        };
         let plan = WindowPlan::default();
         let pages = walk(&fake, 20, plan).await;
         assert!(pages.iter().all(Vec::is_empty));
-        // Windows double from one day to 64 days: two years take two pages of at most
-        // 12 windows each (1+2+…+32+6×64 days, then the remaining 283 days).
+        // Windows double from one day to 256 days and the cursor keeps the size: ten years
+        // take 1+2+…+128+4×256 days on the first page and ten more 256-day windows.
         assert_eq!(pages.len(), 2);
-        assert!(*fake.calls.borrow() <= 2 * plan.max_windows, "{}", fake.calls.borrow());
+        assert_eq!(*fake.calls.borrow(), 22);
     }
 
     #[tokio::test]
     async fn a_second_with_too_many_clues_is_an_error() {
         let clues: Vec<ClueDetail> = (0..5).map(|i| clue(i, NOW)).collect();
-        let fake = Fake { clues, dense: 2, calls: RefCell::new(0) };
-        let start = ClueCursor { before_s: NOW + 1, skip: 0 };
-        let e = newest_first_page(start, NOW, 3, WindowPlan::default(), |s, b| fake.fetch(s, b)).await.unwrap_err();
+        let fake = Fake {
+            clues,
+            dense: 2,
+            calls: RefCell::new(0),
+        };
+        let start = ClueCursor::first(NOW + 1);
+        let e = newest_first_page(start, NOW, 3, WindowPlan::default(), |s, b| {
+            fake.fetch(s, b)
+        })
+        .await
+        .unwrap_err();
         assert_eq!(e.kind, VendorErrorKind::Upstream);
     }
 
     #[test]
     fn cursor_round_trips_and_rejects_garbage() {
-        let c = ClueCursor { before_s: 1_700_000_001, skip: 3 };
+        let c = ClueCursor {
+            before_s: 1_700_000_001,
+            skip: 3,
+            span_s: 86_400,
+        };
         assert_eq!(ClueCursor::parse(&c.encode()), Some(c));
         assert_eq!(ClueCursor::parse("abc"), None);
-        assert_eq!(ClueCursor::parse("1.-1"), None);
+        assert_eq!(ClueCursor::parse("1.-1.0"), None);
+        assert_eq!(ClueCursor::parse("1.2"), None);
+        assert_eq!(ClueCursor::parse("1.2.-5"), None);
+        assert_eq!(ClueCursor::parse("1.2.3.4"), None);
     }
 }

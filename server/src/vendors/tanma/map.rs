@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 
 use app::domain::{
-    Clue, ClueCompany, CustomField, FieldValue, FollowUpEntry, FollowUpKind, FollowUser, Gender, Tag, TagKind,
-    VendorCustomer, VendorId,
+    Clue, ClueCompany, CustomField, FieldValue, FollowUpEntry, FollowUpKind, FollowUser, Gender,
+    Tag, TagKind, VendorCustomer, VendorId,
 };
 use serde_json::Value;
 
 use super::wire::{
-    ClueDetail, ClueField, FIELD_DATE, FIELD_MOBILES, FIELD_OPTION, FIELD_TEXT, FOLLOW_TYPE_NOTE, FollowUpItem,
-    ProfileField, QwCustomerDetail, QwField, QwFollowRecord, SearchRow, TagGroup,
+    ClueDetail, ClueField, FIELD_DATE, FIELD_MOBILES, FIELD_OPTION, FIELD_TEXT, FOLLOW_TYPE_NOTE,
+    FollowUpItem, ProfileField, QwCustomerDetail, QwField, QwFollowRecord, SearchRow, TagGroup,
 };
 use crate::vendors::time::parse_beijing;
 
@@ -33,7 +33,12 @@ impl TagIndex {
             for item in &group.tags {
                 let tag = Tag {
                     // The WeCom id is the one other vendors show too; Tanma's own id otherwise.
-                    id: Some(item.qw_tag_id.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| item.id.clone())),
+                    id: Some(
+                        item.qw_tag_id
+                            .clone()
+                            .filter(|s| !s.is_empty())
+                            .unwrap_or_else(|| item.id.clone()),
+                    ),
                     group: Some(group.name.clone()),
                     name: item.name.clone(),
                     kind: TagKind::Corp,
@@ -74,7 +79,11 @@ impl FieldIndex {
             }
             by_id.insert(f.id.clone(), i);
         }
-        FieldIndex { fields, by_alias, by_id }
+        FieldIndex {
+            fields,
+            by_alias,
+            by_id,
+        }
     }
 
     pub fn by_alias(&self, alias: &str) -> Option<&ProfileField> {
@@ -93,7 +102,11 @@ impl FieldIndex {
 /// An option's label within one field. Option ids are looked up only in their own field:
 /// small ids such as `1` repeat across fields.
 fn option_label<'a>(field: Option<&'a ProfileField>, option_id: &str) -> Option<&'a str> {
-    field?.options.iter().find(|o| o.id == option_id).map(|o| o.name.as_str())
+    field?
+        .options
+        .iter()
+        .find(|o| o.id == option_id)
+        .map(|o| o.name.as_str())
 }
 
 /// Labels of Tanma's built-in clue field aliases (seed 002), used when the field
@@ -123,19 +136,31 @@ pub fn customer_from_details(details: &[QwCustomerDetail]) -> Option<VendorCusto
     let first = details.first()?;
     let mut c = VendorCustomer::new(VENDOR);
     c.external_user_id = Some(first.external_user_id.clone());
-    c.union_id = details.iter().find_map(|d| non_empty(d.union_id.as_deref()));
-    c.avatar = details.iter().find_map(|d| non_empty(d.wechat_avatar.as_deref()));
-    let nickname = details.iter().find_map(|d| non_empty(d.wechat_nickname.as_deref()));
+    c.union_id = details
+        .iter()
+        .find_map(|d| non_empty(d.union_id.as_deref()));
+    c.avatar = details
+        .iter()
+        .find_map(|d| non_empty(d.wechat_avatar.as_deref()));
+    let nickname = details
+        .iter()
+        .find_map(|d| non_empty(d.wechat_nickname.as_deref()));
 
     let field = |label: &str| -> Option<String> {
-        first.fields.iter().find(|f| f.name.trim() == label).and_then(|f| non_empty(f.value.as_deref()))
+        first
+            .fields
+            .iter()
+            .find(|f| f.name.trim() == label)
+            .and_then(|f| non_empty(f.value.as_deref()))
     };
     // 姓名 is the name a rep recorded; the WeChat nickname is the fallback.
     c.name = field("姓名").or(nickname);
     c.corp_name = field("企业");
     c.position = field("职位").or_else(|| field("职务"));
     c.stage = field("销售阶段");
-    c.gender = field("性别").map(|g| gender_from_label(&g)).unwrap_or_default();
+    c.gender = field("性别")
+        .map(|g| gender_from_label(&g))
+        .unwrap_or_default();
 
     for d in details {
         for m in d.mobiles.iter().flatten() {
@@ -192,7 +217,11 @@ fn gender_from_label(label: &str) -> Gender {
 // ---------------------------------------------------------------------------------------
 // customer/search row → VendorCustomer
 
-pub fn customer_from_search_row(row: &SearchRow, fields: &FieldIndex, tags: &TagIndex) -> VendorCustomer {
+pub fn customer_from_search_row(
+    row: &SearchRow,
+    fields: &FieldIndex,
+    tags: &TagIndex,
+) -> VendorCustomer {
     let mut c = VendorCustomer::new(VENDOR);
     c.vendor_customer_id = row.customer_id.clone();
     c.external_user_id = non_empty(row.external_user_id.as_deref());
@@ -207,10 +236,19 @@ pub fn customer_from_search_row(row: &SearchRow, fields: &FieldIndex, tags: &Tag
             name: main.and_then(|m| non_empty(m.sales_name.as_deref())),
             remark: non_empty(row.qw_remark.as_deref()),
             description: None,
-            added_at: row.contact_list.iter().flatten().find_map(|ct| ct.qw_customer_time.as_deref().and_then(parse_beijing)),
+            added_at: row
+                .contact_list
+                .iter()
+                .flatten()
+                .find_map(|ct| ct.qw_customer_time.as_deref().and_then(parse_beijing)),
             add_source: non_empty(row.state.as_deref()),
             remark_mobiles: Vec::new(),
-            tags: row.tags.iter().flatten().filter_map(|t| search_tag(t, tags)).collect(),
+            tags: row
+                .tags
+                .iter()
+                .flatten()
+                .filter_map(|t| search_tag(t, tags))
+                .collect(),
         });
     }
     // Custom-field values arrive as extra keys named by the numeric field id.
@@ -221,7 +259,9 @@ pub fn customer_from_search_row(row: &SearchRow, fields: &FieldIndex, tags: &Tag
         let def = fields.by_id(key);
         c.custom_fields.push(CustomField {
             key: key.clone(),
-            label: def.map(|d| d.name.trim().to_string()).unwrap_or_else(|| key.clone()),
+            label: def
+                .map(|d| d.name.trim().to_string())
+                .unwrap_or_else(|| key.clone()),
             value: search_value(value, def),
         });
     }
@@ -230,21 +270,38 @@ pub fn customer_from_search_row(row: &SearchRow, fields: &FieldIndex, tags: &Tag
 
 /// A search-row tag: an id or name string, or an object with a name (not documented).
 fn search_tag(value: &Value, index: &TagIndex) -> Option<Tag> {
-    let unresolved = |text: String| Tag { id: None, group: None, name: text, kind: TagKind::Corp };
+    let unresolved = |text: String| Tag {
+        id: None,
+        group: None,
+        name: text,
+        kind: TagKind::Corp,
+    };
     match value {
-        Value::String(s) if !s.is_empty() => Some(index.resolve(s).cloned().unwrap_or_else(|| unresolved(s.clone()))),
+        Value::String(s) if !s.is_empty() => Some(
+            index
+                .resolve(s)
+                .cloned()
+                .unwrap_or_else(|| unresolved(s.clone())),
+        ),
         Value::Number(n) => {
             let s = n.to_string();
             Some(index.resolve(&s).cloned().unwrap_or_else(|| unresolved(s)))
         }
         Value::Object(o) => {
             let text = |k: &str| o.get(k).and_then(scalar_text);
-            let id = text("qwTagId").or_else(|| text("id")).or_else(|| text("tagId"));
+            let id = text("qwTagId")
+                .or_else(|| text("id"))
+                .or_else(|| text("tagId"));
             if let Some(found) = id.as_deref().and_then(|i| index.resolve(i)) {
                 return Some(found.clone());
             }
             let name = text("name").or_else(|| text("tagName"))?;
-            Some(Tag { id, group: text("groupName"), name, kind: TagKind::Corp })
+            Some(Tag {
+                id,
+                group: text("groupName"),
+                name,
+                kind: TagKind::Corp,
+            })
         }
         _ => None,
     }
@@ -253,12 +310,17 @@ fn search_tag(value: &Value, index: &TagIndex) -> Option<Tag> {
 fn search_value(value: &Value, def: Option<&ProfileField>) -> FieldValue {
     let one = |text: String| -> FieldValue {
         match option_label(def, &text) {
-            Some(label) => FieldValue::Choice { id: text, label: Some(label.to_string()) },
+            Some(label) => FieldValue::Choice {
+                id: text,
+                label: Some(label.to_string()),
+            },
             None => FieldValue::Text(text),
         }
     };
     match value {
-        Value::String(_) | Value::Number(_) | Value::Bool(_) => scalar_text(value).map(one).unwrap_or(FieldValue::Empty),
+        Value::String(_) | Value::Number(_) | Value::Bool(_) => {
+            scalar_text(value).map(one).unwrap_or(FieldValue::Empty)
+        }
         Value::Array(items) => {
             // Multi-value fields: option ids resolve one by one; shown as one line.
             let parts: Vec<String> = items
@@ -288,8 +350,12 @@ fn scalar_text(value: &Value) -> Option<String> {
 /// A qw-list-by-customer record. `followType` 1 is a rep's note; 2 and anything else
 /// undocumented is treated as a system change log.
 pub fn follow_from_record(r: &QwFollowRecord) -> Result<FollowUpEntry, String> {
-    let at = parse_beijing(&r.gmt_create_time)
-        .ok_or_else(|| format!("follow record {}: gmtCreateTime {:?} is not yyyy-MM-dd HH:mm:ss", r.id, r.gmt_create_time))?;
+    let at = parse_beijing(&r.gmt_create_time).ok_or_else(|| {
+        format!(
+            "follow record {}: gmtCreateTime {:?} is not yyyy-MM-dd HH:mm:ss",
+            r.id, r.gmt_create_time
+        )
+    })?;
     let text = r.content.clone().unwrap_or_default();
     Ok(FollowUpEntry {
         vendor: VENDOR,
@@ -297,14 +363,22 @@ pub fn follow_from_record(r: &QwFollowRecord) -> Result<FollowUpEntry, String> {
         author_user_id: non_empty(r.qw_user_id.as_deref()),
         author_name: None,
         at,
-        kind: if r.follow_type == FOLLOW_TYPE_NOTE { FollowUpKind::Note { text } } else { FollowUpKind::Change { text } },
+        kind: if r.follow_type == FOLLOW_TYPE_NOTE {
+            FollowUpKind::Note { text }
+        } else {
+            FollowUpKind::Change { text }
+        },
     })
 }
 
 /// A clue/list-follow-up item; its `type` is assumed to use the same codes as `followType`.
 pub fn follow_from_item(item: &FollowUpItem) -> Result<FollowUpEntry, String> {
-    let at = parse_beijing(&item.create_time)
-        .ok_or_else(|| format!("follow-up {}: createTime {:?} is not yyyy-MM-dd HH:mm:ss", item.id, item.create_time))?;
+    let at = parse_beijing(&item.create_time).ok_or_else(|| {
+        format!(
+            "follow-up {}: createTime {:?} is not yyyy-MM-dd HH:mm:ss",
+            item.id, item.create_time
+        )
+    })?;
     let text = item.content.clone().unwrap_or_default();
     let operator = item.operator.as_ref();
     Ok(FollowUpEntry {
@@ -313,17 +387,22 @@ pub fn follow_from_item(item: &FollowUpItem) -> Result<FollowUpEntry, String> {
         author_user_id: operator.and_then(|o| non_empty(o.qw_user_id.as_deref())),
         author_name: operator.and_then(|o| non_empty(o.name.as_deref())),
         at,
-        kind: if item.kind == FOLLOW_TYPE_NOTE { FollowUpKind::Note { text } } else { FollowUpKind::Change { text } },
+        kind: if item.kind == FOLLOW_TYPE_NOTE {
+            FollowUpKind::Note { text }
+        } else {
+            FollowUpKind::Change { text }
+        },
     })
 }
 
 /// Newest first; equal times by record id, larger (later) first.
 pub fn sort_newest_first(entries: &mut [FollowUpEntry]) {
     entries.sort_by(|a, b| {
-        b.at.cmp(&a.at).then_with(|| match (a.id.parse::<i64>(), b.id.parse::<i64>()) {
-            (Ok(x), Ok(y)) => y.cmp(&x),
-            _ => b.id.cmp(&a.id),
-        })
+        b.at.cmp(&a.at)
+            .then_with(|| match (a.id.parse::<i64>(), b.id.parse::<i64>()) {
+                (Ok(x), Ok(y)) => y.cmp(&x),
+                _ => b.id.cmp(&a.id),
+            })
     });
 }
 
@@ -352,7 +431,11 @@ pub fn clue_from_detail(d: &ClueDetail, fields: &FieldIndex, tags: &TagIndex) ->
             .map(|d| d.name.trim().to_string())
             .or_else(|| builtin_label(&f.field).map(str::to_string))
             .unwrap_or_else(|| f.field.clone());
-        custom_fields.push(CustomField { key: f.field.clone(), label, value });
+        custom_fields.push(CustomField {
+            key: f.field.clone(),
+            label,
+            value,
+        });
     }
 
     let mut resolved = Vec::new();
@@ -375,6 +458,8 @@ pub fn clue_from_detail(d: &ClueDetail, fields: &FieldIndex, tags: &TagIndex) ->
         tags: resolved,
         unresolved_tag_ids: unresolved,
         company: d.company_info.as_ref().and_then(company),
+        // Tanma's clue pages name no owner field: Tanma clues are treated as the shared pool.
+        owner_user_id: None,
         created_at: d.create_time.as_deref().and_then(parse_beijing),
         updated_at: d.last_update_time.as_deref().and_then(parse_beijing),
         converted_at: d.convert_customer_time.as_deref().and_then(parse_beijing),
@@ -389,10 +474,15 @@ pub fn clue_value(f: &ClueField, def: Option<&ProfileField>) -> FieldValue {
     };
     match f.kind {
         FIELD_TEXT => FieldValue::Text(text.clone()),
-        FIELD_OPTION => FieldValue::Choice { id: text.clone(), label: option_label(def, text).map(str::to_string) },
+        FIELD_OPTION => FieldValue::Choice {
+            id: text.clone(),
+            label: option_label(def, text).map(str::to_string),
+        },
         FIELD_DATE => FieldValue::Date(text.clone()),
         FIELD_MOBILES => match serde_json::from_str::<Vec<String>>(text) {
-            Ok(list) => FieldValue::Mobiles(list.into_iter().filter(|m| !m.trim().is_empty()).collect()),
+            Ok(list) => {
+                FieldValue::Mobiles(list.into_iter().filter(|m| !m.trim().is_empty()).collect())
+            }
             Err(_) => FieldValue::Raw(text.clone()),
         },
         _ => FieldValue::Raw(text.clone()),
@@ -403,11 +493,18 @@ pub fn clue_value(f: &ClueField, def: Option<&ProfileField>) -> FieldValue {
 /// other scalar entry is kept as an attribute, in the vendor's order.
 fn company(info: &serde_json::Map<String, Value>) -> Option<ClueCompany> {
     const NAME_KEYS: [&str; 4] = ["name", "companyName", "corpName", "fullName"];
-    let name = NAME_KEYS.iter().find_map(|k| info.get(*k).and_then(scalar_text)).filter(|s| !s.trim().is_empty());
+    let name = NAME_KEYS
+        .iter()
+        .find_map(|k| info.get(*k).and_then(scalar_text))
+        .filter(|s| !s.trim().is_empty());
     let attributes: Vec<(String, String)> = info
         .iter()
         .filter(|(k, _)| !NAME_KEYS.contains(&k.as_str()))
-        .filter_map(|(k, v)| scalar_text(v).filter(|s| !s.is_empty()).map(|s| (k.clone(), s)))
+        .filter_map(|(k, v)| {
+            scalar_text(v)
+                .filter(|s| !s.is_empty())
+                .map(|s| (k.clone(), s))
+        })
         .collect();
     if name.is_none() && attributes.is_empty() {
         return None;
@@ -416,7 +513,9 @@ fn company(info: &serde_json::Map<String, Value>) -> Option<ClueCompany> {
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 fn push_unique(list: &mut Vec<String>, value: &str) {
@@ -429,7 +528,9 @@ fn push_unique(list: &mut Vec<String>, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendors::tanma::wire::{FieldOption, FollowUpOperator, SearchContact, SearchFollow, TagItem};
+    use crate::vendors::tanma::wire::{
+        FieldOption, FollowUpOperator, SearchContact, SearchFollow, TagItem,
+    };
 
     fn seed_detail() -> QwCustomerDetail {
         let fields = [
@@ -464,7 +565,10 @@ mod tests {
     fn details_map_to_customer() {
         let c = customer_from_details(&[seed_detail()]).unwrap();
         assert_eq!(c.vendor, VendorId::Tanma);
-        assert_eq!(c.external_user_id.as_deref(), Some("wmPBvlDQAAAtqjxUNvuEL5CRio1NWNXA"));
+        assert_eq!(
+            c.external_user_id.as_deref(),
+            Some("wmPBvlDQAAAtqjxUNvuEL5CRio1NWNXA")
+        );
         assert_eq!(c.name.as_deref(), Some("大刘a"));
         assert_eq!(c.corp_name.as_deref(), Some("hja"));
         assert_eq!(c.stage.as_deref(), Some("需求确定11"));
@@ -473,7 +577,10 @@ mod tests {
         assert_eq!(c.avatar.as_deref(), Some("http://wx.qlogo.cn/a/0"));
         assert_eq!(c.follow_users.len(), 1);
         assert_eq!(c.follow_users[0].user_id, "LiuFuLai");
-        assert_eq!(c.follow_users[0].added_at, parse_beijing("2020-11-30 15:00:00"));
+        assert_eq!(
+            c.follow_users[0].added_at,
+            parse_beijing("2020-11-30 15:00:00")
+        );
         let gender = c.custom_fields.iter().find(|f| f.key == "687").unwrap();
         assert_eq!(gender.label, "性别");
         assert_eq!(gender.value, FieldValue::Text("男".into()));
@@ -511,7 +618,12 @@ mod tests {
         assert_eq!(e.author_user_id.as_deref(), Some("LiuFuLai"));
         r.follow_type = 2;
         r.content = Some("将销售阶段:丢单 改为: 方案报价".into());
-        assert_eq!(follow_from_record(&r).unwrap().kind, FollowUpKind::Change { text: "将销售阶段:丢单 改为: 方案报价".into() });
+        assert_eq!(
+            follow_from_record(&r).unwrap().kind,
+            FollowUpKind::Change {
+                text: "将销售阶段:丢单 改为: 方案报价".into()
+            }
+        );
         r.gmt_create_time = "yesterday".into();
         assert!(follow_from_record(&r).is_err());
 
@@ -520,11 +632,19 @@ mod tests {
             kind: 1,
             content: None,
             create_time: "2021-05-11 15:15:48".into(),
-            operator: Some(FollowUpOperator { qw_user_id: Some("u1".into()), name: Some("张三".into()) }),
+            operator: Some(FollowUpOperator {
+                qw_user_id: Some("u1".into()),
+                name: Some("张三".into()),
+            }),
         };
         let e = follow_from_item(&item).unwrap();
         assert_eq!(e.author_name.as_deref(), Some("张三"));
-        assert_eq!(e.kind, FollowUpKind::Note { text: String::new() });
+        assert_eq!(
+            e.kind,
+            FollowUpKind::Note {
+                text: String::new()
+            }
+        );
     }
 
     #[test]
@@ -535,7 +655,9 @@ mod tests {
             author_user_id: None,
             author_name: None,
             at,
-            kind: FollowUpKind::Note { text: String::new() },
+            kind: FollowUpKind::Note {
+                text: String::new(),
+            },
         };
         let mut v = vec![mk("9", 1), mk("10", 1), mk("2", 5)];
         sort_newest_first(&mut v);
@@ -549,38 +671,75 @@ mod tests {
             alias: Some("customer_stage".into()),
             name: "销售阶段".into(),
             kind: Some(2),
-            options: vec![FieldOption { id: "396823724189760".into(), name: "方案报价".into() }],
+            options: vec![FieldOption {
+                id: "396823724189760".into(),
+                name: "方案报价".into(),
+            }],
         }
     }
 
     fn clue_field(field: &str, kind: i64, value: Option<&str>) -> ClueField {
-        ClueField { field: field.into(), kind, value_as_text: value.map(str::to_string) }
+        ClueField {
+            field: field.into(),
+            kind,
+            value_as_text: value.map(str::to_string),
+        }
     }
 
     #[test]
     fn clue_values_are_typed() {
         let def = stage_field();
         assert_eq!(
-            clue_value(&clue_field("customer_stage", 2, Some("396823724189760")), Some(&def)),
-            FieldValue::Choice { id: "396823724189760".into(), label: Some("方案报价".into()) }
+            clue_value(
+                &clue_field("customer_stage", 2, Some("396823724189760")),
+                Some(&def)
+            ),
+            FieldValue::Choice {
+                id: "396823724189760".into(),
+                label: Some("方案报价".into())
+            }
         );
         assert_eq!(
             clue_value(&clue_field("customer_stage", 2, Some("1")), Some(&def)),
-            FieldValue::Choice { id: "1".into(), label: None }
+            FieldValue::Choice {
+                id: "1".into(),
+                label: None
+            }
         );
         assert_eq!(
-            clue_value(&clue_field("customer_stage", 2, Some("396823724189760")), None),
-            FieldValue::Choice { id: "396823724189760".into(), label: None }
+            clue_value(
+                &clue_field("customer_stage", 2, Some("396823724189760")),
+                None
+            ),
+            FieldValue::Choice {
+                id: "396823724189760".into(),
+                label: None
+            }
         );
-        assert_eq!(clue_value(&clue_field("gender", 2, None), None), FieldValue::Empty);
-        assert_eq!(clue_value(&clue_field("description", 1, Some("u 诶IE")), None), FieldValue::Text("u 诶IE".into()));
-        assert_eq!(clue_value(&clue_field("birthday", 3, Some("1990-01-02")), None), FieldValue::Date("1990-01-02".into()));
+        assert_eq!(
+            clue_value(&clue_field("gender", 2, None), None),
+            FieldValue::Empty
+        );
+        assert_eq!(
+            clue_value(&clue_field("description", 1, Some("u 诶IE")), None),
+            FieldValue::Text("u 诶IE".into())
+        );
+        assert_eq!(
+            clue_value(&clue_field("birthday", 3, Some("1990-01-02")), None),
+            FieldValue::Date("1990-01-02".into())
+        );
         assert_eq!(
             clue_value(&clue_field("mobile", 8, Some(r#"["145678388"]"#)), None),
             FieldValue::Mobiles(vec!["145678388".into()])
         );
-        assert_eq!(clue_value(&clue_field("mobile", 8, Some("145678388,")), None), FieldValue::Raw("145678388,".into()));
-        assert_eq!(clue_value(&clue_field("x", 99, Some("?")), None), FieldValue::Raw("?".into()));
+        assert_eq!(
+            clue_value(&clue_field("mobile", 8, Some("145678388,")), None),
+            FieldValue::Raw("145678388,".into())
+        );
+        assert_eq!(
+            clue_value(&clue_field("x", 99, Some("?")), None),
+            FieldValue::Raw("?".into())
+        );
     }
 
     #[test]
@@ -591,8 +750,16 @@ mod tests {
             name: "行业".into(),
             qw_tag_id: None,
             tags: vec![
-                TagItem { id: "11".into(), name: "教育".into(), qw_tag_id: Some("etEdu".into()) },
-                TagItem { id: "12".into(), name: "金融".into(), qw_tag_id: None },
+                TagItem {
+                    id: "11".into(),
+                    name: "教育".into(),
+                    qw_tag_id: Some("etEdu".into()),
+                },
+                TagItem {
+                    id: "12".into(),
+                    name: "金融".into(),
+                    qw_tag_id: None,
+                },
             ],
         }]);
         let mut info = serde_json::Map::new();
@@ -619,7 +786,11 @@ mod tests {
         assert_eq!(c.name.as_deref(), Some("打马赛克就"));
         assert_eq!(c.mobiles, vec!["145678388"]);
         assert_eq!(c.is_clue, Some(false));
-        let names: Vec<_> = c.tags.iter().map(|t| (t.id.as_deref(), t.name.as_str())).collect();
+        let names: Vec<_> = c
+            .tags
+            .iter()
+            .map(|t| (t.id.as_deref(), t.name.as_str()))
+            .collect();
         assert_eq!(names, [(Some("etEdu"), "教育"), (Some("12"), "金融")]);
         assert_eq!(c.tags[0].group.as_deref(), Some("行业"));
         assert_eq!(c.unresolved_tag_ids, vec!["999"]);
@@ -628,10 +799,16 @@ mod tests {
         let stage = c.fields.iter().find(|f| f.key == "customer_stage").unwrap();
         assert_eq!(stage.label, "销售阶段");
         let address = c.fields.iter().find(|f| f.key == "address").unwrap();
-        assert_eq!((address.label.as_str(), &address.value), ("地址", &FieldValue::Empty));
+        assert_eq!(
+            (address.label.as_str(), &address.value),
+            ("地址", &FieldValue::Empty)
+        );
         let company = c.company.unwrap();
         assert_eq!(company.name.as_deref(), Some("上海某某"));
-        assert_eq!(company.attributes, vec![("creditCode".to_string(), "9131".to_string())]);
+        assert_eq!(
+            company.attributes,
+            vec![("creditCode".to_string(), "9131".to_string())]
+        );
     }
 
     #[test]
@@ -639,13 +816,20 @@ mod tests {
         let mut gender = stage_field();
         gender.id = "91641".into();
         gender.name = "性别".into();
-        gender.options = vec![FieldOption { id: "1".into(), name: "男".into() }];
+        gender.options = vec![FieldOption {
+            id: "1".into(),
+            name: "男".into(),
+        }];
         let fields = FieldIndex::from_fields(vec![gender]);
         let tags = TagIndex::from_tree(&[TagGroup {
             id: "1".into(),
             name: "行业".into(),
             qw_tag_id: None,
-            tags: vec![TagItem { id: "11".into(), name: "教育".into(), qw_tag_id: Some("etEdu".into()) }],
+            tags: vec![TagItem {
+                id: "11".into(),
+                name: "教育".into(),
+                qw_tag_id: Some("etEdu".into()),
+            }],
         }]);
         let mut row = SearchRow {
             customer_id: Some("88".into()),
@@ -655,14 +839,24 @@ mod tests {
             qw_sales_id: Some("LiuFuLai".into()),
             sales_stage_name: Some("初步沟通".into()),
             qw_last_follow_time: Some("2020-12-02 15:19:20".into()),
-            tags: Some(vec![Value::String("etEdu".into()), serde_json::json!({"name": "VIP", "groupName": "等级"})]),
-            main_follows: Some(vec![SearchFollow { sales_name: Some("刘福来".into()), follow_dept_names: None }]),
-            contact_list: Some(vec![SearchContact { qw_customer_time: Some("2020-11-30 15:18:13".into()) }]),
+            tags: Some(vec![
+                Value::String("etEdu".into()),
+                serde_json::json!({"name": "VIP", "groupName": "等级"}),
+            ]),
+            main_follows: Some(vec![SearchFollow {
+                sales_name: Some("刘福来".into()),
+                follow_dept_names: None,
+            }]),
+            contact_list: Some(vec![SearchContact {
+                qw_customer_time: Some("2020-11-30 15:18:13".into()),
+            }]),
             ..Default::default()
         };
         row.custom.insert("91641".into(), serde_json::json!(1));
-        row.custom.insert("91637".into(), Value::String("描述文本".into()));
-        row.custom.insert("sendChatCount".into(), serde_json::json!(3));
+        row.custom
+            .insert("91637".into(), Value::String("描述文本".into()));
+        row.custom
+            .insert("sendChatCount".into(), serde_json::json!(3));
         row.custom.insert("97673".into(), Value::Null);
         let c = customer_from_search_row(&row, &fields, &tags);
         assert_eq!(c.vendor_customer_id.as_deref(), Some("88"));
@@ -670,15 +864,30 @@ mod tests {
         assert_eq!(c.stage.as_deref(), Some("初步沟通"));
         assert_eq!(c.last_follow_at, Some(1_606_893_560_000));
         let u = &c.follow_users[0];
-        assert_eq!((u.user_id.as_str(), u.name.as_deref(), u.remark.as_deref()), ("LiuFuLai", Some("刘福来"), Some("刘工")));
+        assert_eq!(
+            (u.user_id.as_str(), u.name.as_deref(), u.remark.as_deref()),
+            ("LiuFuLai", Some("刘福来"), Some("刘工"))
+        );
         assert_eq!(u.added_at, parse_beijing("2020-11-30 15:18:13"));
         assert_eq!(u.tags.len(), 2);
         assert_eq!(u.tags[0].name, "教育");
         assert_eq!(u.tags[1].group.as_deref(), Some("等级"));
         assert_eq!(c.custom_fields.len(), 2, "{:?}", c.custom_fields);
         let g = c.custom_fields.iter().find(|f| f.key == "91641").unwrap();
-        assert_eq!((g.label.as_str(), &g.value), ("性别", &FieldValue::Choice { id: "1".into(), label: Some("男".into()) }));
+        assert_eq!(
+            (g.label.as_str(), &g.value),
+            (
+                "性别",
+                &FieldValue::Choice {
+                    id: "1".into(),
+                    label: Some("男".into())
+                }
+            )
+        );
         let d = c.custom_fields.iter().find(|f| f.key == "91637").unwrap();
-        assert_eq!((d.label.as_str(), &d.value), ("91637", &FieldValue::Text("描述文本".into())));
+        assert_eq!(
+            (d.label.as_str(), &d.value),
+            ("91637", &FieldValue::Text("描述文本".into()))
+        );
     }
 }

@@ -444,7 +444,9 @@ fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error>
 
 /// As [`string_or_number`], with `null` and `""` meaning none (end-of-list cursors).
 fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<StringOrNumber>::deserialize(d)?.map(StringOrNumber::into_string).filter(|s| !s.is_empty()))
+    Ok(Option::<StringOrNumber>::deserialize(d)?
+        .map(StringOrNumber::into_string)
+        .filter(|s| !s.is_empty()))
 }
 
 /// Writes a numeric id string as a JSON integer (how Tanma's Java services send ids) and
@@ -482,12 +484,17 @@ mod tests {
     use super::*;
 
     // Seed pages 000-002, verbatim (server/tests/fixtures/tanma_*.json).
-    const QW_DETAILS_REQUEST: &str = include_str!("../../../tests/fixtures/tanma_qw_details_request.json");
-    const QW_DETAILS_RESPONSE: &str = include_str!("../../../tests/fixtures/tanma_qw_details_response.json");
-    const FOLLOW_REQUEST: &str = include_str!("../../../tests/fixtures/tanma_qw_follow_list_request.json");
-    const FOLLOW_RESPONSE: &str = include_str!("../../../tests/fixtures/tanma_qw_follow_list_response.json");
+    const QW_DETAILS_REQUEST: &str =
+        include_str!("../../../tests/fixtures/tanma_qw_details_request.json");
+    const QW_DETAILS_RESPONSE: &str =
+        include_str!("../../../tests/fixtures/tanma_qw_details_response.json");
+    const FOLLOW_REQUEST: &str =
+        include_str!("../../../tests/fixtures/tanma_qw_follow_list_request.json");
+    const FOLLOW_RESPONSE: &str =
+        include_str!("../../../tests/fixtures/tanma_qw_follow_list_response.json");
     const CLUE_REQUEST: &str = include_str!("../../../tests/fixtures/tanma_clue_get_request.json");
-    const CLUE_RESPONSE: &str = include_str!("../../../tests/fixtures/tanma_clue_get_response.json");
+    const CLUE_RESPONSE: &str =
+        include_str!("../../../tests/fixtures/tanma_clue_get_response.json");
 
     #[test]
     fn seed_000_qw_details_parses() {
@@ -501,20 +508,39 @@ mod tests {
         let d = &data[0];
         assert_eq!(d.qw_user_id, "LiuFuLai");
         assert_eq!(d.external_user_id, "wmPBvlDQAAAtqjxUNvuEL5CRio1NWNXA");
-        assert_eq!(d.mobiles.as_deref(), Some(&["158xxxxxxxx".to_string(), "123xxxxxxxx".to_string()][..]));
+        assert_eq!(
+            d.mobiles.as_deref(),
+            Some(&["158xxxxxxxx".to_string(), "123xxxxxxxx".to_string()][..])
+        );
         assert_eq!(d.wechat_nickname.as_deref(), Some("Dxxxx"));
-        assert!(d.wechat_avatar.as_deref().unwrap().starts_with("http://wx.qlogo.cn/mmhead/Q3auHgzw"));
-        assert_eq!((d.union_id.as_deref(), d.qw_customer_time.as_deref()), (None, None));
+        assert!(
+            d.wechat_avatar
+                .as_deref()
+                .unwrap()
+                .starts_with("http://wx.qlogo.cn/mmhead/Q3auHgzw")
+        );
+        assert_eq!(
+            (d.union_id.as_deref(), d.qw_customer_time.as_deref()),
+            (None, None)
+        );
         let ids: Vec<i64> = d.fields.iter().map(|f| f.id).collect();
         assert_eq!(ids, [680, 681, 682, 684, 685, 686, 683, 687]);
-        assert_eq!(d.fields[0].value.as_deref(), Some("158xxxxxxxx#123xxxxxxxx"));
+        assert_eq!(
+            d.fields[0].value.as_deref(),
+            Some("158xxxxxxxx#123xxxxxxxx")
+        );
         assert_eq!(d.fields[3].name, "销售阶段");
         assert_eq!(d.fields[3].value.as_deref(), Some("需求确定11"));
         assert_eq!(d.fields[7].name, "性别 ");
-        assert!(d.fields.iter().all(|f| f.outer_field.is_none() && f.stable == Some(true)));
+        assert!(
+            d.fields
+                .iter()
+                .all(|f| f.outer_field.is_none() && f.stable == Some(true))
+        );
         // Re-serialising gives the sample back (absent optionals stay absent).
         let again: Value = serde_json::to_value(&data).unwrap();
-        let original: Value = serde_json::from_str::<Value>(QW_DETAILS_RESPONSE).unwrap()["data"].clone();
+        let original: Value =
+            serde_json::from_str::<Value>(QW_DETAILS_RESPONSE).unwrap()["data"].clone();
         assert_eq!(again, original);
     }
 
@@ -530,10 +556,19 @@ mod tests {
         assert_eq!(data[0].follow_type, FOLLOW_TYPE_CHANGE);
         assert_eq!(data[0].gmt_create_time, "2020-11-30 15:18:13");
         let last = &data[21];
-        assert_eq!((last.id, last.follow_type, last.content.as_deref()), (2322, FOLLOW_TYPE_NOTE, Some("qq")));
-        assert!(data.iter().all(|r| r.qw_user_id.as_deref() == Some("LiuFuLai")));
+        assert_eq!(
+            (last.id, last.follow_type, last.content.as_deref()),
+            (2322, FOLLOW_TYPE_NOTE, Some("qq"))
+        );
+        assert!(
+            data.iter()
+                .all(|r| r.qw_user_id.as_deref() == Some("LiuFuLai"))
+        );
         let again: Value = serde_json::to_value(&data).unwrap();
-        assert_eq!(again, serde_json::from_str::<Value>(FOLLOW_RESPONSE).unwrap()["data"]);
+        assert_eq!(
+            again,
+            serde_json::from_str::<Value>(FOLLOW_RESPONSE).unwrap()["data"]
+        );
     }
 
     #[test]
@@ -546,23 +581,44 @@ mod tests {
         assert_eq!(d.customer_id, 410983932389440);
         assert_eq!((d.is_clue, d.kind), (Some(false), Some(1)));
         assert_eq!(d.fields.len(), 10);
-        assert_eq!((d.fields[0].field.as_str(), d.fields[0].kind, d.fields[0].value_as_text.as_deref()), ("customer_source", 2, None));
-        assert_eq!(d.fields[2].value_as_text.as_deref(), Some("[\"145678388\"]"));
-        assert_eq!(d.fields[9].value_as_text.as_deref(), Some("396823724189760"));
+        assert_eq!(
+            (
+                d.fields[0].field.as_str(),
+                d.fields[0].kind,
+                d.fields[0].value_as_text.as_deref()
+            ),
+            ("customer_source", 2, None)
+        );
+        assert_eq!(
+            d.fields[2].value_as_text.as_deref(),
+            Some("[\"145678388\"]")
+        );
+        assert_eq!(
+            d.fields[9].value_as_text.as_deref(),
+            Some("396823724189760")
+        );
         assert!(d.tag_ids.is_empty());
         assert_eq!(d.create_time.as_deref(), Some("2021-05-11 15:15:48"));
         assert_eq!(d.last_update_time.as_deref(), Some("2021-05-11 15:15:48"));
-        assert_eq!((d.convert_customer_time.as_deref(), d.company_info.as_ref()), (None, None));
+        assert_eq!(
+            (d.convert_customer_time.as_deref(), d.company_info.as_ref()),
+            (None, None)
+        );
         let again: Value = serde_json::to_value(&d).unwrap();
-        assert_eq!(again, serde_json::from_str::<Value>(CLUE_RESPONSE).unwrap()["data"]);
+        assert_eq!(
+            again,
+            serde_json::from_str::<Value>(CLUE_RESPONSE).unwrap()["data"]
+        );
     }
 
     #[test]
     fn envelope_without_data_decodes() {
-        let e: Envelope<Vec<QwFollowRecord>> = serde_json::from_str(r#"{"code":1002,"message":"签名校验未通过"}"#).unwrap();
+        let e: Envelope<Vec<QwFollowRecord>> =
+            serde_json::from_str(r#"{"code":1002,"message":"签名校验未通过"}"#).unwrap();
         assert_eq!(e.code, 1002);
         assert_eq!(e.data, None);
-        let e: Envelope<Vec<QwFollowRecord>> = serde_json::from_str(r#"{"code":-1,"message":"x","data":null}"#).unwrap();
+        let e: Envelope<Vec<QwFollowRecord>> =
+            serde_json::from_str(r#"{"code":-1,"message":"x","data":null}"#).unwrap();
         assert_eq!(e.data, None);
     }
 
@@ -581,8 +637,15 @@ mod tests {
         let out = serde_json::to_value(&g).unwrap();
         assert_eq!(out["id"], serde_json::json!(7));
         assert_eq!(out["tags"][0]["id"], serde_json::json!(71));
-        let item = TagItem { id: "x7".into(), name: "n".into(), qw_tag_id: None };
-        assert_eq!(serde_json::to_value(&item).unwrap()["id"], serde_json::json!("x7"));
+        let item = TagItem {
+            id: "x7".into(),
+            name: "n".into(),
+            qw_tag_id: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&item).unwrap()["id"],
+            serde_json::json!("x7")
+        );
     }
 
     #[test]
@@ -610,7 +673,10 @@ mod tests {
             kind: None,
         })
         .unwrap();
-        assert_eq!(body, r#"{"since":"2024-01-01 00:00:00","before":"2024-01-02 00:00:00","size":100}"#);
+        assert_eq!(
+            body,
+            r#"{"since":"2024-01-01 00:00:00","before":"2024-01-02 00:00:00","size":100}"#
+        );
         let body = serde_json::to_string(&CustomerSearchRequest {
             sales_id_list: Some(vec!["LiuFuLai".into()]),
             page_no: 2,
@@ -618,8 +684,15 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        assert_eq!(body, r#"{"salesIdList":["LiuFuLai"],"pageNo":2,"pageSize":20}"#);
-        let body = serde_json::to_string(&QwDetailsRequest { external_user_id: "wm1".into(), qw_user_id: "大刘".into() }).unwrap();
+        assert_eq!(
+            body,
+            r#"{"salesIdList":["LiuFuLai"],"pageNo":2,"pageSize":20}"#
+        );
+        let body = serde_json::to_string(&QwDetailsRequest {
+            external_user_id: "wm1".into(),
+            qw_user_id: "大刘".into(),
+        })
+        .unwrap();
         assert_eq!(body, r#"{"externalUserId":"wm1","qwUserId":"大刘"}"#);
     }
 }

@@ -495,8 +495,12 @@ impl WeilingClient {
                     let raw = self.http.send(path, request).await?;
                     let head = decode_head(path, &raw.body)?;
                     if head.code != codes::OK {
-                        return Err(refusal(path, head, codes::classify_token_refusal)
-                            .with_detail_prefix("token request refused"));
+                        return Err(refusal(
+                            path,
+                            head,
+                            codes::classify_token_refusal,
+                            "token request refused",
+                        ));
                     }
                     let data = serde_json::from_slice::<EnvelopeData<TokenData>>(&raw.body)
                         .map_err(|e| {
@@ -549,7 +553,7 @@ fn decode<T: DeserializeOwned>(
     if head.code == codes::END_OF_LIST && end_of_list == EndOfList::Empty {
         return Ok(Reply::EndOfList);
     }
-    Err(refusal(path, head, codes::classify))
+    Err(refusal(path, head, codes::classify, "call refused"))
 }
 
 fn decode_head(path: &str, body: &[u8]) -> Result<EnvelopeHead, VendorError> {
@@ -561,13 +565,18 @@ fn decode_head(path: &str, body: &[u8]) -> Result<EnvelopeHead, VendorError> {
     })
 }
 
-fn refusal(path: &str, head: EnvelopeHead, classify: fn(i64) -> VendorErrorKind) -> VendorError {
+fn refusal(
+    path: &str,
+    head: EnvelopeHead,
+    classify: fn(i64) -> VendorErrorKind,
+    what: &str,
+) -> VendorError {
     let kind = classify(head.code);
     VendorError::new(
         VendorId::Weiling,
         path,
         kind,
-        format!("Weiling answered code {}", head.code),
+        format!("{what}: Weiling answered code {}", head.code),
     )
     .with_code(head.code)
     .with_vendor_message(head.msg.unwrap_or_default())
@@ -580,17 +589,6 @@ fn undecodable(path: &str, detail: String) -> VendorError {
         VendorErrorKind::Undecodable,
         detail,
     )
-}
-
-trait DetailPrefix {
-    fn with_detail_prefix(self, prefix: &str) -> Self;
-}
-
-impl DetailPrefix for VendorError {
-    fn with_detail_prefix(mut self, prefix: &str) -> Self {
-        self.detail = format!("{prefix}: {}", self.detail);
-        self
-    }
 }
 
 #[cfg(test)]

@@ -130,10 +130,12 @@ mod tests {
     #[test]
     fn strips_tags_and_keeps_lines() {
         let html = "<p>客户确认&nbsp;<b>下周</b>签约</p><p>预算 &lt; 50 万 &amp; 需要发票</p><br/><ul><li>一</li><li>二</li></ul>";
+        // The `<br/>` after a paragraph is one blank line; more collapse to one.
         assert_eq!(
             to_text(html),
-            "客户确认 下周签约\n预算 < 50 万 & 需要发票\n一\n二"
+            "客户确认 下周签约\n预算 < 50 万 & 需要发票\n\n一\n二"
         );
+        assert_eq!(to_text("<p>a</p><br><br><br><p>b</p>"), "a\n\nb");
     }
 
     #[test]

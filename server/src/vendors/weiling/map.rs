@@ -299,6 +299,7 @@ pub fn clue(c: Clue) -> Option<DomainClue> {
     text("plan_name", "推广计划", c.plan_name);
     text("group_name", "推广单元", c.group_name);
     text("url", "落地页", c.url);
+    let owner_user_id = non_empty(c.owner_id.clone());
     text("owner_id", "归属人", c.owner_id);
     text("customer_id", "关联企微好友", c.customer_id.clone());
     if let Some(g) = c.gender.filter(|g| *g == 1 || *g == 2) {
@@ -366,6 +367,7 @@ pub fn clue(c: Clue) -> Option<DomainClue> {
         tags: Vec::new(),
         unresolved_tag_ids: Vec::new(),
         company,
+        owner_user_id,
         created_at: c.create_time.filter(|t| *t > 0).map(epoch_to_ms),
         updated_at: None,
         // A clue linked to a friend customer has been converted; Weiling gives no time.

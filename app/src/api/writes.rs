@@ -1,0 +1,32 @@
+//! The quick actions on the customer page. They work as plain HTML form posts (JavaScript
+//! off: the server answers with a redirect back to the page, carrying any error and the
+//! typed text in the query string so nothing is lost) and as `ActionForm`s once hydrated.
+
+use leptos::prelude::*;
+
+use crate::domain::WriteOutcome;
+use crate::error::AppError;
+
+#[server(endpoint = "set_remark")]
+pub async fn set_remark(key: String, remark: String, description: String, token: String) -> Result<WriteOutcome, AppError> {
+    let viewer = crate::service::require_viewer()?;
+    let result = crate::service::use_service()?.set_remark(&viewer, &key, &remark, &description, &token).await;
+    crate::api::form_redirect::after_form_post("remark", &result, &[("f_remark", &remark), ("f_description", &description)]);
+    result
+}
+
+#[server(endpoint = "add_note")]
+pub async fn add_note(key: String, text: String, token: String) -> Result<WriteOutcome, AppError> {
+    let viewer = crate::service::require_viewer()?;
+    let result = crate::service::use_service()?.add_note(&viewer, &key, &text, &token).await;
+    crate::api::form_redirect::after_form_post("note", &result, &[("f_note", &text)]);
+    result
+}
+
+#[server(endpoint = "retry_write")]
+pub async fn retry_write(key: String, id: i64) -> Result<WriteOutcome, AppError> {
+    let viewer = crate::service::require_viewer()?;
+    let result = crate::service::use_service()?.retry_write(&viewer, &key, id).await;
+    crate::api::form_redirect::after_form_post("retry", &result, &[]);
+    result
+}

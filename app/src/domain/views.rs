@@ -1,0 +1,177 @@
+//! What the list and detail pages receive from the server.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ChangeLog, Clue, Customer360, EpochMs, FieldValue, FollowUpEntry, Sourced, VendorFailure, VendorId};
+
+/// Search and filters of `/customers`; every field comes from the query string.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomerQuery {
+    /// Matches name, remark, mobile or external user id.
+    pub q: Option<String>,
+    /// A rep's WeCom user id.
+    pub rep: Option<String>,
+    pub vendor: Option<VendorId>,
+    pub tag: Option<String>,
+    pub stage: Option<String>,
+    /// 1-based.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RepRef {
+    pub user_id: String,
+    pub name: Option<String>,
+}
+
+/// One row of the customer list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerSummary {
+    pub key: String,
+    pub name: Option<String>,
+    pub avatar: Option<String>,
+    pub corp_name: Option<String>,
+    pub mobiles: Vec<String>,
+    pub remarks: Vec<String>,
+    pub stages: Vec<Sourced<String>>,
+    pub vendors: Vec<VendorId>,
+    pub reps: Vec<RepRef>,
+    pub tags: Vec<String>,
+    pub last_follow_at: Option<EpochMs>,
+}
+
+/// Values offered in the list's filter menus.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facets {
+    pub reps: Vec<RepRef>,
+    pub tags: Vec<String>,
+    pub stages: Vec<String>,
+    pub vendors: Vec<VendorId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerListing {
+    pub items: Vec<CustomerSummary>,
+    pub total: u64,
+    pub page: u32,
+    pub page_size: u32,
+    pub facets: Facets,
+    /// Vendors whose latest refresh failed; their customers are shown as last seen.
+    pub failures: Vec<VendorFailure>,
+    /// When the list was last refreshed from the vendors.
+    pub refreshed_at: Option<EpochMs>,
+    /// Server time of this answer: relative times are computed from it, so the server's
+    /// HTML and the hydrated page agree.
+    pub generated_at: EpochMs,
+}
+
+/// Where a write SalesDesk sent stands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Delivery {
+    /// Committed locally, waiting to reach the vendor (待发送).
+    Pending { attempts: i64, last_error: Option<String> },
+    /// The vendor accepted it (已送达).
+    Delivered,
+    /// The vendor refused it or we gave up (失败); `reason_zh` says why and what to do.
+    Failed { reason_zh: String, reason_en: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteKind {
+    Remark,
+    Note,
+}
+
+/// One write a rep made through SalesDesk.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WriteStatus {
+    pub id: i64,
+    pub vendor: VendorId,
+    pub kind: WriteKind,
+    /// The note text, or "备注: … / 描述: …".
+    pub summary: String,
+    /// Whose relationship the write went to (WeCom user id at that vendor).
+    pub rep_user_id: String,
+    pub author: Option<String>,
+    pub created_at: EpochMs,
+    pub delivery: Delivery,
+}
+
+/// One row of the merged timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineItem {
+    pub entry: FollowUpEntry,
+    /// For change logs: the parsed change.
+    pub change: Option<ChangeLog>,
+    /// For notes sent through SalesDesk: their delivery state.
+    pub delivery: Option<Delivery>,
+}
+
+/// A vendor the rep can write to for this customer, and what it accepts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WriteTarget {
+    pub vendor: VendorId,
+    pub remark: bool,
+    pub note: bool,
+    /// Why a capability is missing (e.g. no unionId for Juzibot), for the form's hint.
+    pub limitation_zh: Option<String>,
+}
+
+/// Everything `/customers/{key}` shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerDetail {
+    pub customer: Customer360,
+    pub timeline: Vec<TimelineItem>,
+    /// Vendors whose timeline could not be read (the others' entries are still shown).
+    pub timeline_failures: Vec<VendorFailure>,
+    pub writes: Vec<WriteStatus>,
+    pub write_targets: Vec<WriteTarget>,
+    /// When some data came from the cache because a vendor was down: the oldest age shown.
+    pub stale_since: Option<EpochMs>,
+    pub generated_at: EpochMs,
+    /// Fresh per page view; forms append a counter, making each submission's idempotency
+    /// key unique while a resubmitted (double-clicked) form is recognised.
+    pub form_token: String,
+}
+
+/// The outcome of a remark or note submission: one status per vendor it went to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WriteOutcome {
+    pub writes: Vec<WriteStatus>,
+}
+
+/// One row of `/clues`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClueSummary {
+    pub vendor: VendorId,
+    pub id: String,
+    pub name: Option<String>,
+    pub mobiles: Vec<String>,
+    pub stage: Option<FieldValue>,
+    pub is_clue: Option<bool>,
+    pub created_at: Option<EpochMs>,
+    pub converted_at: Option<EpochMs>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClueListing {
+    pub items: Vec<ClueSummary>,
+    /// Opaque cursor of the next page.
+    pub next: Option<String>,
+    pub total: u64,
+    pub failures: Vec<VendorFailure>,
+    pub refreshed_at: Option<EpochMs>,
+    pub generated_at: EpochMs,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClueDetail {
+    pub clue: Clue,
+    pub generated_at: EpochMs,
+}

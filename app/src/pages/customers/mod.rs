@@ -1,0 +1,5 @@
+pub mod detail;
+mod detail_actions;
+mod detail_profile;
+mod detail_timeline;
+pub mod list;

@@ -1,0 +1,217 @@
+//! Sign-in and who may see what.
+//!
+//! Local accounts live in SQLite (`users`), passwords are Argon2id hashes, and a signed-in
+//! browser holds a random token in an HttpOnly, SameSite=Lax cookie whose SHA-256 names a
+//! server-side session (`sessions`). The middleware resolves that cookie — or, behind an
+//! intranet SSO proxy, a trusted user header — into the `Viewer` server functions read, and
+//! refuses cross-site state changes. Roles decide scope: reps see the customers they follow,
+//! managers their team's, admins everything plus vendor status, users and the audit log.
+
+pub mod admin;
+pub mod audit;
+pub mod bootstrap;
+pub mod cli;
+mod csrf;
+mod handlers;
+pub mod limits;
+pub mod middleware;
+pub mod net;
+pub mod password;
+pub mod sessions;
+pub mod settings;
+pub mod users;
+pub mod viewer;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use app::api::auth::LoginProblem;
+use app::domain::Viewer;
+use http::HeaderMap;
+use secrecy::SecretString;
+
+pub use handlers::routes;
+pub use settings::AuthSettings;
+
+use crate::storage::Store;
+use limits::LoginLimits;
+use settings::CookieSecure;
+
+/// The session cookie. HttpOnly: page scripts never see it.
+pub const SESSION_COOKIE: &str = "salesdesk_session";
+
+/// Sign-in state shared by the middleware, the sign-in handlers and the admin service.
+pub struct Auth {
+    pub store: Store,
+    pub settings: AuthSettings,
+    limits: LoginLimits,
+}
+
+/// What the middleware learned about a request's sender.
+#[derive(Clone, Debug, Default)]
+pub struct Resolution {
+    pub viewer: Option<Viewer>,
+    /// The request carried a session cookie that is no longer valid (clear it; tell the
+    /// sign-in page the session expired).
+    pub stale_cookie: bool,
+    /// A trusted SSO proxy named a user who has no enabled account.
+    pub sso_unknown: Option<String>,
+}
+
+/// The sender's address and transport, as the middleware determined them; handlers read
+/// it from the request extensions.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ClientInfo {
+    pub peer: Option<IpAddr>,
+    /// The browser's address (from `X-Forwarded-For` behind a trusted proxy).
+    pub addr: Option<IpAddr>,
+    /// Whether the session cookie gets `Secure`.
+    pub secure_cookie: bool,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The value of cookie `name` in the `Cookie` headers.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+impl Auth {
+    pub fn new(store: Store, settings: AuthSettings) -> Self {
+        Auth { store, settings, limits: LoginLimits::default() }
+    }
+
+    /// Builds the auth state and creates the accounts start-up asks for: the bootstrap admin
+    /// (when no user exists) and, in demo mode, the demo users (their passwords are printed).
+    pub async fn start(store: Store, settings: AuthSettings, demo: Option<&crate::simulators::dataset::Universe>) -> Result<Arc<Self>, String> {
+        if let Some(name) = bootstrap::bootstrap_admin(&store, settings.bootstrap_admin.as_ref()).await? {
+            tracing::info!(username = %name, "created the first admin from SALESDESK_BOOTSTRAP_ADMIN");
+        }
+        if let Some(universe) = demo {
+            let accounts = bootstrap::ensure_demo_users(&store, universe, settings.demo_password.as_ref()).await?;
+            bootstrap::print_demo_accounts(&accounts, settings.demo_password.is_some());
+        }
+        if users::count(&store).await? == 0 {
+            tracing::warn!("no user exists yet: set SALESDESK_BOOTSTRAP_ADMIN=name:password or run `salesdesk user add NAME --role admin`");
+        }
+        Ok(Arc::new(Auth::new(store, settings)))
+    }
+
+    pub fn client_info(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> ClientInfo {
+        let proxies = &self.settings.trusted_proxies;
+        let secure_cookie = match self.settings.cookie_secure {
+            CookieSecure::Always => true,
+            CookieSecure::Never => false,
+            CookieSecure::Auto => net::forwarded_https(peer, headers, proxies),
+        };
+        ClientInfo { peer, addr: net::client_addr(peer, headers, proxies), secure_cookie }
+    }
+
+    /// Who sent this request: the SSO header from a trusted proxy, else the session cookie.
+    pub async fn resolve(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Result<Resolution, String> {
+        if let Some(sso) = &self.settings.sso
+            && let Some(value) = headers.get(&sso.header)
+        {
+            if net::is_trusted(peer, &sso.proxies) {
+                let name = value.to_str().map(str::trim).unwrap_or("");
+                return match users::by_username(&self.store, name).await? {
+                    Some(user) if !user.disabled && !name.is_empty() => Ok(Resolution { viewer: Some(viewer::build(&self.store, &user).await?), ..Resolution::default() }),
+                    _ => Ok(Resolution { sso_unknown: Some(name.chars().take(64).collect()), ..Resolution::default() }),
+                };
+            }
+            // Anyone can send the header; only the proxy's copy counts.
+            tracing::debug!(peer = ?peer, "ignored the SSO user header from an untrusted address");
+        }
+        let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
+            return Ok(Resolution::default());
+        };
+        let stale = Resolution { stale_cookie: true, ..Resolution::default() };
+        let Some(session) = sessions::lookup(&self.store, &token, now_ms(), self.settings.session_idle, self.settings.session_max).await? else {
+            return Ok(stale);
+        };
+        match users::by_id(&self.store, session.user_id).await? {
+            Some(user) if !user.disabled => Ok(Resolution { viewer: Some(viewer::build(&self.store, &user).await?), ..Resolution::default() }),
+            _ => Ok(stale),
+        }
+    }
+
+    /// Checks a sign-in attempt; on success opens a session and returns its token. Every
+    /// failure for a wrong name, wrong password or disabled account is the same `Invalid`.
+    pub async fn login(&self, username: &str, password: SecretString, client: &ClientInfo, user_agent: Option<&str>) -> Result<String, LoginProblem> {
+        let username = username.trim();
+        if !self.limits.allow(username, client.addr) {
+            tracing::warn!(username = %username.chars().take(64).collect::<String>(), addr = ?client.addr, "sign-in throttled");
+            return Err(LoginProblem::Throttled);
+        }
+        let internal = |e: String| {
+            tracing::error!(error = %e, "sign-in failed on the server");
+            LoginProblem::Rejected
+        };
+        let user = if users::validate_username(username).is_ok() { users::by_username(&self.store, username).await.map_err(internal)? } else { None };
+        let hash = user.as_ref().filter(|u| !u.disabled).and_then(|u| u.password_hash.clone());
+        // Always verify (a dummy hash for unknown names) so timing does not reveal accounts.
+        let ok = password::verify(password, hash).await;
+        let user = match user {
+            Some(u) if ok => u,
+            _ => {
+                self.limits.failed(username, client.addr);
+                tracing::info!(username = %username.chars().take(64).collect::<String>(), addr = ?client.addr, "sign-in refused");
+                return Err(LoginProblem::Invalid);
+            }
+        };
+        self.limits.succeeded(username);
+        let now = now_ms();
+        sessions::purge_expired(&self.store, now, self.settings.session_idle, self.settings.session_max).await.map_err(internal)?;
+        let address = client.addr.map(|a| a.to_string());
+        let token = sessions::create(&self.store, user.id, now, user_agent, address.as_deref()).await.map_err(internal)?;
+        users::record_login(&self.store, user.id, now).await.map_err(internal)?;
+        tracing::info!(username = %user.username, "signed in");
+        Ok(token)
+    }
+
+    pub async fn logout(&self, headers: &HeaderMap) -> Result<(), String> {
+        if let Some(token) = cookie_value(headers, SESSION_COOKIE) {
+            sessions::delete(&self.store, &token).await?;
+        }
+        Ok(())
+    }
+
+    /// `Set-Cookie` for a new session. Max-Age is the absolute limit; the server enforces
+    /// both limits regardless of what the browser keeps.
+    pub fn session_cookie(&self, token: &str, secure: bool) -> String {
+        let max_age = self.settings.session_max.as_secs();
+        format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}", if secure { "; Secure" } else { "" })
+    }
+
+    pub fn clear_cookie(secure: bool) -> String {
+        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", if secure { "; Secure" } else { "" })
+    }
+}
+
+/// Leptos context for one request: the admin service the admin server functions call.
+pub fn provide_leptos_context(auth: &Arc<Auth>) {
+    let admin: app::api::admin::SharedAdmin = auth.clone();
+    leptos::prelude::provide_context(admin);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.append(http::header::COOKIE, "i18n_pref_locale=en; salesdesk_session=abc".parse().unwrap());
+        assert_eq!(cookie_value(&h, SESSION_COOKIE).as_deref(), Some("abc"));
+        assert_eq!(cookie_value(&h, "other"), None);
+    }
+}

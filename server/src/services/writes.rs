@@ -1,0 +1,165 @@
+//! The quick actions: set remark/description and add a follow-up note. Input is checked
+//! against the vendor limits first; then one outbox item per vendor is committed; then
+//! delivery is tried at once (bounded), and whatever did not go through keeps being retried
+//! by the worker. The rep sees each vendor's state: 待发送 / 已送达 / 失败.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::domain::{InputError, Role, VendorCustomer, Viewer, WriteOutcome, validate_note, validate_remark};
+use app::error::AppError;
+
+use super::customer_detail::{internal, write_targets};
+use super::customer_index::CustomerIndex;
+use super::delivery::Delivery;
+use super::write_status::write_status;
+use crate::storage::Store;
+use crate::storage::outbox::{NewWrite, OutboxItem, WritePayload};
+use crate::vendors::CustomerRef;
+
+/// How long a submission waits for the vendors before answering "待发送".
+const INLINE_DELIVERY_BUDGET: Duration = Duration::from_secs(6);
+
+pub struct WriteService {
+    pub index: Arc<CustomerIndex>,
+    pub store: Store,
+    pub delivery: Delivery,
+}
+
+fn invalid(errors: Vec<InputError>) -> AppError {
+    AppError::Invalid(errors.iter().map(InputError::message_zh).collect::<Vec<_>>().join(" "))
+}
+
+fn idempotency_key(token: &str) -> Result<String, AppError> {
+    let token = token.trim();
+    if token.is_empty() || token.len() > 100 || !token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(AppError::Invalid("表单已失效，请刷新页面后重试。".into()));
+    }
+    Ok(token.to_string())
+}
+
+impl WriteService {
+    pub async fn set_remark(&self, viewer: &Viewer, key: &str, remark: &str, description: &str, token: &str) -> Result<WriteOutcome, AppError> {
+        let errors = validate_remark(remark, description);
+        if !errors.is_empty() {
+            return Err(invalid(errors));
+        }
+        let token = idempotency_key(token)?;
+        let (remark, description) = (remark.trim(), description.trim());
+        let payload = WritePayload::Remark {
+            remark: (!remark.is_empty()).then(|| remark.to_string()),
+            description: (!description.is_empty()).then(|| description.to_string()),
+        };
+        self.submit(viewer, key, &token, payload, |t| t.remark).await
+    }
+
+    pub async fn add_note(&self, viewer: &Viewer, key: &str, text: &str, token: &str) -> Result<WriteOutcome, AppError> {
+        let errors = validate_note(text);
+        if !errors.is_empty() {
+            return Err(invalid(errors));
+        }
+        let token = idempotency_key(token)?;
+        let payload = WritePayload::Note { text: text.trim().to_string(), at_ms: chrono::Utc::now().timestamp_millis() };
+        self.submit(viewer, key, &token, payload, |t| t.note).await
+    }
+
+    pub async fn retry(&self, viewer: &Viewer, key: &str, write_id: i64) -> Result<WriteOutcome, AppError> {
+        let item = self.store.outbox_item(write_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+        if item.customer_key != key {
+            return Err(AppError::NotFound);
+        }
+        self.visible_sources(viewer, key).await?;
+        let now = chrono::Utc::now().timestamp_millis();
+        if !self.store.requeue(write_id, now).await.map_err(internal)? {
+            return Err(AppError::Invalid("这条记录不是失败状态，无需重发。".into()));
+        }
+        let items = self.deliver_now(vec![write_id]).await?;
+        Ok(WriteOutcome { writes: items.iter().map(write_status).collect() })
+    }
+
+    /// The customer's vendor records, if the viewer may see them.
+    async fn visible_sources(&self, viewer: &Viewer, key: &str) -> Result<Vec<VendorCustomer>, AppError> {
+        let (customer, _) = self.index.get(key).await.ok_or(AppError::NotFound)?;
+        if !viewer.scope.allows(&customer.sources) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(customer.sources)
+    }
+
+    async fn submit(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        token: &str,
+        payload: WritePayload,
+        supports: impl Fn(&app::domain::WriteTarget) -> bool,
+    ) -> Result<WriteOutcome, AppError> {
+        let sources = self.visible_sources(viewer, key).await?;
+        let targets = write_targets(&sources);
+        let mut writes = Vec::new();
+        let kind = match payload {
+            WritePayload::Remark { .. } => "remark",
+            WritePayload::Note { .. } => "note",
+        };
+        for target in targets.iter().filter(|t| supports(t)) {
+            let Some(source) = sources.iter().find(|s| s.vendor == target.vendor) else { continue };
+            let Some(rep_user_id) = acting_rep(viewer, source) else { continue };
+            writes.push(NewWrite {
+                idempotency_key: format!("{token}:{}:{kind}", target.vendor.slug()),
+                vendor: target.vendor,
+                customer_key: key.to_string(),
+                target: CustomerRef {
+                    external_user_id: source.external_user_id.clone(),
+                    union_id: source.union_id.clone(),
+                    vendor_customer_id: source.vendor_customer_id.clone(),
+                    rep_user_id,
+                },
+                payload: payload.clone(),
+                author: Some(viewer.display_name.clone()),
+            });
+        }
+        if writes.is_empty() {
+            let why = targets.iter().filter_map(|t| t.limitation_zh.clone()).collect::<Vec<_>>().join(" ");
+            return Err(AppError::Invalid(if why.is_empty() { "该客户所在的供应商都不支持这项操作。".into() } else { why }));
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        let queued = self.store.enqueue(&writes, now).await.map_err(internal)?;
+        let items = self.deliver_now(queued.iter().map(|i| i.id).collect()).await?;
+        Ok(WriteOutcome { writes: items.iter().map(write_status).collect() })
+    }
+
+    /// Tries delivery right away (bounded), then reports each item's state. Items already
+    /// delivered or in flight (a resubmitted form) are only reported.
+    async fn deliver_now(&self, ids: Vec<i64>) -> Result<Vec<OutboxItem>, AppError> {
+        let now = chrono::Utc::now().timestamp_millis();
+        let claimed = self.store.claim_ids(&ids, now).await.map_err(internal)?;
+        // A timed-out inline delivery keeps running in the background task below.
+        let delivery = self.delivery.clone();
+        let inline = tokio::spawn(async move { delivery.deliver_claimed(claimed).await });
+        let _ = tokio::time::timeout(INLINE_DELIVERY_BUDGET, inline).await;
+        self.delivery.wake();
+        let mut items = Vec::new();
+        for id in ids {
+            if let Some(item) = self.store.outbox_item(id).await.map_err(internal)? {
+                items.push(item);
+            }
+        }
+        Ok(items)
+    }
+}
+
+/// Whose relationship the write goes to: the viewer's own when they follow the customer at
+/// that vendor; for managers and admins, otherwise the first follower there.
+fn acting_rep(viewer: &Viewer, source: &VendorCustomer) -> Option<String> {
+    let own = viewer.wecom.get(source.vendor);
+    if let Some(own) = own
+        && source.follow_users.iter().any(|f| f.user_id == own)
+    {
+        return Some(own.to_string());
+    }
+    match viewer.role {
+        Role::Manager | Role::Admin => source.follow_users.first().map(|f| f.user_id.clone()),
+        Role::Rep => None,
+    }
+}
+
