@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run test setup build watch fmt lint unit e2e clean-e2e
+.PHONY: run test setup build watch fmt lint unit e2e clean-e2e wasm-budget bench
 
 ## Install what is missing, build the release app, and serve it on http://127.0.0.1:3000.
 ## With no vendor credentials it starts in demo mode on simulated vendors.
@@ -11,13 +11,21 @@ run: build
 
 ## Every check: format, lints (server and WASM), unit + integration tests, release build,
 ## WASM size budget, and the Playwright suite (hydrated and with JavaScript off).
-test: setup fmt lint build e2e unit
+test: setup fmt lint build wasm-budget e2e unit
 
 setup:
 	@./scripts/setup.sh
 
 build: setup
 	cargo leptos build --release
+
+## The hydrate bundle must stay within 600 KB raw and 200 KB gzipped.
+wasm-budget:
+	./scripts/wasm-budget.sh
+
+## Speed and size figures against the simulated vendors (release build; see README).
+bench:
+	cargo bench -p salesdesk --bench salesdesk_bench --locked
 
 ## Development: rebuild and reload on every change.
 watch: setup
@@ -31,6 +39,7 @@ lint:
 	cargo clippy -p frontend --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
 
 e2e:
+	rm -rf target/e2e-data
 	cd end2end && npx playwright test
 
 ## Last, so the run ends on cargo test's summary lines.

@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // Every spec runs twice: once hydrated, once with JavaScript off (SSR alone must render every
 // read page). The release server starts in demo mode on its own port and data directory.
 const PORT = Number(process.env.SALESDESK_E2E_PORT ?? 3100);
+// Every demo user's password (the server prints random ones otherwise); support.ts signs in with it.
+const DEMO_PASSWORD = process.env.SALESDESK_DEMO_PASSWORD ?? 'salesdesk-e2e-demo';
 
 export default defineConfig({
   testDir: './tests',
@@ -33,7 +35,7 @@ export default defineConfig({
     { name: 'no-js', use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    command: `cd .. && SALESDESK_DEMO=1 SALESDESK_ADDR=127.0.0.1:${PORT} SALESDESK_DATA_DIR=target/e2e-data ./target/release/salesdesk`,
+    command: `cd .. && SALESDESK_DEMO=1 SALESDESK_DEMO_PASSWORD=${DEMO_PASSWORD} SALESDESK_ADDR=127.0.0.1:${PORT} SALESDESK_DATA_DIR=target/e2e-data ./target/release/salesdesk`,
     url: `http://127.0.0.1:${PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

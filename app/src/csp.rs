@@ -4,7 +4,8 @@
 //! nothing framed. Responses that are not pages get `FALLBACK_POLICY` from the server.
 
 /// For everything that is not a rendered page (server-function replies, CSV, refusals).
-pub const FALLBACK_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+pub const FALLBACK_POLICY: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// The policy of a rendered page. `reload_port`: cargo-leptos's live-reload websocket, in
 /// development only.
@@ -47,7 +48,10 @@ mod tests {
     fn page_policy_pins_scripts_to_the_nonce() {
         let p = page_policy("abc123", None);
         assert!(p.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"), "{p}");
-        assert!(p.contains("frame-ancestors 'none'") && !p.contains("unsafe-inline") && !p.contains("'unsafe-eval'"), "{p}");
+        assert!(
+            p.contains("frame-ancestors 'none'") && !p.contains("unsafe-inline") && !p.contains("'unsafe-eval'"),
+            "{p}"
+        );
         assert!(page_policy("n", Some(3001)).contains("ws://127.0.0.1:3001"));
         assert!(FALLBACK_POLICY.contains("frame-ancestors 'none'") && FALLBACK_POLICY.starts_with("default-src 'none'"));
     }

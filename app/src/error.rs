@@ -8,7 +8,10 @@ use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use crate::domain::VendorFailure;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "error", rename_all = "snake_case")]
+// Adjacently tagged: an internally tagged enum cannot serialise the newtype variants that
+// hold a string (`Invalid`, `Transport`), and server_fn panics when an error fails to
+// serialise. Unit variants still read `{"error":"forbidden"}`.
+#[serde(tag = "error", content = "detail", rename_all = "snake_case")]
 pub enum AppError {
     #[error("not signed in")]
     Unauthenticated,

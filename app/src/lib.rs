@@ -6,6 +6,7 @@
 #![recursion_limit = "512"]
 
 pub mod api;
+mod codec;
 mod components;
 pub mod csp;
 pub mod domain;

@@ -1,7 +1,12 @@
 import { test, expect } from '@playwright/test';
-import { open, screenshot, hydrated, expectNoHorizontalOverflow } from './support';
+import { open, screenshot, hydrated, expectNoHorizontalOverflow, login } from './support';
 
 test.describe('app shell', () => {
+  // Every page needs a signed-in user; vendor status is for admins.
+  test.beforeEach(async ({ page }, testInfo) => {
+    await login(page, testInfo, 'admin');
+  });
+
   test('home page in Chinese with navigation and the demo banner', async ({ page }, testInfo) => {
     const response = await open(page, testInfo, '/');
     expect(response?.status()).toBe(200);

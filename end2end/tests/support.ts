@@ -2,6 +2,33 @@ import { expect, type Page, type TestInfo } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/**
+ * Password of every demo user. playwright.config.ts starts the server with
+ * SALESDESK_DEMO_PASSWORD set to this, so specs can sign in.
+ */
+export const DEMO_PASSWORD = process.env.SALESDESK_DEMO_PASSWORD ?? 'salesdesk-e2e-demo';
+
+/** The demo users (see server/src/auth/bootstrap.rs): an admin, liufulai's team manager, two reps. */
+export type DemoUser = 'admin' | 'zhangwei' | 'liufulai' | 'rocky';
+
+/**
+ * Signs in through the login page's plain form (works hydrated and with JavaScript off) and
+ * lands on `next`; when JavaScript is on, waits until that page has hydrated. The session
+ * cookie stays in the page's browser context for the rest of the test.
+ */
+export async function login(page: Page, testInfo: TestInfo, user: DemoUser, next = '/') {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await page.locator('#login-username').fill(user);
+  await page.locator('#login-password').fill(DEMO_PASSWORD);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname !== '/login', { waitUntil: 'domcontentloaded' }),
+    page.getByTestId('login-submit').click(),
+  ]);
+  if (hydrated(testInfo)) {
+    await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+  }
+}
+
 /** True in the project that runs with JavaScript enabled. */
 export function hydrated(testInfo: TestInfo): boolean {
   return testInfo.project.name === 'hydrated';

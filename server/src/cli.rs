@@ -8,8 +8,8 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{self, CliOverrides, LogFormat, SETTINGS_HELP, Settings};
 use crate::demo::{self, DemoOptions, DemoVendors};
-use crate::services::wiring::{VendorConnections, build_backend};
 use crate::services::Backend;
+use crate::services::wiring::{VendorConnections, build_backend_with};
 use crate::web;
 
 #[derive(Debug, Parser)]
@@ -91,14 +91,38 @@ pub async fn start_backend(settings: &Settings) -> Result<Started, String> {
         (VendorConnections::from_settings(settings), None)
     };
     let store = crate::storage::Store::open(&settings.data_dir).await?;
-    let backend = Arc::new(build_backend(settings.demo, connections, store)?);
+    let backend = Arc::new(build_backend_with(
+        settings.demo,
+        connections,
+        store,
+        settings.cache,
+    )?);
     Ok(Started { backend, demo })
 }
 
 /// Background work of a serving process: list refreshes and the outbox delivery worker.
 pub fn spawn_background(backend: &Arc<Backend>, settings: &Settings) {
     let every = std::time::Duration::from_secs(settings.list_refresh_secs);
-    backend.index.spawn_refresher(every);
+    // The customer list: SalesDesk users' WeCom ids are fed in before each refresh, so a
+    // vendor that lists only per rep (Weiling) lists every user's customers.
+    let list_backend = backend.clone();
+    tokio::spawn(async move {
+        loop {
+            match crate::auth::users::list(&list_backend.store).await {
+                Ok(users) => {
+                    let reps = users
+                        .iter()
+                        .filter(|u| !u.disabled)
+                        .flat_map(|u| app::domain::VendorId::ALL.into_iter().filter_map(move |v| u.wecom.get(v).map(|id| (v, id.to_string()))))
+                        .collect();
+                    list_backend.index.set_known_reps(reps).await;
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot read users for the customer list refresh"),
+            }
+            list_backend.index.refresh().await;
+            tokio::time::sleep(every).await;
+        }
+    });
     backend.clues.spawn_refresher(every);
     backend.delivery.spawn_worker();
 }
@@ -116,10 +140,17 @@ async fn serve(settings: Settings) -> Result<(), String> {
     }
     tracing::info!("SalesDesk {} listening on http://{}", env!("CARGO_PKG_VERSION"), settings.addr);
     // With the peer address: sign-in throttling and the trusted-proxy checks need it.
-    axum::serve(listener, web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    let metrics_access = web::metrics::MetricsAccess {
+        token: settings.metrics_token.clone(),
+    };
+    axum::serve(
+        listener,
+        web::router_with(state, metrics_access)
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))
 }
 
 async fn shutdown_signal() {

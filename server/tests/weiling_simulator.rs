@@ -224,6 +224,13 @@ fn seed_003_request_and_response_parse() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_concurrent_calls_fetch_one_token() {
     let sim = Sim::start(Duration::from_secs(7200)).await;
+    // A slow token endpoint keeps every caller waiting on the same refresh.
+    sim.set_faults(FaultPlan {
+        latency_ms: 150,
+        path_contains: Some("/auth/".into()),
+        ..Default::default()
+    })
+    .await;
     let client = Arc::new(sim.client());
     let calls = (0..20).map(|_| {
         let client = client.clone();

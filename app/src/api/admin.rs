@@ -126,7 +126,16 @@ pub async fn create_user(
     password: String,
 ) -> Result<UserSummary, AppError> {
     let actor = crate::api::auth::require_admin()?;
-    let form = NewUserForm { username, display_name, role, team, tanma, weiling, juzi, password };
+    let form = NewUserForm {
+        username,
+        display_name,
+        role,
+        team,
+        tanma,
+        weiling,
+        juzi,
+        password,
+    };
     let result = use_admin()?.create_user(&actor, form.clone()).await;
     // Refill the form on error, never with the password.
     crate::api::form_redirect::after_form_post(
@@ -161,7 +170,17 @@ pub async fn update_user(
 ) -> Result<UserSummary, AppError> {
     let actor = crate::api::auth::require_admin()?;
     let disabled = disabled.is_some_and(|d| !d.is_empty() && d != "false");
-    let form = UserUpdateForm { id, display_name, role, team, tanma, weiling, juzi, disabled, password };
+    let form = UserUpdateForm {
+        id,
+        display_name,
+        role,
+        team,
+        tanma,
+        weiling,
+        juzi,
+        disabled,
+        password,
+    };
     let result = use_admin()?.update_user(&actor, form).await;
     crate::api::form_redirect::after_form_post(&format!("user_{id}"), &result, &[]);
     result

@@ -63,7 +63,15 @@ impl LoginProblem {
 /// link borrow our domain.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control) && !p.starts_with(LOGIN_PAGE) => p.to_string(),
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.chars().any(char::is_control)
+                && !p.starts_with(LOGIN_PAGE) =>
+        {
+            p.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -79,7 +87,11 @@ pub fn login_url(next: &str, problem: Option<LoginProblem>) -> String {
         query.append_pair(ERROR_PARAM, p.slug());
     }
     let query = query.finish();
-    if query.is_empty() { LOGIN_PAGE.to_string() } else { format!("{LOGIN_PAGE}?{query}") }
+    if query.is_empty() {
+        LOGIN_PAGE.to_string()
+    } else {
+        format!("{LOGIN_PAGE}?{query}")
+    }
 }
 
 /// The signed-in user as the page frame shows them.
@@ -93,14 +105,22 @@ pub struct SignedInUser {
 /// The signed-in user, or `None`. Public: the sign-in page and the header call it.
 #[server(endpoint = "current_user")]
 pub async fn get_current_user() -> Result<Option<SignedInUser>, AppError> {
-    Ok(crate::service::current_viewer().map(|v| SignedInUser { username: v.username, display_name: v.display_name, role: v.role }))
+    Ok(crate::service::current_viewer().map(|v| SignedInUser {
+        username: v.username,
+        display_name: v.display_name,
+        role: v.role,
+    }))
 }
 
 /// The signed-in admin, `Unauthenticated` without a session, `Forbidden` for anyone else.
 #[cfg(feature = "ssr")]
 pub fn require_admin() -> Result<crate::domain::Viewer, AppError> {
     let viewer = crate::service::require_viewer()?;
-    if viewer.role == Role::Admin { Ok(viewer) } else { Err(AppError::Forbidden) }
+    if viewer.role == Role::Admin {
+        Ok(viewer)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 #[cfg(test)]
@@ -110,12 +130,25 @@ mod tests {
     #[test]
     fn next_is_local_only() {
         assert_eq!(safe_next(Some("/customers?q=%E7%8E%8B")), "/customers?q=%E7%8E%8B");
-        for bad in ["//evil.example/", "https://evil.example/", "/\\evil", "/a\r\nx", "/login?next=/x", "customers"] {
+        for bad in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil",
+            "/a\r\nx",
+            "/login?next=/x",
+            "customers",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_next(None), "/");
-        assert_eq!(login_url("/customers/wmA?tab=1", Some(LoginProblem::Expired)), "/login?next=%2Fcustomers%2FwmA%3Ftab%3D1&error=expired");
+        assert_eq!(
+            login_url("/customers/wmA?tab=1", Some(LoginProblem::Expired)),
+            "/login?next=%2Fcustomers%2FwmA%3Ftab%3D1&error=expired"
+        );
         assert_eq!(login_url("/", None), "/login");
-        assert_eq!(LoginProblem::from_slug(LoginProblem::Throttled.slug()), Some(LoginProblem::Throttled));
+        assert_eq!(
+            LoginProblem::from_slug(LoginProblem::Throttled.slug()),
+            Some(LoginProblem::Throttled)
+        );
     }
 }

@@ -4,6 +4,7 @@ use leptos_router::hooks::use_location;
 
 use crate::api::auth::{LOGOUT_ACTION, SignedInUser, get_current_user};
 use crate::api::get_shell_info;
+use crate::codec::blocking_resource;
 use crate::domain::Role;
 use crate::i18n::*;
 
@@ -13,9 +14,9 @@ use crate::i18n::*;
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     // Blocking: the banner is part of the first HTML, also for pages rendered out of order.
-    let shell_info = Resource::new_blocking(|| (), |_| get_shell_info());
+    let shell_info = blocking_resource(|| (), |_| get_shell_info());
     // Who is signed in decides the navigation (admin pages) and the user menu.
-    let me = Resource::new_blocking(|| (), |_| get_current_user());
+    let me = blocking_resource(|| (), |_| get_current_user());
 
     // Runs only in the browser, once hydration has attached: end-to-end tests wait for it.
     Effect::new(move |_| {
@@ -32,21 +33,21 @@ pub fn Layout(children: Children) -> impl IntoView {
             <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
                 <A href="/" attr:class="flex items-center gap-2 font-semibold text-slate-900">
                     <span class="grid h-8 w-8 place-items-center rounded-lg bg-brand-600 text-white" aria-hidden="true">"S"</span>
-                    <span>{t!(i18n, common.app_name)}</span>
-                    <span class="hidden text-sm font-normal text-slate-500 sm:inline">{t!(i18n, common.app_tagline)}</span>
+                    <span>{tu_string!(i18n, common.app_name)}</span>
+                    <span class="hidden text-sm font-normal text-slate-500 sm:inline">{tu_string!(i18n, common.app_tagline)}</span>
                 </A>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         me.await.ok().flatten().map(|user| {
                             let admin = user.role == Role::Admin;
                             view! {
-                                <nav aria-label=move || t_string!(i18n, common.nav_main) class="order-3 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
-                                    <NavLink href="/customers">{t!(i18n, common.nav_customers)}</NavLink>
-                                    <NavLink href="/clues">{t!(i18n, common.nav_clues)}</NavLink>
+                                <nav aria-label=tu_string!(i18n, common.nav_main) class="order-3 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
+                                    <NavLink href="/customers">{tu_string!(i18n, common.nav_customers)}</NavLink>
+                                    <NavLink href="/clues">{tu_string!(i18n, common.nav_clues)}</NavLink>
                                     {admin.then(|| view! {
-                                        <NavLink href="/vendors">{t!(i18n, common.nav_vendors)}</NavLink>
-                                        <NavLink href="/admin/users">{t!(i18n, auth.nav_users)}</NavLink>
-                                        <NavLink href="/admin/audit">{t!(i18n, auth.nav_audit)}</NavLink>
+                                        <NavLink href="/vendors">{tu_string!(i18n, common.nav_vendors)}</NavLink>
+                                        <NavLink href="/admin/users">{tu_string!(i18n, auth.nav_users)}</NavLink>
+                                        <NavLink href="/admin/audit">{tu_string!(i18n, auth.nav_audit)}</NavLink>
                                     })}
                                 </nav>
                             }
@@ -66,7 +67,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 let demo = shell_info.await.map(|info| info.demo).unwrap_or(false);
                 demo.then(|| view! {
                     <div role="status" data-testid="demo-banner" class="border-b border-amber-200 bg-amber-50">
-                        <p class="mx-auto max-w-6xl px-4 py-2 text-sm text-amber-900">{t!(i18n, common.demo_banner)}</p>
+                        <p class="mx-auto max-w-6xl px-4 py-2 text-sm text-amber-900">{tu_string!(i18n, common.demo_banner)}</p>
                     </div>
                 })
             })}
@@ -81,17 +82,17 @@ pub fn Layout(children: Children) -> impl IntoView {
 fn UserMenu(user: SignedInUser) -> impl IntoView {
     let i18n = use_i18n();
     let role = match user.role {
-        Role::Rep => t!(i18n, auth.role_rep).into_any(),
-        Role::Manager => t!(i18n, auth.role_manager).into_any(),
-        Role::Admin => t!(i18n, auth.role_admin).into_any(),
+        Role::Rep => tu_string!(i18n, auth.role_rep),
+        Role::Manager => tu_string!(i18n, auth.role_manager),
+        Role::Admin => tu_string!(i18n, auth.role_admin),
     };
     view! {
         <div class="flex items-center gap-2 text-sm" data-testid="user-menu" data-username=user.username.clone() data-role=user.role.slug()>
-            <span class="hidden text-slate-700 sm:inline" title=move || t_string!(i18n, auth.user_menu)>{user.display_name.clone()}</span>
+            <span class="hidden text-slate-700 sm:inline" title=tu_string!(i18n, auth.user_menu)>{user.display_name.clone()}</span>
             <span class="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{role}</span>
             <form method="post" action=LOGOUT_ACTION class="m-0">
                 <button type="submit" data-testid="logout" class="rounded-md px-2 py-1 text-sm text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500">
-                    {t!(i18n, auth.sign_out)}
+                    {tu_string!(i18n, auth.sign_out)}
                 </button>
             </form>
         </div>
@@ -117,7 +118,7 @@ fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let back = move || format!("{}{}", location.pathname.get(), location.search.get());
-    let target = move || match i18n.get_locale() {
+    let target = match i18n.get_locale_untracked() {
         Locale::zh => "en",
         Locale::en => "zh",
     };
@@ -128,10 +129,10 @@ fn LanguageSwitch() -> impl IntoView {
             <button
                 type="submit"
                 data-testid="language-switch"
-                title=move || t_string!(i18n, common.switch_language_title)
+                title=tu_string!(i18n, common.switch_language_title)
                 class="rounded-md border border-slate-300 px-2.5 py-1 text-sm text-slate-700 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500"
             >
-                {t!(i18n, common.switch_language)}
+                {tu_string!(i18n, common.switch_language)}
             </button>
         </form>
     }

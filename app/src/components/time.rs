@@ -3,6 +3,7 @@
 //! and the hydrated page print the same words.
 
 use chrono::{DateTime, FixedOffset};
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::domain::EpochMs;
@@ -45,17 +46,17 @@ pub fn ago(at: EpochMs, now: EpochMs) -> Ago {
     }
 }
 
-/// "3 分钟前" as a view.
-#[component]
-pub fn AgoText(at: EpochMs, now: EpochMs) -> impl IntoView {
+/// "3 分钟前" as plain text. Static: the locale only changes with a full page reload, and a
+/// string costs far less WASM than a reactive translation view.
+pub fn ago_text(at: EpochMs, now: EpochMs) -> String {
     let i18n = use_i18n();
     match ago(at, now) {
-        Ago::JustNow => t!(i18n, common.ago_just_now).into_any(),
-        Ago::Minutes(n) => t!(i18n, common.ago_minutes, n = move || n).into_any(),
-        Ago::Hours(n) => t!(i18n, common.ago_hours, n = move || n).into_any(),
-        Ago::Days(n) => t!(i18n, common.ago_days, n = move || n).into_any(),
-        Ago::Months(n) => t!(i18n, common.ago_months, n = move || n).into_any(),
-        Ago::Years(n) => t!(i18n, common.ago_years, n = move || n).into_any(),
+        Ago::JustNow => tu_string!(i18n, common.ago_just_now).to_string(),
+        Ago::Minutes(n) => tu_string!(i18n, common.ago_minutes, n),
+        Ago::Hours(n) => tu_string!(i18n, common.ago_hours, n),
+        Ago::Days(n) => tu_string!(i18n, common.ago_days, n),
+        Ago::Months(n) => tu_string!(i18n, common.ago_months, n),
+        Ago::Years(n) => tu_string!(i18n, common.ago_years, n),
     }
 }
 
@@ -67,9 +68,9 @@ pub fn Timestamp(at: EpochMs, now: EpochMs, #[prop(optional)] absolute_first: bo
     view! {
         <time datetime=iso_beijing(at) title=title class="whitespace-nowrap">
             {if absolute_first {
-                view! { <span>{absolute.clone()}</span> <span class="ml-1 text-slate-400">"("<AgoText at now />")"</span> }.into_any()
+                Either::Left(view! { <span>{absolute.clone()}</span> <span class="ml-1 text-slate-400">"("{ago_text(at, now)}")"</span> })
             } else {
-                view! { <span><AgoText at now /></span> <span class="ml-1 hidden text-xs text-slate-400 sm:inline">{absolute.clone()}</span> }.into_any()
+                Either::Right(view! { <span>{ago_text(at, now)}</span> <span class="ml-1 hidden text-xs text-slate-400 sm:inline">{absolute.clone()}</span> })
             }}
         </time>
     }

@@ -21,7 +21,7 @@ pub fn VendorChip(vendor: VendorId) -> impl IntoView {
     };
     view! {
         <span data-vendor-chip=vendor.slug() class=format!("inline-flex items-center whitespace-nowrap rounded px-1.5 py-0.5 text-[11px] font-medium ring-1 ring-inset {class}")>
-            {move || vendor_name(i18n.get_locale(), vendor)}
+            {vendor_name(i18n.get_locale_untracked(), vendor)}
         </span>
     }
 }

@@ -22,7 +22,7 @@ fn set_status(code: u16) {
 fn set_status(_code: u16) {}
 
 #[component]
-pub fn ErrorPage(error: AppError, #[prop(optional)] not_found: Option<(AnyView, AnyView)>, #[prop(optional)] forbidden: Option<(AnyView, AnyView)>) -> impl IntoView {
+pub fn ErrorPage(error: AppError, #[prop(optional)] not_found: Option<(&'static str, &'static str)>, #[prop(optional)] forbidden: Option<(&'static str, &'static str)>) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     match error {
@@ -33,12 +33,12 @@ pub fn ErrorPage(error: AppError, #[prop(optional)] not_found: Option<(AnyView, 
         }
         AppError::Forbidden => {
             set_status(403);
-            let (title, body) = forbidden.unwrap_or_else(|| (t!(i18n, common.forbidden_title).into_any(), t!(i18n, common.forbidden_body).into_any()));
+            let (title, body) = forbidden.unwrap_or_else(|| (tu_string!(i18n, common.forbidden_title), tu_string!(i18n, common.forbidden_body)));
             view! { <StatusCard code="403" title body testid="forbidden" /> }.into_any()
         }
         AppError::NotFound => {
             set_status(404);
-            let (title, body) = not_found.unwrap_or_else(|| (t!(i18n, common.not_found_title).into_any(), t!(i18n, common.not_found_body).into_any()));
+            let (title, body) = not_found.unwrap_or_else(|| (tu_string!(i18n, common.not_found_title), tu_string!(i18n, common.not_found_body)));
             view! { <StatusCard code="404" title body testid="not-found" /> }.into_any()
         }
         other => {
@@ -53,14 +53,14 @@ pub fn ErrorPage(error: AppError, #[prop(optional)] not_found: Option<(AnyView, 
 }
 
 #[component]
-fn StatusCard(code: &'static str, title: AnyView, body: AnyView, testid: &'static str) -> impl IntoView {
+fn StatusCard(code: &'static str, title: &'static str, body: &'static str, testid: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section data-testid=testid class="mx-auto mt-6 max-w-lg rounded-xl border border-slate-200 bg-white p-8 text-center shadow-sm">
             <p class="text-4xl font-semibold text-brand-600">{code}</p>
             <h1 class="mt-3 text-xl font-semibold">{title}</h1>
             <p class="mt-2 text-slate-600">{body}</p>
-            <a href="/" class="mt-6 inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">{t!(i18n, common.back_home)}</a>
+            <a href="/" class="mt-6 inline-block rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">{tu_string!(i18n, common.back_home)}</a>
         </section>
     }
 }

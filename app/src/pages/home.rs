@@ -11,11 +11,11 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text="" />
         <section class="rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
-            <h1 class="text-2xl font-semibold">{t!(i18n, common.home_title)}</h1>
-            <p class="mt-2 max-w-2xl text-slate-600">{t!(i18n, common.home_body)}</p>
+            <h1 class="text-2xl font-semibold">{tu_string!(i18n, common.home_title)}</h1>
+            <p class="mt-2 max-w-2xl text-slate-600">{tu_string!(i18n, common.home_body)}</p>
             <div class="mt-6 flex flex-wrap gap-3">
                 <A href="/vendors" attr:class="rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700">
-                    {t!(i18n, common.home_go_vendors)}
+                    {tu_string!(i18n, common.home_go_vendors)}
                 </A>
             </div>
         </section>

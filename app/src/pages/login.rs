@@ -18,8 +18,8 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || safe_next(query.read().get(NEXT_PARAM).as_deref());
     let problem = move || query.read().get(ERROR_PARAM).and_then(|e| LoginProblem::from_slug(&e));
     let signed_out = move || query.read().get(SIGNED_OUT_PARAM).is_some();
-    let me = Resource::new(|| (), |_| get_current_user());
-    let shell = Resource::new(|| (), |_| get_shell_info());
+    let me = crate::codec::resource(|| (), |_| get_current_user());
+    let shell = crate::codec::resource(|| (), |_| get_shell_info());
 
     let problem_text = move || {
         problem().map(|p| match p {
@@ -31,24 +31,24 @@ pub fn LoginPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || t_string!(i18n, auth.login_title).to_string() />
+        <Title text=tu_string!(i18n, auth.login_title) />
         <section class="mx-auto mt-4 max-w-sm rounded-xl border border-slate-200 bg-white p-6 shadow-sm sm:mt-10 sm:p-8">
-            <h1 class="text-2xl font-semibold">{t!(i18n, auth.login_title)}</h1>
-            <p class="mt-1 text-sm text-slate-600">{t!(i18n, auth.login_intro)}</p>
+            <h1 class="text-2xl font-semibold">{tu_string!(i18n, auth.login_title)}</h1>
+            <p class="mt-1 text-sm text-slate-600">{tu_string!(i18n, auth.login_intro)}</p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     me.await.ok().flatten().map(|user| view! {
                         <p data-testid="already-signed-in" class="mt-4 rounded-md bg-slate-50 p-3 text-sm text-slate-700">
-                            {t!(i18n, auth.already_signed_in, name = user.display_name.clone())}
+                            {tu_string!(i18n, auth.already_signed_in, name = user.display_name.clone())}
                             " "
-                            <a href=next() class="font-medium text-brand-700 underline">{t!(i18n, auth.continue_link)}</a>
+                            <a href=next() class="font-medium text-brand-700 underline">{tu_string!(i18n, auth.continue_link)}</a>
                         </p>
                     })
                 })}
             </Suspense>
             {move || signed_out().then(|| view! {
                 <p role="status" data-testid="signed-out" class="mt-4 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">
-                    {t!(i18n, auth.signed_out)}
+                    {tu_string!(i18n, auth.signed_out)}
                 </p>
             })}
             {move || problem_text().map(|text| view! {
@@ -57,7 +57,7 @@ pub fn LoginPage() -> impl IntoView {
             <form method="post" action=LOGIN_ACTION class="mt-6 space-y-4" data-testid="login-form">
                 <input type="hidden" name="next" value=next />
                 <div>
-                    <label for="login-username" class="block text-sm font-medium text-slate-700">{t!(i18n, auth.username)}</label>
+                    <label for="login-username" class="block text-sm font-medium text-slate-700">{tu_string!(i18n, auth.username)}</label>
                     <input
                         id="login-username"
                         name="username"
@@ -72,7 +72,7 @@ pub fn LoginPage() -> impl IntoView {
                     />
                 </div>
                 <div>
-                    <label for="login-password" class="block text-sm font-medium text-slate-700">{t!(i18n, auth.password)}</label>
+                    <label for="login-password" class="block text-sm font-medium text-slate-700">{tu_string!(i18n, auth.password)}</label>
                     <input
                         id="login-password"
                         name="password"
@@ -88,13 +88,13 @@ pub fn LoginPage() -> impl IntoView {
                     data-testid="login-submit"
                     class="w-full rounded-md bg-brand-600 px-4 py-2 font-medium text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2"
                 >
-                    {t!(i18n, auth.submit)}
+                    {tu_string!(i18n, auth.submit)}
                 </button>
             </form>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     shell.await.ok().filter(|s: &ShellInfo| s.demo).map(|_| view! {
-                        <p data-testid="demo-accounts-hint" class="mt-6 text-xs text-slate-500">{t!(i18n, auth.demo_hint)}</p>
+                        <p data-testid="demo-accounts-hint" class="mt-6 text-xs text-slate-500">{tu_string!(i18n, auth.demo_hint)}</p>
                     })
                 })}
             </Suspense>

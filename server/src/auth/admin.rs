@@ -35,7 +35,11 @@ fn summary(u: &User) -> UserSummary {
 }
 
 fn ids(tanma: &str, weiling: &str, juzi: &str) -> VendorUserIds {
-    VendorUserIds { tanma: users::clean(Some(tanma)), weiling: users::clean(Some(weiling)), juzi: users::clean(Some(juzi)) }
+    VendorUserIds {
+        tanma: users::clean(Some(tanma)),
+        weiling: users::clean(Some(weiling)),
+        juzi: users::clean(Some(juzi)),
+    }
 }
 
 /// The form's checks, worded for the admin page (Chinese first, like the rest of the UI).
@@ -49,7 +53,11 @@ fn check_form(username: Option<&str>, display_name: &str, password: &str, wecom:
         return Err(AppError::Invalid("请填写姓名（最多 64 个字）。".into()));
     }
     if !password.is_empty() && password::validate_new(password).is_err() {
-        return Err(AppError::Invalid(format!("密码须为 {}–{} 个字符，且不含控制字符。", password::MIN_LEN, password::MAX_LEN)));
+        return Err(AppError::Invalid(format!(
+            "密码须为 {}–{} 个字符，且不含控制字符。",
+            password::MIN_LEN,
+            password::MAX_LEN
+        )));
     }
     for id in [&wecom.tanma, &wecom.weiling, &wecom.juzi].into_iter().flatten() {
         if id.len() > 128 || id.chars().any(|c| c.is_control() || c.is_whitespace()) {
@@ -106,14 +114,30 @@ impl AdminService for Auth {
             true => None,
             false => Some(password::hash(SecretString::from(form.password)).await.map_err(internal)?),
         };
-        let new = NewUser { username, display_name: form.display_name.trim().to_string(), role: form.role, team: users::clean(Some(&form.team)), wecom, password_hash };
+        let new = NewUser {
+            username,
+            display_name: form.display_name.trim().to_string(),
+            role: form.role,
+            team: users::clean(Some(&form.team)),
+            wecom,
+            password_hash,
+        };
         let user = users::create(&self.store, &new, now_ms()).await.map_err(internal)?;
-        self.audit_user(actor, AuditAction::UserCreated, &user, describe(user.role, user.team.as_deref(), &user.wecom, false)).await;
+        self.audit_user(
+            actor,
+            AuditAction::UserCreated,
+            &user,
+            describe(user.role, user.team.as_deref(), &user.wecom, false),
+        )
+        .await;
         Ok(summary(&user))
     }
 
     async fn update_user(&self, actor: &Viewer, form: UserUpdateForm) -> Result<UserSummary, AppError> {
-        let user = users::by_id(&self.store, form.id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+        let user = users::by_id(&self.store, form.id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
         let wecom = ids(&form.tanma, &form.weiling, &form.juzi);
         check_form(None, &form.display_name, &form.password, &wecom)?;
         // An admin cannot lock themself out: someone must be able to fix mistakes.
@@ -121,24 +145,45 @@ impl AdminService for Auth {
             return Err(AppError::Invalid("不能停用自己的账号，也不能取消自己的管理员角色。".into()));
         }
         let now = now_ms();
-        let profile = Profile { display_name: form.display_name.trim().to_string(), role: form.role, team: users::clean(Some(&form.team)), wecom };
+        let profile = Profile {
+            display_name: form.display_name.trim().to_string(),
+            role: form.role,
+            team: users::clean(Some(&form.team)),
+            wecom,
+        };
         users::update_profile(&self.store, user.id, &profile, now).await.map_err(internal)?;
         if form.disabled != user.disabled {
-            users::set_disabled(&self.store, user.id, form.disabled, now).await.map_err(internal)?;
+            users::set_disabled(&self.store, user.id, form.disabled, now)
+                .await
+                .map_err(internal)?;
         }
-        let updated = users::by_id(&self.store, user.id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
-        self.audit_user(actor, AuditAction::UserUpdated, &updated, describe(updated.role, updated.team.as_deref(), &updated.wecom, updated.disabled)).await;
+        let updated = users::by_id(&self.store, user.id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
+        self.audit_user(
+            actor,
+            AuditAction::UserUpdated,
+            &updated,
+            describe(updated.role, updated.team.as_deref(), &updated.wecom, updated.disabled),
+        )
+        .await;
         if !form.password.is_empty() {
             let hash = password::hash(SecretString::from(form.password)).await.map_err(internal)?;
             users::set_password_hash(&self.store, user.id, &hash, now).await.map_err(internal)?;
             self.audit_user(actor, AuditAction::PasswordChanged, &updated, String::new()).await;
         }
-        let updated = users::by_id(&self.store, user.id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+        let updated = users::by_id(&self.store, user.id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
         Ok(summary(&updated))
     }
 
     async fn audit(&self, before: Option<i64>) -> Result<AuditPage, AppError> {
-        let mut rows = audit::list(&self.store, before, AUDIT_PAGE_SIZE as i64 + 1).await.map_err(internal)?;
+        let mut rows = audit::list(&self.store, before, AUDIT_PAGE_SIZE as i64 + 1)
+            .await
+            .map_err(internal)?;
         let older = if rows.len() > AUDIT_PAGE_SIZE {
             rows.truncate(AUDIT_PAGE_SIZE);
             rows.last().map(|r| r.id)

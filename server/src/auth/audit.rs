@@ -67,7 +67,10 @@ pub struct AuditActor {
 
 impl From<&Viewer> for AuditActor {
     fn from(v: &Viewer) -> Self {
-        AuditActor { user_id: Some(v.user_id), username: v.username.clone() }
+        AuditActor {
+            user_id: Some(v.user_id),
+            username: v.username.clone(),
+        }
     }
 }
 
@@ -186,11 +189,17 @@ pub async fn list(store: &Store, before: Option<i64>, limit: i64) -> Result<Vec<
 /// Spreadsheets run cells starting with these as formulas; prefix them so an exported
 /// remark cannot become a formula on an admin's machine.
 fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() }
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 fn time_text(ms: i64) -> String {
-    let Some(t) = chrono::DateTime::from_timestamp_millis(ms) else { return String::new() };
+    let Some(t) = chrono::DateTime::from_timestamp_millis(ms) else {
+        return String::new();
+    };
     // Beijing time, as everywhere else in SalesDesk.
     match chrono::FixedOffset::east_opt(8 * 3600) {
         Some(beijing) => t.with_timezone(&beijing).to_rfc3339(),
@@ -200,13 +209,27 @@ fn time_text(ms: i64) -> String {
 
 /// The whole log as CSV (UTF-8 with a BOM, so Excel shows Chinese correctly), oldest first.
 pub async fn export_csv(store: &Store) -> Result<Vec<u8>, String> {
-    let rows = sqlx::query("SELECT id, at, username, action, customer_key, vendor, write_id, result, detail, result_at FROM audit_log ORDER BY id")
-        .fetch_all(store.pool())
-        .await
-        .map_err(db)?;
+    let rows = sqlx::query(
+        "SELECT id, at, username, action, customer_key, vendor, write_id, result, detail, result_at FROM audit_log ORDER BY id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .map_err(db)?;
     let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let csv_err = |e: csv::Error| format!("audit CSV: {e}");
-    out.write_record(["id", "time", "user", "action", "customer", "vendor", "write_id", "result", "detail", "result_time"]).map_err(csv_err)?;
+    out.write_record([
+        "id",
+        "time",
+        "user",
+        "action",
+        "customer",
+        "vendor",
+        "write_id",
+        "result",
+        "detail",
+        "result_time",
+    ])
+    .map_err(csv_err)?;
     for row in rows.iter().map(from_row) {
         out.write_record([
             row.id.to_string(),
@@ -245,15 +268,36 @@ mod tests {
     #[tokio::test]
     async fn record_then_deliver_then_export() {
         let store = Store::open_in_memory().await.unwrap();
-        let id = record(&store, AuditEntry::write(&viewer(), AuditAction::AddNote, "wmA", VendorId::Tanma, 42).with_detail("=HYPERLINK(\"x\")")).await.unwrap();
-        record(&store, AuditEntry::write(&viewer(), AuditAction::AddNote, "wmA", VendorId::Juzi, 43)).await.unwrap();
+        let id = record(
+            &store,
+            AuditEntry::write(&viewer(), AuditAction::AddNote, "wmA", VendorId::Tanma, 42).with_detail("=HYPERLINK(\"x\")"),
+        )
+        .await
+        .unwrap();
+        record(
+            &store,
+            AuditEntry::write(&viewer(), AuditAction::AddNote, "wmA", VendorId::Juzi, 43),
+        )
+        .await
+        .unwrap();
         assert_eq!(record_delivery(&store, 42, AuditResult::Delivered, None).await.unwrap(), 1);
-        assert_eq!(record_delivery(&store, 43, AuditResult::Failed, Some("juzi: code 1: 客户不存在")).await.unwrap(), 1);
+        assert_eq!(
+            record_delivery(&store, 43, AuditResult::Failed, Some("juzi: code 1: 客户不存在"))
+                .await
+                .unwrap(),
+            1
+        );
         assert_eq!(record_delivery(&store, 99, AuditResult::Failed, None).await.unwrap(), 0);
         let rows = list(&store, None, 10).await.unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!((rows[0].vendor, rows[0].result.as_str(), rows[0].detail.as_deref()), (Some(VendorId::Juzi), "failed", Some("juzi: code 1: 客户不存在")));
-        assert_eq!((rows[1].id, rows[1].result.as_str(), rows[1].username.as_str()), (id, "delivered", "liufulai"));
+        assert_eq!(
+            (rows[0].vendor, rows[0].result.as_str(), rows[0].detail.as_deref()),
+            (Some(VendorId::Juzi), "failed", Some("juzi: code 1: 客户不存在"))
+        );
+        assert_eq!(
+            (rows[1].id, rows[1].result.as_str(), rows[1].username.as_str()),
+            (id, "delivered", "liufulai")
+        );
         assert!(rows[1].result_at_ms.is_some());
         assert_eq!(list(&store, Some(rows[0].id), 10).await.unwrap().len(), 1, "paging");
 

@@ -14,8 +14,8 @@
 use app::domain::{Role, VendorUserIds};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::users::{self, NewUser, Profile};
 use super::password;
+use super::users::{self, NewUser, Profile};
 use crate::simulators::dataset::{Universe, seeds};
 use crate::storage::Store;
 
@@ -30,7 +30,14 @@ pub async fn bootstrap_admin(store: &Store, admin: Option<&(String, SecretString
         return Ok(None);
     }
     let hash = password::hash(secret.clone()).await?;
-    let user = NewUser { username: name.clone(), display_name: name.clone(), role: Role::Admin, team: None, wecom: VendorUserIds::default(), password_hash: Some(hash) };
+    let user = NewUser {
+        username: name.clone(),
+        display_name: name.clone(),
+        role: Role::Admin,
+        team: None,
+        wecom: VendorUserIds::default(),
+        password_hash: Some(hash),
+    };
     users::create(store, &user, now_ms()).await?;
     Ok(Some(name.clone()))
 }
@@ -47,15 +54,29 @@ pub struct DemoAccount {
 }
 
 fn same_everywhere(id: &str) -> VendorUserIds {
-    VendorUserIds { tanma: Some(id.into()), weiling: Some(id.into()), juzi: Some(id.into()) }
+    VendorUserIds {
+        tanma: Some(id.into()),
+        weiling: Some(id.into()),
+        juzi: Some(id.into()),
+    }
 }
 
 /// The four demo accounts for `universe` (see the module docs).
 pub fn demo_accounts(universe: &Universe, password: Option<&SecretString>) -> Vec<DemoAccount> {
     let pass = || password.cloned().unwrap_or_else(|| SecretString::from(password::generate()));
     let rep = |wecom: &str, fallback_team: &str, fallback_name: &str| {
-        let (team, name) = universe.rep_by_user_id(wecom).map(|(_, r)| (r.team.clone(), r.name.clone())).unwrap_or((fallback_team.into(), fallback_name.into()));
-        DemoAccount { username: wecom.to_lowercase(), display_name: name, role: Role::Rep, team: Some(team), wecom: Some(wecom.into()), password: pass() }
+        let (team, name) = universe
+            .rep_by_user_id(wecom)
+            .map(|(_, r)| (r.team.clone(), r.name.clone()))
+            .unwrap_or((fallback_team.into(), fallback_name.into()));
+        DemoAccount {
+            username: wecom.to_lowercase(),
+            display_name: name,
+            role: Role::Rep,
+            team: Some(team),
+            wecom: Some(wecom.into()),
+            password: pass(),
+        }
     };
     let liu = rep(seeds::SEED000_REP, "华东一组", "刘福来");
     let rocky = rep(seeds::SEED004_REP, "华南二组", "张三");
@@ -64,9 +85,30 @@ pub fn demo_accounts(universe: &Universe, password: Option<&SecretString>) -> Ve
         .reps
         .iter()
         .find(|r| r.is_manager && Some(&r.team) == liu.team.as_ref())
-        .map(|r| DemoAccount { username: r.user_id.to_lowercase(), display_name: r.name.clone(), role: Role::Manager, team: Some(r.team.clone()), wecom: Some(r.user_id.clone()), password: pass() })
-        .unwrap_or_else(|| DemoAccount { username: "manager".into(), display_name: "经理".into(), role: Role::Manager, team: liu.team.clone(), wecom: Some("DemoManager".into()), password: pass() });
-    let admin = DemoAccount { username: "admin".into(), display_name: "管理员".into(), role: Role::Admin, team: None, wecom: None, password: pass() };
+        .map(|r| DemoAccount {
+            username: r.user_id.to_lowercase(),
+            display_name: r.name.clone(),
+            role: Role::Manager,
+            team: Some(r.team.clone()),
+            wecom: Some(r.user_id.clone()),
+            password: pass(),
+        })
+        .unwrap_or_else(|| DemoAccount {
+            username: "manager".into(),
+            display_name: "经理".into(),
+            role: Role::Manager,
+            team: liu.team.clone(),
+            wecom: Some("DemoManager".into()),
+            password: pass(),
+        });
+    let admin = DemoAccount {
+        username: "admin".into(),
+        display_name: "管理员".into(),
+        role: Role::Admin,
+        team: None,
+        wecom: None,
+        password: pass(),
+    };
     vec![admin, manager, liu, rocky]
 }
 
@@ -80,13 +122,25 @@ pub async fn ensure_demo_users(store: &Store, universe: &Universe, password: Opt
         let wecom = a.wecom.as_deref().map(same_everywhere).unwrap_or_default();
         match users::by_username(store, &a.username).await? {
             Some(existing) => {
-                let profile = Profile { display_name: a.display_name.clone(), role: a.role, team: a.team.clone(), wecom };
+                let profile = Profile {
+                    display_name: a.display_name.clone(),
+                    role: a.role,
+                    team: a.team.clone(),
+                    wecom,
+                };
                 users::update_profile(store, existing.id, &profile, now).await?;
                 users::set_disabled(store, existing.id, false, now).await?;
                 users::set_password_hash(store, existing.id, &hash, now).await?;
             }
             None => {
-                let new = NewUser { username: a.username.clone(), display_name: a.display_name.clone(), role: a.role, team: a.team.clone(), wecom, password_hash: Some(hash) };
+                let new = NewUser {
+                    username: a.username.clone(),
+                    display_name: a.display_name.clone(),
+                    role: a.role,
+                    team: a.team.clone(),
+                    wecom,
+                    password_hash: Some(hash),
+                };
                 users::create(store, &new, now).await?;
             }
         }
@@ -96,7 +150,14 @@ pub async fn ensure_demo_users(store: &Store, universe: &Universe, password: Opt
 
 /// Prints the demo accounts on stdout (not the log: the log may be shipped elsewhere).
 pub fn print_demo_accounts(accounts: &[DemoAccount], from_setting: bool) {
-    println!("demo mode: sign in with one of these accounts{}:", if from_setting { " (password from SALESDESK_DEMO_PASSWORD)" } else { "" });
+    println!(
+        "demo mode: sign in with one of these accounts{}:",
+        if from_setting {
+            " (password from SALESDESK_DEMO_PASSWORD)"
+        } else {
+            ""
+        }
+    );
     for a in accounts {
         let who = match (&a.wecom, &a.team) {
             (Some(w), Some(t)) => format!("WeCom {w}, {t}"),
@@ -106,7 +167,12 @@ pub fn print_demo_accounts(accounts: &[DemoAccount], from_setting: bool) {
         if from_setting {
             println!("  {:<10} {:<8} {}", a.username, a.role.slug(), who);
         } else {
-            println!("  {:<10} {:<8} password {}  ({who})", a.username, a.role.slug(), a.password.expose_secret());
+            println!(
+                "  {:<10} {:<8} password {}  ({who})",
+                a.username,
+                a.role.slug(),
+                a.password.expose_secret()
+            );
         }
     }
 }
@@ -118,7 +184,11 @@ mod tests {
 
     #[tokio::test]
     async fn demo_users_follow_the_universe_and_are_reset() {
-        let universe = dataset::generate(&UniverseOptions { customers: 20, clues: 5, ..UniverseOptions::default() });
+        let universe = dataset::generate(&UniverseOptions {
+            customers: 20,
+            clues: 5,
+            ..UniverseOptions::default()
+        });
         let store = Store::open_in_memory().await.unwrap();
         let pw = SecretString::from("demo-pass-123");
         let accounts = ensure_demo_users(&store, &universe, Some(&pw)).await.unwrap();

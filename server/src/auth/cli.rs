@@ -64,19 +64,35 @@ fn role(text: &str) -> Result<Role, String> {
 
 fn read_password(input: &mut dyn BufRead) -> Result<SecretString, String> {
     let mut line = String::new();
-    input.read_line(&mut line).map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+    input
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
     let pw = line.trim_end_matches(['\r', '\n']).to_string();
     password::validate_new(&pw)?;
     Ok(SecretString::from(pw))
 }
 
 async fn find(store: &Store, username: &str) -> Result<users::User, String> {
-    users::by_username(store, username).await?.ok_or_else(|| format!("no user named \"{username}\""))
+    users::by_username(store, username)
+        .await?
+        .ok_or_else(|| format!("no user named \"{username}\""))
 }
 
 async fn audit_cli(store: &Store, action: AuditAction, username: &str, detail: String) -> Result<(), String> {
-    let actor = AuditActor { user_id: None, username: "(command line)".into() };
-    let entry = AuditEntry { actor, action, customer_key: None, vendor: None, write_id: None, result: AuditResult::Ok, detail: Some(format!("user={username} {detail}")), at_ms: None };
+    let actor = AuditActor {
+        user_id: None,
+        username: "(command line)".into(),
+    };
+    let entry = AuditEntry {
+        actor,
+        action,
+        customer_key: None,
+        vendor: None,
+        write_id: None,
+        result: AuditResult::Ok,
+        detail: Some(format!("user={username} {detail}")),
+        at_ms: None,
+    };
     audit::record(store, entry).await.map(|_| ())
 }
 
@@ -84,25 +100,71 @@ async fn audit_cli(store: &Store, action: AuditAction, username: &str, detail: S
 pub async fn run(store: &Store, command: UserCommand, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<(), String> {
     let w = |e: std::io::Error| format!("cannot write output: {e}");
     match command {
-        UserCommand::Add { username, role: role_text, name, team, wecom, tanma, weiling, juzi, no_password } => {
+        UserCommand::Add {
+            username,
+            role: role_text,
+            name,
+            team,
+            wecom,
+            tanma,
+            weiling,
+            juzi,
+            no_password,
+        } => {
             let role = role(&role_text)?;
             users::validate_username(&username)?;
             if users::by_username(store, &username).await?.is_some() {
                 return Err(format!("a user named \"{username}\" already exists"));
             }
-            let password_hash = if no_password { None } else { Some(password::hash(read_password(input)?).await?) };
-            let ids = VendorUserIds { tanma: tanma.or(wecom.clone()), weiling: weiling.or(wecom.clone()), juzi: juzi.or(wecom) };
-            let new = NewUser { display_name: name.unwrap_or_else(|| username.clone()), username, role, team, wecom: ids, password_hash };
+            let password_hash = if no_password {
+                None
+            } else {
+                Some(password::hash(read_password(input)?).await?)
+            };
+            let ids = VendorUserIds {
+                tanma: tanma.or(wecom.clone()),
+                weiling: weiling.or(wecom.clone()),
+                juzi: juzi.or(wecom),
+            };
+            let new = NewUser {
+                display_name: name.unwrap_or_else(|| username.clone()),
+                username,
+                role,
+                team,
+                wecom: ids,
+                password_hash,
+            };
             let user = users::create(store, &new, now_ms()).await?;
-            audit_cli(store, AuditAction::UserCreated, &user.username, format!("role={}", user.role.slug())).await?;
+            audit_cli(
+                store,
+                AuditAction::UserCreated,
+                &user.username,
+                format!("role={}", user.role.slug()),
+            )
+            .await?;
             writeln!(out, "created {} ({})", user.username, user.role.slug()).map_err(w)?;
         }
         UserCommand::List => {
-            writeln!(out, "{:<20} {:<8} {:<12} {:<40} status", "username", "role", "team", "wecom (tanma/weiling/juzi)").map_err(w)?;
+            writeln!(
+                out,
+                "{:<20} {:<8} {:<12} {:<40} status",
+                "username", "role", "team", "wecom (tanma/weiling/juzi)"
+            )
+            .map_err(w)?;
             for u in users::list(store).await? {
-                let ids = [&u.wecom.tanma, &u.wecom.weiling, &u.wecom.juzi].map(|i| i.as_deref().unwrap_or("-")).join("/");
+                let ids = [&u.wecom.tanma, &u.wecom.weiling, &u.wecom.juzi]
+                    .map(|i| i.as_deref().unwrap_or("-"))
+                    .join("/");
                 let status = if u.disabled { "disabled" } else { "enabled" };
-                writeln!(out, "{:<20} {:<8} {:<12} {:<40} {status}", u.username, u.role.slug(), u.team.as_deref().unwrap_or("-"), ids).map_err(w)?;
+                writeln!(
+                    out,
+                    "{:<20} {:<8} {:<12} {:<40} {status}",
+                    u.username,
+                    u.role.slug(),
+                    u.team.as_deref().unwrap_or("-"),
+                    ids
+                )
+                .map_err(w)?;
             }
         }
         UserCommand::SetPassword { username } => {
@@ -115,7 +177,12 @@ pub async fn run(store: &Store, command: UserCommand, input: &mut dyn BufRead, o
         UserCommand::SetRole { username, role: role_text } => {
             let role = role(&role_text)?;
             let user = find(store, &username).await?;
-            let profile = Profile { display_name: user.display_name.clone(), role, team: user.team.clone(), wecom: user.wecom.clone() };
+            let profile = Profile {
+                display_name: user.display_name.clone(),
+                role,
+                team: user.team.clone(),
+                wecom: user.wecom.clone(),
+            };
             users::update_profile(store, user.id, &profile, now_ms()).await?;
             audit_cli(store, AuditAction::UserUpdated, &user.username, format!("role={}", role.slug())).await?;
             writeln!(out, "{} is now {}", user.username, role.slug()).map_err(w)?;
@@ -171,24 +238,86 @@ mod tests {
         };
         exec(&store, add, "first-password\n").await.unwrap();
         let u = users::by_username(&store, "liufulai").await.unwrap().unwrap();
-        assert_eq!(u.wecom, VendorUserIds { tanma: Some("LiuFuLai".into()), weiling: Some("lfl".into()), juzi: Some("LiuFuLai".into()) });
+        assert_eq!(
+            u.wecom,
+            VendorUserIds {
+                tanma: Some("LiuFuLai".into()),
+                weiling: Some("lfl".into()),
+                juzi: Some("LiuFuLai".into())
+            }
+        );
         assert!(password::verify(SecretString::from("first-password"), u.password_hash.clone()).await);
 
         let listing = exec(&store, UserCommand::List, "").await.unwrap();
-        assert!(listing.contains("liufulai") && listing.contains("LiuFuLai/lfl/LiuFuLai") && !listing.contains("argon2"), "{listing}");
+        assert!(
+            listing.contains("liufulai") && listing.contains("LiuFuLai/lfl/LiuFuLai") && !listing.contains("argon2"),
+            "{listing}"
+        );
 
-        let e = exec(&store, UserCommand::SetPassword { username: "liufulai".into() }, "short\n").await.unwrap_err();
+        let e = exec(
+            &store,
+            UserCommand::SetPassword {
+                username: "liufulai".into(),
+            },
+            "short\n",
+        )
+        .await
+        .unwrap_err();
         assert!(!e.contains("short"), "{e}");
-        exec(&store, UserCommand::SetPassword { username: "liufulai".into() }, "second-password\r\n").await.unwrap();
+        exec(
+            &store,
+            UserCommand::SetPassword {
+                username: "liufulai".into(),
+            },
+            "second-password\r\n",
+        )
+        .await
+        .unwrap();
         let u = users::by_username(&store, "liufulai").await.unwrap().unwrap();
         assert!(password::verify(SecretString::from("second-password"), u.password_hash).await);
 
-        exec(&store, UserCommand::SetRole { username: "liufulai".into(), role: "manager".into() }, "").await.unwrap();
-        assert!(exec(&store, UserCommand::SetRole { username: "liufulai".into(), role: "boss".into() }, "").await.is_err());
-        exec(&store, UserCommand::Disable { username: "liufulai".into() }, "").await.unwrap();
+        exec(
+            &store,
+            UserCommand::SetRole {
+                username: "liufulai".into(),
+                role: "manager".into(),
+            },
+            "",
+        )
+        .await
+        .unwrap();
+        assert!(
+            exec(
+                &store,
+                UserCommand::SetRole {
+                    username: "liufulai".into(),
+                    role: "boss".into()
+                },
+                ""
+            )
+            .await
+            .is_err()
+        );
+        exec(
+            &store,
+            UserCommand::Disable {
+                username: "liufulai".into(),
+            },
+            "",
+        )
+        .await
+        .unwrap();
         let u = users::by_username(&store, "liufulai").await.unwrap().unwrap();
         assert_eq!((u.role, u.disabled), (Role::Manager, true));
-        exec(&store, UserCommand::Enable { username: "LIUFULAI".into() }, "").await.unwrap();
+        exec(
+            &store,
+            UserCommand::Enable {
+                username: "LIUFULAI".into(),
+            },
+            "",
+        )
+        .await
+        .unwrap();
         assert!(!users::by_username(&store, "liufulai").await.unwrap().unwrap().disabled);
         assert!(exec(&store, UserCommand::Disable { username: "nobody".into() }, "").await.is_err());
         assert_eq!(audit::list(&store, None, 100).await.unwrap().len(), 5, "every change is audited");

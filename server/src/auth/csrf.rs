@@ -44,7 +44,11 @@ pub fn check(headers: &HeaderMap, peer: Option<IpAddr>, proxies: &[Cidr]) -> Res
     let host = net::request_host(peer, headers, proxies).ok_or("no Host header")?;
     let source = match headers.get(http::header::ORIGIN) {
         Some(origin) => origin.to_str().map_err(|_| "unreadable Origin")?,
-        None => headers.get(http::header::REFERER).ok_or("neither Origin nor Referer")?.to_str().map_err(|_| "unreadable Referer")?,
+        None => headers
+            .get(http::header::REFERER)
+            .ok_or("neither Origin nor Referer")?
+            .to_str()
+            .map_err(|_| "unreadable Referer")?,
     };
     if source == "null" {
         return Err("opaque Origin");
@@ -88,7 +92,11 @@ mod tests {
             headers(&[("host", "127.0.0.1:3000"), ("origin", "null")]),
             headers(&[("host", "127.0.0.1:3000")]),
             headers(&[("host", "127.0.0.1:3000"), ("referer", "http://evil.example/127.0.0.1:3000")]),
-            headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000"), ("sec-fetch-site", "cross-site")]),
+            headers(&[
+                ("host", "127.0.0.1:3000"),
+                ("origin", "http://127.0.0.1:3000"),
+                ("sec-fetch-site", "cross-site"),
+            ]),
             headers(&[("origin", "http://127.0.0.1:3000")]),
         ];
         for h in bad {
@@ -98,7 +106,11 @@ mod tests {
 
     #[test]
     fn forwarded_host_only_from_trusted_proxy() {
-        let h = headers(&[("host", "10.0.0.9:3000"), ("x-forwarded-host", "desk.corp"), ("origin", "https://desk.corp")]);
+        let h = headers(&[
+            ("host", "10.0.0.9:3000"),
+            ("x-forwarded-host", "desk.corp"),
+            ("origin", "https://desk.corp"),
+        ]);
         let proxy: IpAddr = "10.0.0.1".parse().unwrap();
         let proxies = vec!["10.0.0.1".parse().unwrap()];
         assert_eq!(check(&h, Some(proxy), &proxies), Ok(()));

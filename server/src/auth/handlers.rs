@@ -32,11 +32,21 @@ where
     S: Clone + Send + Sync + 'static,
     Arc<Auth>: FromRef<S>,
 {
-    Router::new().route(LOGIN_ACTION, post(login)).route(LOGOUT_ACTION, post(logout)).route("/admin/audit.csv", get(audit_csv))
+    Router::new()
+        .route(LOGIN_ACTION, post(login))
+        .route(LOGOUT_ACTION, post(logout))
+        .route("/admin/audit.csv", get(audit_csv))
 }
 
 fn redirect_with_cookie(location: &str, cookie: &str) -> Response {
-    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/")))]).into_response();
+    let mut response = (
+        StatusCode::SEE_OTHER,
+        [(
+            header::LOCATION,
+            HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/")),
+        )],
+    )
+        .into_response();
     if let Ok(v) = HeaderValue::from_str(cookie) {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -44,10 +54,22 @@ fn redirect_with_cookie(location: &str, cookie: &str) -> Response {
 }
 
 fn redirect(location: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static(LOGIN_PAGE)))]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(
+            header::LOCATION,
+            HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static(LOGIN_PAGE)),
+        )],
+    )
+        .into_response()
 }
 
-async fn login(State(auth): State<Arc<Auth>>, client: Option<Extension<ClientInfo>>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+async fn login(
+    State(auth): State<Arc<Auth>>,
+    client: Option<Extension<ClientInfo>>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let client = client.map(|c| c.0).unwrap_or_default();
     let next = safe_next(form.next.as_deref());
     let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
@@ -72,9 +94,20 @@ async fn audit_csv(State(auth): State<Arc<Auth>>, viewer: Option<Extension<Viewe
         Some(Extension(v)) if v.role != Role::Admin => (StatusCode::FORBIDDEN, "admins only").into_response(),
         Some(_) => match audit::export_csv(&auth.store).await {
             Ok(bytes) => {
-                let name = format!("attachment; filename=\"salesdesk-audit-{}.csv\"", chrono::Utc::now().format("%Y%m%d"));
+                let name = format!(
+                    "attachment; filename=\"salesdesk-audit-{}.csv\"",
+                    chrono::Utc::now().format("%Y%m%d")
+                );
                 let disposition = HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment"));
-                (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+                (
+                    StatusCode::OK,
+                    [
+                        (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+                        (header::CONTENT_DISPOSITION, disposition),
+                    ],
+                    bytes,
+                )
+                    .into_response()
             }
             Err(e) => {
                 tracing::error!(error = %e, "audit export failed");

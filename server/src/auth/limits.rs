@@ -30,7 +30,11 @@ struct FailureWindow<K> {
 
 impl<K: Eq + Hash + Clone> FailureWindow<K> {
     fn new(limit: usize, window: Duration) -> Self {
-        FailureWindow { limit, window, failures: Mutex::new(HashMap::new()) }
+        FailureWindow {
+            limit,
+            window,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     fn recent(&self, list: &mut VecDeque<Instant>, now: Instant) {

@@ -79,7 +79,11 @@ fn refusal_page(status: StatusCode, zh: &str, en: &str) -> Response {
 }
 
 fn path_and_query(request: &Request) -> String {
-    request.uri().path_and_query().map(|pq| pq.as_str().to_string()).unwrap_or_else(|| "/".into())
+    request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str().to_string())
+        .unwrap_or_else(|| "/".into())
 }
 
 /// The path of a same-site `Referer` (where a JavaScript-off form was posted from).
@@ -92,7 +96,11 @@ fn referer_path(request: &Request) -> String {
 }
 
 fn accepts_html(request: &Request) -> bool {
-    request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+    request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
 }
 
 pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Next) -> Response {
@@ -111,7 +119,11 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
         tracing::warn!(%path, method = %request.method(), why, "refused a cross-site request");
         return match kind {
             Kind::Api => api_error(StatusCode::FORBIDDEN, &AppError::Forbidden, &path),
-            _ => refusal_page(StatusCode::FORBIDDEN, "请求来自其他网站，已拒绝。请回到 SalesDesk 页面重新操作。", "This request came from another site and was refused."),
+            _ => refusal_page(
+                StatusCode::FORBIDDEN,
+                "请求来自其他网站，已拒绝。请回到 SalesDesk 页面重新操作。",
+                "This request came from another site and was refused.",
+            ),
         };
     }
 
@@ -121,7 +133,11 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
             tracing::error!(error = %e, "could not resolve the session");
             return match kind {
                 Kind::Api => api_error(StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { request_id: None }, &path),
-                _ => refusal_page(StatusCode::INTERNAL_SERVER_ERROR, "SalesDesk 内部出错，请联系管理员。", "SalesDesk hit an internal error."),
+                _ => refusal_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "SalesDesk 内部出错，请联系管理员。",
+                    "SalesDesk hit an internal error.",
+                ),
             };
         }
     };
@@ -131,7 +147,11 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
         if kind != Kind::Public || path == LOGIN_ACTION {
             return match kind {
                 Kind::Api => api_error(StatusCode::FORBIDDEN, &AppError::Forbidden, &path),
-                _ => refusal_page(StatusCode::FORBIDDEN, "您的账号尚未开通 SalesDesk，请联系管理员。", "You have no SalesDesk account yet; ask your administrator."),
+                _ => refusal_page(
+                    StatusCode::FORBIDDEN,
+                    "您的账号尚未开通 SalesDesk，请联系管理员。",
+                    "You have no SalesDesk account yet; ask your administrator.",
+                ),
             };
         }
     }
@@ -145,13 +165,17 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
     if !signed_in {
         let problem = stale.then_some(LoginProblem::Expired);
         let refusal = match kind {
-            Kind::Api if !PUBLIC_ENDPOINTS.contains(&path.as_str()) => Some(if accepts_html(&request) && request.method() == Method::POST {
-                // A JavaScript-off form posted after the session ended: sign in, then back.
-                see_other(&login_url(&referer_path(&request), Some(LoginProblem::Expired)))
-            } else {
-                api_error(StatusCode::UNAUTHORIZED, &AppError::Unauthenticated, &path)
-            }),
-            Kind::Page if matches!(*request.method(), Method::GET | Method::HEAD) => Some(see_other(&login_url(&path_and_query(&request), problem))),
+            Kind::Api if !PUBLIC_ENDPOINTS.contains(&path.as_str()) => {
+                Some(if accepts_html(&request) && request.method() == Method::POST {
+                    // A JavaScript-off form posted after the session ended: sign in, then back.
+                    see_other(&login_url(&referer_path(&request), Some(LoginProblem::Expired)))
+                } else {
+                    api_error(StatusCode::UNAUTHORIZED, &AppError::Unauthenticated, &path)
+                })
+            }
+            Kind::Page if matches!(*request.method(), Method::GET | Method::HEAD) => {
+                Some(see_other(&login_url(&path_and_query(&request), problem)))
+            }
             Kind::Page => Some((StatusCode::UNAUTHORIZED, "sign in first").into_response()),
             _ => None,
         };
@@ -224,6 +248,7 @@ mod tests {
             (AppError::Unauthenticated, StatusCode::UNAUTHORIZED),
             (AppError::Forbidden, StatusCode::FORBIDDEN),
             (AppError::NotFound, StatusCode::NOT_FOUND),
+            (AppError::Invalid("备注最多 20 个字".into()), StatusCode::BAD_REQUEST),
             (AppError::Internal { request_id: None }, StatusCode::INTERNAL_SERVER_ERROR),
         ] {
             let reply = api_error(StatusCode::INTERNAL_SERVER_ERROR, &error, "/api/x");
@@ -233,6 +258,10 @@ mod tests {
             assert_eq!(serde_json::from_slice::<AppError>(&body).unwrap(), error, "body kept");
         }
         let ok = (StatusCode::INTERNAL_SERVER_ERROR, "plain").into_response();
-        assert_eq!(with_error_status(ok).await.status(), StatusCode::INTERNAL_SERVER_ERROR, "only server-function errors are touched");
+        assert_eq!(
+            with_error_status(ok).await.status(),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "only server-function errors are touched"
+        );
     }
 }

@@ -87,12 +87,20 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 
 impl Auth {
     pub fn new(store: Store, settings: AuthSettings) -> Self {
-        Auth { store, settings, limits: LoginLimits::default() }
+        Auth {
+            store,
+            settings,
+            limits: LoginLimits::default(),
+        }
     }
 
     /// Builds the auth state and creates the accounts start-up asks for: the bootstrap admin
     /// (when no user exists) and, in demo mode, the demo users (their passwords are printed).
-    pub async fn start(store: Store, settings: AuthSettings, demo: Option<&crate::simulators::dataset::Universe>) -> Result<Arc<Self>, String> {
+    pub async fn start(
+        store: Store,
+        settings: AuthSettings,
+        demo: Option<&crate::simulators::dataset::Universe>,
+    ) -> Result<Arc<Self>, String> {
         if let Some(name) = bootstrap::bootstrap_admin(&store, settings.bootstrap_admin.as_ref()).await? {
             tracing::info!(username = %name, "created the first admin from SALESDESK_BOOTSTRAP_ADMIN");
         }
@@ -113,7 +121,11 @@ impl Auth {
             CookieSecure::Never => false,
             CookieSecure::Auto => net::forwarded_https(peer, headers, proxies),
         };
-        ClientInfo { peer, addr: net::client_addr(peer, headers, proxies), secure_cookie }
+        ClientInfo {
+            peer,
+            addr: net::client_addr(peer, headers, proxies),
+            secure_cookie,
+        }
     }
 
     /// Who sent this request: the SSO header from a trusted proxy, else the session cookie.
@@ -124,8 +136,14 @@ impl Auth {
             if net::is_trusted(peer, &sso.proxies) {
                 let name = value.to_str().map(str::trim).unwrap_or("");
                 return match users::by_username(&self.store, name).await? {
-                    Some(user) if !user.disabled && !name.is_empty() => Ok(Resolution { viewer: Some(viewer::build(&self.store, &user).await?), ..Resolution::default() }),
-                    _ => Ok(Resolution { sso_unknown: Some(name.chars().take(64).collect()), ..Resolution::default() }),
+                    Some(user) if !user.disabled && !name.is_empty() => Ok(Resolution {
+                        viewer: Some(viewer::build(&self.store, &user).await?),
+                        ..Resolution::default()
+                    }),
+                    _ => Ok(Resolution {
+                        sso_unknown: Some(name.chars().take(64).collect()),
+                        ..Resolution::default()
+                    }),
                 };
             }
             // Anyone can send the header; only the proxy's copy counts.
@@ -134,45 +152,69 @@ impl Auth {
         let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
             return Ok(Resolution::default());
         };
-        let stale = Resolution { stale_cookie: true, ..Resolution::default() };
-        let Some(session) = sessions::lookup(&self.store, &token, now_ms(), self.settings.session_idle, self.settings.session_max).await? else {
+        let stale = Resolution {
+            stale_cookie: true,
+            ..Resolution::default()
+        };
+        let Some(session) = sessions::lookup(&self.store, &token, now_ms(), self.settings.session_idle, self.settings.session_max).await?
+        else {
             return Ok(stale);
         };
         match users::by_id(&self.store, session.user_id).await? {
-            Some(user) if !user.disabled => Ok(Resolution { viewer: Some(viewer::build(&self.store, &user).await?), ..Resolution::default() }),
+            Some(user) if !user.disabled => Ok(Resolution {
+                viewer: Some(viewer::build(&self.store, &user).await?),
+                ..Resolution::default()
+            }),
             _ => Ok(stale),
         }
     }
 
     /// Checks a sign-in attempt; on success opens a session and returns its token. Every
     /// failure for a wrong name, wrong password or disabled account is the same `Invalid`.
-    pub async fn login(&self, username: &str, password: SecretString, client: &ClientInfo, user_agent: Option<&str>) -> Result<String, LoginProblem> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: SecretString,
+        client: &ClientInfo,
+        user_agent: Option<&str>,
+    ) -> Result<String, LoginProblem> {
         let username = username.trim();
         if !self.limits.allow(username, client.addr) {
-            tracing::warn!(username = %username.chars().take(64).collect::<String>(), addr = ?client.addr, "sign-in throttled");
+            // Names are logged only when they are accounts: people do type their password
+            // into the name field, and that must not end up in the log.
+            let account = users::by_username(&self.store, username).await.ok().flatten().map(|u| u.username);
+            tracing::warn!(account = ?account, addr = ?client.addr, "sign-in throttled");
             return Err(LoginProblem::Throttled);
         }
         let internal = |e: String| {
             tracing::error!(error = %e, "sign-in failed on the server");
             LoginProblem::Rejected
         };
-        let user = if users::validate_username(username).is_ok() { users::by_username(&self.store, username).await.map_err(internal)? } else { None };
+        let user = if users::validate_username(username).is_ok() {
+            users::by_username(&self.store, username).await.map_err(internal)?
+        } else {
+            None
+        };
         let hash = user.as_ref().filter(|u| !u.disabled).and_then(|u| u.password_hash.clone());
         // Always verify (a dummy hash for unknown names) so timing does not reveal accounts.
         let ok = password::verify(password, hash).await;
         let user = match user {
             Some(u) if ok => u,
-            _ => {
+            other => {
                 self.limits.failed(username, client.addr);
-                tracing::info!(username = %username.chars().take(64).collect::<String>(), addr = ?client.addr, "sign-in refused");
+                tracing::info!(account = ?other.map(|u| u.username), addr = ?client.addr, "sign-in refused");
                 return Err(LoginProblem::Invalid);
             }
         };
         self.limits.succeeded(username);
         let now = now_ms();
-        sessions::purge_expired(&self.store, now, self.settings.session_idle, self.settings.session_max).await.map_err(internal)?;
+        sessions::purge_expired(&self.store, now, self.settings.session_idle, self.settings.session_max)
+            .await
+            .map_err(internal)?;
         let address = client.addr.map(|a| a.to_string());
-        let token = sessions::create(&self.store, user.id, now, user_agent, address.as_deref()).await.map_err(internal)?;
+        let token = sessions::create(&self.store, user.id, now, user_agent, address.as_deref())
+            .await
+            .map_err(internal)?;
         users::record_login(&self.store, user.id, now).await.map_err(internal)?;
         tracing::info!(username = %user.username, "signed in");
         Ok(token)
@@ -189,11 +231,17 @@ impl Auth {
     /// both limits regardless of what the browser keeps.
     pub fn session_cookie(&self, token: &str, secure: bool) -> String {
         let max_age = self.settings.session_max.as_secs();
-        format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}", if secure { "; Secure" } else { "" })
+        format!(
+            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+            if secure { "; Secure" } else { "" }
+        )
     }
 
     pub fn clear_cookie(secure: bool) -> String {
-        format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}", if secure { "; Secure" } else { "" })
+        format!(
+            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+            if secure { "; Secure" } else { "" }
+        )
     }
 }
 

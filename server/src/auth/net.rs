@@ -24,11 +24,19 @@ impl Cidr {
         };
         match (self.network, ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = if self.prefix == 0 { 0 } else { u32::MAX << (32 - u32::from(self.prefix)) };
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u32::MAX << (32 - u32::from(self.prefix))
+                };
                 (u32::from(net) & mask) == (u32::from(ip) & mask)
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = if self.prefix == 0 { 0 } else { u128::MAX << (128 - u32::from(self.prefix)) };
+                let mask = if self.prefix == 0 {
+                    0
+                } else {
+                    u128::MAX << (128 - u32::from(self.prefix))
+                };
                 (u128::from(net) & mask) == (u128::from(ip) & mask)
             }
             _ => false,
@@ -44,11 +52,19 @@ impl FromStr for Cidr {
             Some((a, p)) => (a, Some(p)),
             None => (s, None),
         };
-        let network: IpAddr = addr.trim().parse().map_err(|_| format!("\"{s}\" is not an IP address or CIDR block"))?;
+        let network: IpAddr = addr
+            .trim()
+            .parse()
+            .map_err(|_| format!("\"{s}\" is not an IP address or CIDR block"))?;
         let max = if network.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
             None => max,
-            Some(p) => p.trim().parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("\"{s}\" has a bad prefix length"))?,
+            Some(p) => p
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("\"{s}\" has a bad prefix length"))?,
         };
         Ok(Cidr { network, prefix })
     }
@@ -77,7 +93,11 @@ pub fn client_addr(peer: Option<IpAddr>, headers: &HeaderMap, proxies: &[Cidr]) 
         .flat_map(|v| v.split(','))
         .filter_map(|s| s.trim().parse::<IpAddr>().ok())
         .collect();
-    forwarded.into_iter().rev().find(|ip| !proxies.iter().any(|c| c.contains(*ip))).or(peer)
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|ip| !proxies.iter().any(|c| c.contains(*ip)))
+        .or(peer)
 }
 
 /// True when a trusted proxy says the browser used HTTPS.
@@ -93,9 +113,17 @@ pub fn forwarded_https(peer: Option<IpAddr>, headers: &HeaderMap, proxies: &[Cid
 /// The host the browser addressed: `X-Forwarded-Host` from a trusted proxy, else `Host`.
 pub fn request_host(peer: Option<IpAddr>, headers: &HeaderMap, proxies: &[Cidr]) -> Option<String> {
     let forwarded = is_trusted(peer, proxies)
-        .then(|| headers.get("x-forwarded-host").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()).map(|v| v.trim().to_string()))
+        .then(|| {
+            headers
+                .get("x-forwarded-host")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(|v| v.trim().to_string())
+        })
         .flatten();
-    forwarded.or_else(|| headers.get(http::header::HOST).and_then(|v| v.to_str().ok()).map(str::to_string)).map(|h| h.to_ascii_lowercase())
+    forwarded
+        .or_else(|| headers.get(http::header::HOST).and_then(|v| v.to_str().ok()).map(str::to_string))
+        .map(|h| h.to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -129,11 +157,22 @@ mod tests {
         h.insert("x-forwarded-proto", "https".parse().unwrap());
         h.insert("x-forwarded-host", "desk.corp.example".parse().unwrap());
         h.insert("host", "127.0.0.1:3000".parse().unwrap());
-        assert_eq!(client_addr(Some(ip("10.0.0.1")), &h, &proxies), Some(ip("198.51.100.7")), "right-most untrusted hop");
-        assert_eq!(client_addr(Some(ip("192.0.2.1")), &h, &proxies), Some(ip("192.0.2.1")), "forged header ignored");
+        assert_eq!(
+            client_addr(Some(ip("10.0.0.1")), &h, &proxies),
+            Some(ip("198.51.100.7")),
+            "right-most untrusted hop"
+        );
+        assert_eq!(
+            client_addr(Some(ip("192.0.2.1")), &h, &proxies),
+            Some(ip("192.0.2.1")),
+            "forged header ignored"
+        );
         assert!(forwarded_https(Some(ip("10.0.0.1")), &h, &proxies));
         assert!(!forwarded_https(Some(ip("192.0.2.1")), &h, &proxies));
-        assert_eq!(request_host(Some(ip("10.0.0.1")), &h, &proxies).as_deref(), Some("desk.corp.example"));
+        assert_eq!(
+            request_host(Some(ip("10.0.0.1")), &h, &proxies).as_deref(),
+            Some("desk.corp.example")
+        );
         assert_eq!(request_host(Some(ip("192.0.2.1")), &h, &proxies).as_deref(), Some("127.0.0.1:3000"));
         assert_eq!(client_addr(None, &h, &proxies), None);
     }

@@ -26,12 +26,17 @@ pub fn validate_new(password: &str) -> Result<(), String> {
 }
 
 fn hash_blocking(password: &[u8]) -> Result<String, String> {
-    Argon2::default().hash_password(password).map(|h| h.to_string()).map_err(|e| format!("password hashing failed: {e}"))
+    Argon2::default()
+        .hash_password(password)
+        .map(|h| h.to_string())
+        .map_err(|e| format!("password hashing failed: {e}"))
 }
 
 /// Argon2id PHC string of `password`, with a fresh random salt.
 pub async fn hash(password: SecretString) -> Result<String, String> {
-    tokio::task::spawn_blocking(move || hash_blocking(password.expose_secret().as_bytes())).await.map_err(|e| format!("password hashing task failed: {e}"))?
+    tokio::task::spawn_blocking(move || hash_blocking(password.expose_secret().as_bytes()))
+        .await
+        .map_err(|e| format!("password hashing task failed: {e}"))?
 }
 
 /// True when `password` matches `phc`. With `phc = None` (unknown user, SSO-only account) a
@@ -43,7 +48,9 @@ pub async fn verify(password: SecretString, phc: Option<String>) -> bool {
             Some(p) => p,
             None => dummy_hash().to_string(),
         };
-        let ok = Argon2::default().verify_password(password.expose_secret().as_bytes(), phc.as_str()).is_ok();
+        let ok = Argon2::default()
+            .verify_password(password.expose_secret().as_bytes(), phc.as_str())
+            .is_ok();
         ok && real
     })
     .await;

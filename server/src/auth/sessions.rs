@@ -57,29 +57,52 @@ pub async fn lookup(store: &Store, token: &str, now_ms: i64, idle: Duration, max
         return Ok(None);
     }
     let hash = token_hash(token);
-    let Some(row) = sqlx::query("SELECT user_id, created_at, last_seen_at FROM sessions WHERE token_hash = ?").bind(&hash).fetch_optional(store.pool()).await.map_err(db)? else {
+    let Some(row) = sqlx::query("SELECT user_id, created_at, last_seen_at FROM sessions WHERE token_hash = ?")
+        .bind(&hash)
+        .fetch_optional(store.pool())
+        .await
+        .map_err(db)?
+    else {
         return Ok(None);
     };
     let (user_id, created_at, last_seen_at): (i64, i64, i64) = (row.get("user_id"), row.get("created_at"), row.get("last_seen_at"));
     let idle_ms = i64::try_from(idle.as_millis()).unwrap_or(i64::MAX);
     let max_ms = i64::try_from(max.as_millis()).unwrap_or(i64::MAX);
     if now_ms.saturating_sub(last_seen_at) > idle_ms || now_ms.saturating_sub(created_at) > max_ms {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(&hash).execute(store.pool()).await.map_err(db)?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(&hash)
+            .execute(store.pool())
+            .await
+            .map_err(db)?;
         return Ok(None);
     }
     if now_ms - last_seen_at >= TOUCH_EVERY_MS {
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?").bind(now_ms).bind(&hash).execute(store.pool()).await.map_err(db)?;
+        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+            .bind(now_ms)
+            .bind(&hash)
+            .execute(store.pool())
+            .await
+            .map_err(db)?;
     }
     Ok(Some(Session { user_id, created_at }))
 }
 
 pub async fn delete(store: &Store, token: &str) -> Result<(), String> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash(token)).execute(store.pool()).await.map_err(db)?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash(token))
+        .execute(store.pool())
+        .await
+        .map_err(db)?;
     Ok(())
 }
 
 pub async fn delete_for_user(store: &Store, user_id: i64) -> Result<u64, String> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(user_id).execute(store.pool()).await.map(|r| r.rows_affected()).map_err(db)
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(user_id)
+        .execute(store.pool())
+        .await
+        .map(|r| r.rows_affected())
+        .map_err(db)
 }
 
 /// Removes every expired session (called on sign-in, so the table stays small).
@@ -106,7 +129,14 @@ mod tests {
         let store = Store::open_in_memory().await.unwrap();
         let u = users::create(
             &store,
-            &NewUser { username: "a".into(), display_name: "A".into(), role: Role::Rep, team: None, wecom: VendorUserIds::default(), password_hash: None },
+            &NewUser {
+                username: "a".into(),
+                display_name: "A".into(),
+                role: Role::Rep,
+                team: None,
+                wecom: VendorUserIds::default(),
+                password_hash: None,
+            },
             0,
         )
         .await
@@ -114,16 +144,30 @@ mod tests {
         let (idle, max) = (Duration::from_secs(600), Duration::from_secs(3600));
         let token = create(&store, u.id, 0, Some("ua"), Some("127.0.0.1")).await.unwrap();
         assert!(plausible_token(&token));
-        let stored: String = sqlx::query_scalar("SELECT token_hash FROM sessions").fetch_one(store.pool()).await.unwrap();
+        let stored: String = sqlx::query_scalar("SELECT token_hash FROM sessions")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
         assert_ne!(stored, token, "only the hash is stored");
         // Active every 9 minutes: idle never trips, but the absolute limit does.
         let mut t = 0;
         while t + 540_000 <= 3_600_000 {
             t += 540_000;
-            assert_eq!(lookup(&store, &token, t, idle, max).await.unwrap(), Some(Session { user_id: u.id, created_at: 0 }), "at {t}");
+            assert_eq!(
+                lookup(&store, &token, t, idle, max).await.unwrap(),
+                Some(Session {
+                    user_id: u.id,
+                    created_at: 0
+                }),
+                "at {t}"
+            );
         }
         assert_eq!(lookup(&store, &token, 3_600_001, idle, max).await.unwrap(), None, "absolute expiry");
-        assert_eq!(lookup(&store, &token, 0, idle, max).await.unwrap(), None, "expired sessions are deleted");
+        assert_eq!(
+            lookup(&store, &token, 0, idle, max).await.unwrap(),
+            None,
+            "expired sessions are deleted"
+        );
 
         let token = create(&store, u.id, 0, None, None).await.unwrap();
         assert_eq!(lookup(&store, &token, 600_001, idle, max).await.unwrap(), None, "idle expiry");

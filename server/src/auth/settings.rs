@@ -70,16 +70,26 @@ pub struct FileAuth {
 }
 
 fn split_list(text: &str) -> Vec<String> {
-    text.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    text.split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn cidrs(name: &str, items: &[String]) -> Result<Vec<Cidr>, String> {
-    items.iter().map(|s| s.parse::<Cidr>().map_err(|e| format!("{name}: {e}"))).collect()
+    items
+        .iter()
+        .map(|s| s.parse::<Cidr>().map_err(|e| format!("{name}: {e}")))
+        .collect()
 }
 
 fn minutes(name: &str, text: Option<String>, file: Option<u64>, default: u64, range: std::ops::RangeInclusive<u64>) -> Result<u64, String> {
     let value = match text {
-        Some(v) => v.trim().parse::<u64>().map_err(|_| format!("{name}: \"{v}\" is not a valid number"))?,
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{name}: \"{v}\" is not a valid number"))?,
         None => file.unwrap_or(default),
     };
     if !range.contains(&value) {
@@ -93,29 +103,57 @@ impl AuthSettings {
     pub fn load(env: &dyn Fn(&str) -> Option<String>, file: Option<&FileAuth>) -> Result<Self, String> {
         let empty = FileAuth::default();
         let file = file.unwrap_or(&empty);
-        let idle = minutes("SALESDESK_SESSION_IDLE_MINUTES", env("SALESDESK_SESSION_IDLE_MINUTES"), file.session_idle_minutes, DEFAULT_SESSION_IDLE_MINUTES, 1..=10_080)?;
-        let max_hours = minutes("SALESDESK_SESSION_MAX_HOURS", env("SALESDESK_SESSION_MAX_HOURS"), file.session_max_hours, DEFAULT_SESSION_MAX_HOURS, 1..=720)?;
-        let cookie_secure = match env("SALESDESK_COOKIE_SECURE").or(file.cookie_secure.clone()).as_deref().map(str::trim) {
+        let idle = minutes(
+            "SALESDESK_SESSION_IDLE_MINUTES",
+            env("SALESDESK_SESSION_IDLE_MINUTES"),
+            file.session_idle_minutes,
+            DEFAULT_SESSION_IDLE_MINUTES,
+            1..=10_080,
+        )?;
+        let max_hours = minutes(
+            "SALESDESK_SESSION_MAX_HOURS",
+            env("SALESDESK_SESSION_MAX_HOURS"),
+            file.session_max_hours,
+            DEFAULT_SESSION_MAX_HOURS,
+            1..=720,
+        )?;
+        let cookie_secure = match env("SALESDESK_COOKIE_SECURE")
+            .or(file.cookie_secure.clone())
+            .as_deref()
+            .map(str::trim)
+        {
             None | Some("auto") => CookieSecure::Auto,
             Some("always") | Some("1") | Some("true") => CookieSecure::Always,
             Some("never") | Some("0") | Some("false") => CookieSecure::Never,
             Some(other) => return Err(format!("SALESDESK_COOKIE_SECURE: \"{other}\" must be auto, always or never")),
         };
-        let trusted = env("SALESDESK_TRUSTED_PROXIES").map(|v| split_list(&v)).or(file.trusted_proxies.clone()).unwrap_or_default();
+        let trusted = env("SALESDESK_TRUSTED_PROXIES")
+            .map(|v| split_list(&v))
+            .or(file.trusted_proxies.clone())
+            .unwrap_or_default();
         let trusted_proxies = cidrs("SALESDESK_TRUSTED_PROXIES", &trusted)?;
-        let sso_header = env("SALESDESK_SSO_USER_HEADER").or(file.sso_user_header.clone()).map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
-        let sso_proxies = env("SALESDESK_SSO_TRUSTED_PROXIES").map(|v| split_list(&v)).or(file.sso_trusted_proxies.clone()).unwrap_or_default();
+        let sso_header = env("SALESDESK_SSO_USER_HEADER")
+            .or(file.sso_user_header.clone())
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty());
+        let sso_proxies = env("SALESDESK_SSO_TRUSTED_PROXIES")
+            .map(|v| split_list(&v))
+            .or(file.sso_trusted_proxies.clone())
+            .unwrap_or_default();
         let sso = match sso_header {
             None if sso_proxies.is_empty() => None,
             None => return Err("SALESDESK_SSO_USER_HEADER: missing; SALESDESK_SSO_TRUSTED_PROXIES is set but names no header".into()),
             Some(h) => {
-                let header = HeaderName::try_from(h.to_ascii_lowercase()).map_err(|_| format!("SALESDESK_SSO_USER_HEADER: \"{h}\" is not a valid header name"))?;
+                let header = HeaderName::try_from(h.to_ascii_lowercase())
+                    .map_err(|_| format!("SALESDESK_SSO_USER_HEADER: \"{h}\" is not a valid header name"))?;
                 if matches!(header.as_str(), "cookie" | "host" | "authorization" | "origin" | "referer") {
                     return Err(format!("SALESDESK_SSO_USER_HEADER: \"{h}\" cannot carry the user name"));
                 }
                 let proxies = cidrs("SALESDESK_SSO_TRUSTED_PROXIES", &sso_proxies)?;
                 if proxies.is_empty() {
-                    return Err("SALESDESK_SSO_TRUSTED_PROXIES: missing; SSO mode needs the proxy addresses allowed to send the user header".into());
+                    return Err(
+                        "SALESDESK_SSO_TRUSTED_PROXIES: missing; SSO mode needs the proxy addresses allowed to send the user header".into(),
+                    );
                 }
                 Some(SsoSettings { header, proxies })
             }
@@ -174,7 +212,11 @@ mod tests {
 
     #[test]
     fn sso_needs_header_and_proxies() {
-        let s = load(&[("SALESDESK_SSO_USER_HEADER", "X-Remote-User"), ("SALESDESK_SSO_TRUSTED_PROXIES", "10.0.0.5, 10.1.0.0/16")]).unwrap();
+        let s = load(&[
+            ("SALESDESK_SSO_USER_HEADER", "X-Remote-User"),
+            ("SALESDESK_SSO_TRUSTED_PROXIES", "10.0.0.5, 10.1.0.0/16"),
+        ])
+        .unwrap();
         let sso = s.sso.unwrap();
         assert_eq!(sso.header.as_str(), "x-remote-user");
         assert_eq!(sso.proxies.len(), 2);
@@ -182,7 +224,11 @@ mod tests {
         assert!(e.starts_with("SALESDESK_SSO_TRUSTED_PROXIES: missing"), "{e}");
         let e = load(&[("SALESDESK_SSO_TRUSTED_PROXIES", "10.0.0.5")]).unwrap_err();
         assert!(e.starts_with("SALESDESK_SSO_USER_HEADER"), "{e}");
-        let e = load(&[("SALESDESK_SSO_USER_HEADER", "X-User"), ("SALESDESK_SSO_TRUSTED_PROXIES", "10.0.0.300")]).unwrap_err();
+        let e = load(&[
+            ("SALESDESK_SSO_USER_HEADER", "X-User"),
+            ("SALESDESK_SSO_TRUSTED_PROXIES", "10.0.0.300"),
+        ])
+        .unwrap_err();
         assert!(e.starts_with("SALESDESK_SSO_TRUSTED_PROXIES"), "{e}");
     }
 

@@ -70,7 +70,11 @@ fn from_row(row: &SqliteRow) -> Result<User, String> {
         display_name: row.get("display_name"),
         role: Role::from_slug(&role).ok_or_else(|| format!("users: unknown role {role}"))?,
         team: row.get("team"),
-        wecom: VendorUserIds { tanma: row.get("tanma_user_id"), weiling: row.get("weiling_user_id"), juzi: row.get("juzi_user_id") },
+        wecom: VendorUserIds {
+            tanma: row.get("tanma_user_id"),
+            weiling: row.get("weiling_user_id"),
+            juzi: row.get("juzi_user_id"),
+        },
         password_hash: row.get("password_hash"),
         disabled: row.get::<i64, _>("disabled") != 0,
         created_at: row.get("created_at"),
@@ -85,7 +89,10 @@ pub fn validate_username(name: &str) -> Result<(), String> {
     if name.is_empty() || name.len() > 64 {
         return Err("the username must have 1 to 64 characters".into());
     }
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+    {
         return Err("the username may contain only letters, digits, '.', '_', '-' and '@'".into());
     }
     Ok(())
@@ -112,16 +119,28 @@ fn check_profile(p: &Profile) -> Result<(), String> {
 }
 
 fn clean_ids(ids: &VendorUserIds) -> VendorUserIds {
-    VendorUserIds { tanma: clean(ids.tanma.as_deref()), weiling: clean(ids.weiling.as_deref()), juzi: clean(ids.juzi.as_deref()) }
+    VendorUserIds {
+        tanma: clean(ids.tanma.as_deref()),
+        weiling: clean(ids.weiling.as_deref()),
+        juzi: clean(ids.juzi.as_deref()),
+    }
 }
 
 pub async fn count(store: &Store) -> Result<i64, String> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(store.pool()).await.map_err(db)
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(store.pool())
+        .await
+        .map_err(db)
 }
 
 pub async fn create(store: &Store, user: &NewUser, now_ms: i64) -> Result<User, String> {
     validate_username(&user.username)?;
-    let profile = Profile { display_name: user.display_name.clone(), role: user.role, team: clean(user.team.as_deref()), wecom: clean_ids(&user.wecom) };
+    let profile = Profile {
+        display_name: user.display_name.clone(),
+        role: user.role,
+        team: clean(user.team.as_deref()),
+        wecom: clean_ids(&user.wecom),
+    };
     check_profile(&profile)?;
     let result = sqlx::query(
         "INSERT INTO users (username, display_name, role, team, tanma_user_id, weiling_user_id, juzi_user_id, password_hash, disabled, created_at, updated_at)
@@ -140,35 +159,50 @@ pub async fn create(store: &Store, user: &NewUser, now_ms: i64) -> Result<User, 
     .execute(store.pool())
     .await;
     match result {
-        Ok(r) => by_id(store, r.last_insert_rowid()).await?.ok_or_else(|| "users: created user vanished".to_string()),
+        Ok(r) => by_id(store, r.last_insert_rowid())
+            .await?
+            .ok_or_else(|| "users: created user vanished".to_string()),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(format!("a user named \"{}\" already exists", user.username)),
         Err(e) => Err(db(e)),
     }
 }
 
 pub async fn by_id(store: &Store, id: i64) -> Result<Option<User>, String> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = ?")).bind(id).fetch_optional(store.pool()).await.map_err(db)?;
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await
+        .map_err(db)?;
     row.as_ref().map(from_row).transpose()
 }
 
 pub async fn by_username(store: &Store, username: &str) -> Result<Option<User>, String> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE username = ?")).bind(username.trim()).fetch_optional(store.pool()).await.map_err(db)?;
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE username = ?"))
+        .bind(username.trim())
+        .fetch_optional(store.pool())
+        .await
+        .map_err(db)?;
     row.as_ref().map(from_row).transpose()
 }
 
 pub async fn list(store: &Store) -> Result<Vec<User>, String> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM users ORDER BY username")).fetch_all(store.pool()).await.map_err(db)?;
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM users ORDER BY username"))
+        .fetch_all(store.pool())
+        .await
+        .map_err(db)?;
     rows.iter().map(from_row).collect()
 }
 
 /// Enabled users of `team` other than `except`, by username.
 pub async fn team_members(store: &Store, team: &str, except: i64) -> Result<Vec<User>, String> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE team = ? AND id != ? AND disabled = 0 ORDER BY username"))
-        .bind(team)
-        .bind(except)
-        .fetch_all(store.pool())
-        .await
-        .map_err(db)?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users WHERE team = ? AND id != ? AND disabled = 0 ORDER BY username"
+    ))
+    .bind(team)
+    .bind(except)
+    .fetch_all(store.pool())
+    .await
+    .map_err(db)?;
     rows.iter().map(from_row).collect()
 }
 
@@ -177,7 +211,12 @@ async fn affected(r: Result<sqlx::sqlite::SqliteQueryResult, sqlx::Error>) -> Re
 }
 
 pub async fn update_profile(store: &Store, id: i64, profile: &Profile, now_ms: i64) -> Result<bool, String> {
-    let profile = Profile { display_name: profile.display_name.trim().to_string(), role: profile.role, team: clean(profile.team.as_deref()), wecom: clean_ids(&profile.wecom) };
+    let profile = Profile {
+        display_name: profile.display_name.trim().to_string(),
+        role: profile.role,
+        team: clean(profile.team.as_deref()),
+        wecom: clean_ids(&profile.wecom),
+    };
     check_profile(&profile)?;
     affected(
         sqlx::query("UPDATE users SET display_name = ?, role = ?, team = ?, tanma_user_id = ?, weiling_user_id = ?, juzi_user_id = ?, updated_at = ? WHERE id = ?")
@@ -196,21 +235,44 @@ pub async fn update_profile(store: &Store, id: i64, profile: &Profile, now_ms: i
 }
 
 pub async fn set_role(store: &Store, id: i64, role: Role, now_ms: i64) -> Result<bool, String> {
-    affected(sqlx::query("UPDATE users SET role = ?, updated_at = ? WHERE id = ?").bind(role.slug()).bind(now_ms).bind(id).execute(store.pool()).await).await
+    affected(
+        sqlx::query("UPDATE users SET role = ?, updated_at = ? WHERE id = ?")
+            .bind(role.slug())
+            .bind(now_ms)
+            .bind(id)
+            .execute(store.pool())
+            .await,
+    )
+    .await
 }
 
 /// Replaces the password hash and ends the user's sessions (a changed password must lock
 /// out whoever had the old one).
 pub async fn set_password_hash(store: &Store, id: i64, hash: &str, now_ms: i64) -> Result<bool, String> {
-    let changed = affected(sqlx::query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?").bind(hash).bind(now_ms).bind(id).execute(store.pool()).await).await?;
+    let changed = affected(
+        sqlx::query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
+            .bind(hash)
+            .bind(now_ms)
+            .bind(id)
+            .execute(store.pool())
+            .await,
+    )
+    .await?;
     super::sessions::delete_for_user(store, id).await?;
     Ok(changed)
 }
 
 /// Disables (and signs out) or re-enables a user.
 pub async fn set_disabled(store: &Store, id: i64, disabled: bool, now_ms: i64) -> Result<bool, String> {
-    let changed =
-        affected(sqlx::query("UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?").bind(disabled as i64).bind(now_ms).bind(id).execute(store.pool()).await).await?;
+    let changed = affected(
+        sqlx::query("UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?")
+            .bind(disabled as i64)
+            .bind(now_ms)
+            .bind(id)
+            .execute(store.pool())
+            .await,
+    )
+    .await?;
     if disabled {
         super::sessions::delete_for_user(store, id).await?;
     }
@@ -218,13 +280,22 @@ pub async fn set_disabled(store: &Store, id: i64, disabled: bool, now_ms: i64) -
 }
 
 pub async fn record_login(store: &Store, id: i64, now_ms: i64) -> Result<(), String> {
-    sqlx::query("UPDATE users SET last_login_at = ? WHERE id = ?").bind(now_ms).bind(id).execute(store.pool()).await.map_err(db)?;
+    sqlx::query("UPDATE users SET last_login_at = ? WHERE id = ?")
+        .bind(now_ms)
+        .bind(id)
+        .execute(store.pool())
+        .await
+        .map_err(db)?;
     Ok(())
 }
 
 /// Enabled admins other than `except` (the last admin may not demote or disable themself).
 pub async fn other_enabled_admins(store: &Store, except: i64) -> Result<i64, String> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id != ?").bind(except).fetch_one(store.pool()).await.map_err(db)
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id != ?")
+        .bind(except)
+        .fetch_one(store.pool())
+        .await
+        .map_err(db)
 }
 
 #[cfg(test)]
@@ -237,7 +308,11 @@ mod tests {
             display_name: name.to_uppercase(),
             role,
             team: team.map(str::to_string),
-            wecom: VendorUserIds { tanma: Some(wecom.into()), weiling: Some(wecom.into()), juzi: Some(format!(" {wecom} ")) },
+            wecom: VendorUserIds {
+                tanma: Some(wecom.into()),
+                weiling: Some(wecom.into()),
+                juzi: Some(format!(" {wecom} ")),
+            },
             password_hash: None,
         }
     }
@@ -245,18 +320,32 @@ mod tests {
     #[tokio::test]
     async fn create_find_update_and_team() {
         let store = Store::open_in_memory().await.unwrap();
-        let a = create(&store, &new_user("LiuFuLai", Role::Rep, Some("华东一组"), "LiuFuLai"), 1).await.unwrap();
+        let a = create(&store, &new_user("LiuFuLai", Role::Rep, Some("华东一组"), "LiuFuLai"), 1)
+            .await
+            .unwrap();
         assert_eq!(a.wecom.juzi.as_deref(), Some("LiuFuLai"), "ids are trimmed");
         let e = create(&store, &new_user("liufulai", Role::Rep, None, "x"), 2).await.unwrap_err();
         assert!(e.contains("already exists"), "usernames are case-insensitive: {e}");
         assert_eq!(by_username(&store, "LIUFULAI").await.unwrap().unwrap().id, a.id);
-        let m = create(&store, &new_user("zhangwei", Role::Manager, Some("华东一组"), "ZhangWei"), 3).await.unwrap();
-        let other = create(&store, &new_user("rocky", Role::Rep, Some("华南二组"), "rocky"), 4).await.unwrap();
+        let m = create(&store, &new_user("zhangwei", Role::Manager, Some("华东一组"), "ZhangWei"), 3)
+            .await
+            .unwrap();
+        let other = create(&store, &new_user("rocky", Role::Rep, Some("华南二组"), "rocky"), 4)
+            .await
+            .unwrap();
         let team = team_members(&store, "华东一组", m.id).await.unwrap();
         assert_eq!(team.iter().map(|u| u.id).collect::<Vec<_>>(), vec![a.id]);
         set_disabled(&store, a.id, true, 5).await.unwrap();
-        assert!(team_members(&store, "华东一组", m.id).await.unwrap().is_empty(), "disabled users leave the team");
-        let profile = Profile { display_name: "Rocky".into(), role: Role::Manager, team: Some("  ".into()), wecom: VendorUserIds::default() };
+        assert!(
+            team_members(&store, "华东一组", m.id).await.unwrap().is_empty(),
+            "disabled users leave the team"
+        );
+        let profile = Profile {
+            display_name: "Rocky".into(),
+            role: Role::Manager,
+            team: Some("  ".into()),
+            wecom: VendorUserIds::default(),
+        };
         assert!(update_profile(&store, other.id, &profile, 6).await.unwrap());
         let r = by_id(&store, other.id).await.unwrap().unwrap();
         assert_eq!((r.role, r.team.clone(), r.display_name.as_str()), (Role::Manager, None, "Rocky"));

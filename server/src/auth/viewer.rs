@@ -38,11 +38,22 @@ mod tests {
     use app::domain::VendorUserIds;
 
     fn ids(id: &str) -> VendorUserIds {
-        VendorUserIds { tanma: Some(id.into()), weiling: Some(id.into()), juzi: Some(id.into()) }
+        VendorUserIds {
+            tanma: Some(id.into()),
+            weiling: Some(id.into()),
+            juzi: Some(id.into()),
+        }
     }
 
     async fn add(store: &Store, name: &str, role: Role, team: Option<&str>) -> User {
-        let user = NewUser { username: name.into(), display_name: name.into(), role, team: team.map(str::to_string), wecom: ids(name), password_hash: None };
+        let user = NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            role,
+            team: team.map(str::to_string),
+            wecom: ids(name),
+            password_hash: None,
+        };
         users::create(store, &user, 0).await.unwrap()
     }
 
@@ -58,8 +69,15 @@ mod tests {
         assert_eq!(build(&store, &admin).await.unwrap().scope, Scope::All);
         assert_eq!(build(&store, &rocky).await.unwrap().scope, Scope::FollowedBy(vec![ids("rocky")]));
         let v = build(&store, &boss).await.unwrap();
-        assert_eq!(v.scope, Scope::FollowedBy(vec![ids("ZhangWei"), ids("LiuFuLai"), ids("ZhuShanPeng")]), "own ids first, then the team");
+        assert_eq!(
+            v.scope,
+            Scope::FollowedBy(vec![ids("ZhangWei"), ids("LiuFuLai"), ids("ZhuShanPeng")]),
+            "own ids first, then the team"
+        );
         assert_eq!(v.scope.own_id(app::domain::VendorId::Tanma), Some("ZhangWei"));
-        assert_eq!((v.role, v.team.as_deref(), v.username.as_str()), (Role::Manager, Some("华东一组"), "ZhangWei"));
+        assert_eq!(
+            (v.role, v.team.as_deref(), v.username.as_str()),
+            (Role::Manager, Some("华东一组"), "ZhangWei")
+        );
     }
 }

@@ -16,6 +16,8 @@ pub struct FileSettings {
     pub demo_customers: Option<usize>,
     pub log_format: Option<String>,
     pub list_refresh_secs: Option<u64>,
+    pub cache_fresh_secs: Option<u64>,
+    pub cache_max_age_secs: Option<u64>,
     pub tanma: Option<FileVendor>,
     pub weiling: Option<FileVendor>,
     pub juzi: Option<FileVendor>,

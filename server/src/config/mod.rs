@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::simulators::faults::FaultPlan;
 use crate::vendors::HttpPolicy;
+use crate::vendors::cached::{CachePolicy, DEFAULT_FRESH_SECS, DEFAULT_MAX_AGE_SECS};
 pub use file::{FileSettings, FileVendor};
 pub use vendor_settings::*;
 
@@ -35,6 +36,10 @@ pub struct Settings {
     pub weiling: Option<WeilingSettings>,
     pub juzi: Option<JuziSettings>,
     pub simulator_faults: SimulatorFaults,
+    /// The vendor read cache (customer detail, follow-ups, clue detail).
+    pub cache: CachePolicy,
+    /// Bearer token that opens `GET /metrics` to non-loopback scrapers; `None`: loopback only.
+    pub metrics_token: Option<SecretString>,
     /// Sign-in: sessions, cookies, trusted proxies, SSO, the first admin.
     pub auth: crate::auth::AuthSettings,
 }
@@ -68,23 +73,106 @@ pub const DEFAULT_DEMO_CUSTOMERS: usize = 240;
 /// Every setting: (environment variable, TOML key, meaning). Printed by `salesdesk --help`
 /// and checked by a test against the README, so documentation cannot drift.
 pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
-    ("SALESDESK_CONFIG", "-", "path of the optional TOML file holding any setting below"),
-    ("SALESDESK_ADDR", "addr", "listen address [default: 127.0.0.1:3000]"),
-    ("SALESDESK_DATA_DIR", "data_dir", "where local data lives [default: ./data]"),
-    ("SALESDESK_SITE_ROOT", "site_root", "compiled site (cargo-leptos output) [default: target/site]"),
-    ("SALESDESK_DEMO", "demo", "1 = use the built-in simulated vendors even if credentials are set"),
-    ("SALESDESK_DEMO_CUSTOMERS", "demo_customers", "customers generated in demo mode [default: 240]"),
-    ("SALESDESK_LOG_FORMAT", "log_format", "text or json [default: text]; level via RUST_LOG"),
-    ("SALESDESK_LIST_REFRESH_SECS", "list_refresh_secs", "how often customer and clue lists are re-read from the vendors [default: 300]"),
-    ("SALESDESK_SESSION_IDLE_MINUTES", "auth.session_idle_minutes", "sign out after this long without a request [default: 120]"),
-    ("SALESDESK_SESSION_MAX_HOURS", "auth.session_max_hours", "sign out this long after sign-in, active or not [default: 12]"),
-    ("SALESDESK_COOKIE_SECURE", "auth.cookie_secure", "session cookie Secure flag: auto (when a trusted proxy says https), always or never [default: auto]"),
-    ("SALESDESK_TRUSTED_PROXIES", "auth.trusted_proxies", "comma-separated proxy addresses/CIDRs whose X-Forwarded-For/-Proto/-Host are believed [default: none]"),
-    ("SALESDESK_SSO_USER_HEADER", "auth.sso_user_header", "SSO mode: header carrying the signed-in username, e.g. X-Remote-User [default: off]"),
-    ("SALESDESK_SSO_TRUSTED_PROXIES", "auth.sso_trusted_proxies", "SSO mode: addresses/CIDRs allowed to send that header (required with it)"),
-    ("SALESDESK_BOOTSTRAP_ADMIN", "-", "name:password; creates this admin at start when no user exists (secret; environment only)"),
-    ("SALESDESK_DEMO_PASSWORD", "-", "demo mode: password of every demo user; random and printed when unset (secret; environment only)"),
-    ("SALESDESK_TANMA_BASE_URL", "tanma.base_url", "Tanma API base [default: https://account.tanmarket.cn/apiServer]"),
+    (
+        "SALESDESK_CONFIG",
+        "-",
+        "path of the optional TOML file holding any setting below",
+    ),
+    (
+        "SALESDESK_ADDR",
+        "addr",
+        "listen address [default: 127.0.0.1:3000]",
+    ),
+    (
+        "SALESDESK_DATA_DIR",
+        "data_dir",
+        "where local data lives [default: ./data]",
+    ),
+    (
+        "SALESDESK_SITE_ROOT",
+        "site_root",
+        "compiled site (cargo-leptos output) [default: target/site]",
+    ),
+    (
+        "SALESDESK_DEMO",
+        "demo",
+        "1 = use the built-in simulated vendors even if credentials are set",
+    ),
+    (
+        "SALESDESK_DEMO_CUSTOMERS",
+        "demo_customers",
+        "customers generated in demo mode [default: 240]",
+    ),
+    (
+        "SALESDESK_LOG_FORMAT",
+        "log_format",
+        "text or json [default: text]; level via RUST_LOG",
+    ),
+    (
+        "SALESDESK_LIST_REFRESH_SECS",
+        "list_refresh_secs",
+        "how often customer and clue lists are re-read from the vendors [default: 300]",
+    ),
+    (
+        "SALESDESK_CACHE_FRESH_SECS",
+        "cache_fresh_secs",
+        "vendor reads younger than this are served from the cache without asking the vendor [default: 60]",
+    ),
+    (
+        "SALESDESK_CACHE_MAX_AGE_SECS",
+        "cache_max_age_secs",
+        "older cached reads are still served (refreshed in the background, or with their age while the vendor fails) up to this age; 0 turns the cache off [default: 86400]",
+    ),
+    (
+        "SALESDESK_METRICS_TOKEN",
+        "-",
+        "bearer token that lets non-loopback clients read GET /metrics; unset = loopback only (secret; environment only)",
+    ),
+    (
+        "SALESDESK_SESSION_IDLE_MINUTES",
+        "auth.session_idle_minutes",
+        "sign out after this long without a request [default: 120]",
+    ),
+    (
+        "SALESDESK_SESSION_MAX_HOURS",
+        "auth.session_max_hours",
+        "sign out this long after sign-in, active or not [default: 12]",
+    ),
+    (
+        "SALESDESK_COOKIE_SECURE",
+        "auth.cookie_secure",
+        "session cookie Secure flag: auto (when a trusted proxy says https), always or never [default: auto]",
+    ),
+    (
+        "SALESDESK_TRUSTED_PROXIES",
+        "auth.trusted_proxies",
+        "comma-separated proxy addresses/CIDRs whose X-Forwarded-For/-Proto/-Host are believed [default: none]",
+    ),
+    (
+        "SALESDESK_SSO_USER_HEADER",
+        "auth.sso_user_header",
+        "SSO mode: header carrying the signed-in username, e.g. X-Remote-User [default: off]",
+    ),
+    (
+        "SALESDESK_SSO_TRUSTED_PROXIES",
+        "auth.sso_trusted_proxies",
+        "SSO mode: addresses/CIDRs allowed to send that header (required with it)",
+    ),
+    (
+        "SALESDESK_BOOTSTRAP_ADMIN",
+        "-",
+        "name:password; creates this admin at start when no user exists (secret; environment only)",
+    ),
+    (
+        "SALESDESK_DEMO_PASSWORD",
+        "-",
+        "demo mode: password of every demo user; random and printed when unset (secret; environment only)",
+    ),
+    (
+        "SALESDESK_TANMA_BASE_URL",
+        "tanma.base_url",
+        "Tanma API base [default: https://account.tanmarket.cn/apiServer]",
+    ),
     ("SALESDESK_TANMA_APP_ID", "tanma.app_id", "Tanma appId"),
     ("SALESDESK_TANMA_APP_KEY", "tanma.app_key", "Tanma appKey (secret; signs requests)"),
     ("SALESDESK_TANMA_SEND_APP_KEY_HEADER", "tanma.send_app_key_header", "also send the appKey header [default: false]"),
@@ -147,7 +235,34 @@ impl Layers<'_> {
         if list_refresh_secs < 10 {
             return Err("SALESDESK_LIST_REFRESH_SECS: must be at least 10".into());
         }
-        let auth = crate::auth::AuthSettings::load(&|name| self.env(name), self.file.auth.as_ref())?;
+        let cache_fresh = self
+            .number("SALESDESK_CACHE_FRESH_SECS", self.file.cache_fresh_secs)?
+            .unwrap_or(DEFAULT_FRESH_SECS);
+        let cache_max_age = self
+            .number("SALESDESK_CACHE_MAX_AGE_SECS", self.file.cache_max_age_secs)?
+            .unwrap_or(DEFAULT_MAX_AGE_SECS);
+        if cache_max_age > 0 && cache_fresh > cache_max_age {
+            return Err(format!(
+                "SALESDESK_CACHE_FRESH_SECS: {cache_fresh} is more than SALESDESK_CACHE_MAX_AGE_SECS ({cache_max_age})"
+            ));
+        }
+        if cache_max_age > 30 * 24 * 3600 {
+            return Err("SALESDESK_CACHE_MAX_AGE_SECS: must be at most 2592000 (30 days)".into());
+        }
+        let cache = CachePolicy {
+            fresh: Duration::from_secs(cache_fresh),
+            max_age: Duration::from_secs(cache_max_age),
+            ..CachePolicy::default()
+        };
+        let metrics_token = match self.env("SALESDESK_METRICS_TOKEN") {
+            Some(t) if t.trim().len() < 16 => {
+                return Err("SALESDESK_METRICS_TOKEN: must be at least 16 characters".into());
+            }
+            Some(t) => Some(SecretString::from(t.trim().to_string())),
+            None => None,
+        };
+        let auth =
+            crate::auth::AuthSettings::load(&|name| self.env(name), self.file.auth.as_ref())?;
         let tanma = self.tanma()?;
         let weiling = self.weiling()?;
         let juzi = self.juzi()?;
@@ -170,6 +285,8 @@ impl Layers<'_> {
             weiling,
             juzi,
             simulator_faults,
+            cache,
+            metrics_token,
             auth,
         })
     }

@@ -118,3 +118,39 @@ fn debug_output_redacts_secrets() {
     let printed = format!("{s:?}");
     assert!(!printed.contains("very-secret-token") && !printed.contains("weiling-secret"), "{printed}");
 }
+
+#[test]
+fn cache_ttls_and_metrics_token_are_settings() {
+    let s = load_env(&[]).unwrap();
+    assert_eq!(s.cache.fresh, Duration::from_secs(60));
+    assert_eq!(s.cache.max_age, Duration::from_secs(86_400));
+    assert!(s.metrics_token.is_none());
+    let s = load_env(&[
+        ("SALESDESK_CACHE_FRESH_SECS", "5"),
+        ("SALESDESK_CACHE_MAX_AGE_SECS", "0"),
+        ("SALESDESK_METRICS_TOKEN", "0123456789abcdef-scrape"),
+    ])
+    .unwrap();
+    assert_eq!(s.cache.fresh, Duration::from_secs(5));
+    assert!(s.cache.max_age.is_zero(), "0 turns the cache off");
+    assert_eq!(
+        s.metrics_token
+            .as_ref()
+            .map(|t| t.expose_secret().to_string())
+            .as_deref(),
+        Some("0123456789abcdef-scrape")
+    );
+    let e = load_env(&[
+        ("SALESDESK_CACHE_FRESH_SECS", "600"),
+        ("SALESDESK_CACHE_MAX_AGE_SECS", "60"),
+    ])
+    .unwrap_err();
+    assert!(e.starts_with("SALESDESK_CACHE_FRESH_SECS:"), "{e}");
+    let e = load_env(&[("SALESDESK_METRICS_TOKEN", "short")]).unwrap_err();
+    assert!(
+        e.starts_with("SALESDESK_METRICS_TOKEN:") && !e.contains("short"),
+        "{e}"
+    );
+    let e = load_env(&[("SALESDESK_CACHE_MAX_AGE_SECS", "soon")]).unwrap_err();
+    assert!(e.starts_with("SALESDESK_CACHE_MAX_AGE_SECS:"), "{e}");
+}

@@ -14,7 +14,7 @@ use super::customer_index::CustomerIndex;
 use super::merge::merge_customers;
 use super::write_status::{timeline_items_from_writes, write_status};
 use crate::storage::Store;
-use crate::vendors::{VendorAdapter, VendorError};
+use crate::vendors::{Stale, VendorAdapter, VendorError};
 
 pub struct DetailService {
     pub adapters: Vec<Arc<dyn VendorAdapter>>,
@@ -27,6 +27,8 @@ struct VendorAnswer {
     vendor: VendorId,
     customer: Result<Option<VendorCustomer>, VendorError>,
     timeline: Option<Result<Vec<FollowUpEntry>, VendorError>>,
+    /// Set when an answer is the read cache's last good copy because the vendor failed.
+    stale: Option<Stale>,
 }
 
 impl DetailService {
@@ -48,7 +50,14 @@ impl DetailService {
         let mut failures: Vec<VendorFailure> = Vec::new();
         let mut timeline_entries = Vec::new();
         let mut timeline_failures = Vec::new();
+        let mut cached_failures: Vec<VendorFailure> = Vec::new();
+        let mut cached_since: Option<i64> = None;
         for answer in answers {
+            if let Some(stale) = &answer.stale {
+                cached_since =
+                    Some(cached_since.map_or(stale.fetched_at, |t| t.min(stale.fetched_at)));
+                cached_failures.push(stale.error.to_failure());
+            }
             match answer.customer {
                 Ok(Some(record)) => records.push(record),
                 Ok(None) => {}
@@ -71,6 +80,15 @@ impl DetailService {
                     records.push(old.clone());
                     stale_since = self.index.refreshed_at().await;
                 }
+            }
+        }
+        // Answers the read cache kept while their vendor fails: the page shows the oldest age.
+        if let Some(at) = cached_since {
+            stale_since = Some(stale_since.map_or(at, |t: i64| t.min(at)));
+        }
+        for failure in cached_failures {
+            if !failures.iter().any(|f| f.vendor == failure.vendor) {
+                failures.push(failure);
             }
         }
         if records.is_empty() {
@@ -127,12 +145,28 @@ async fn ask_vendor(adapter: Arc<dyn VendorAdapter>, key: String, hint: Option<V
     });
     // Only ask for follow-ups where the vendor can list them and is likely to know the person.
     let wants_timeline = vendor != VendorId::Juzi && (hint.is_some() || vendor == VendorId::Tanma);
-    let customer_call = adapter.customer(&key, rep.as_deref());
-    if wants_timeline {
-        let (customer, timeline) = tokio::join!(customer_call, adapter.follow_ups(&stub));
-        VendorAnswer { vendor, customer, timeline: Some(timeline) }
+    let customer_call = adapter.customer_aged(&key, rep.as_deref());
+    let (customer, timeline) = if wants_timeline {
+        let (customer, timeline) = tokio::join!(customer_call, adapter.follow_ups_aged(&stub));
+        (customer, Some(timeline))
     } else {
-        VendorAnswer { vendor, customer: customer_call.await, timeline: None }
+        (customer_call.await, None)
+    };
+    let stale = [
+        customer.as_ref().ok().and_then(|a| a.stale.clone()),
+        timeline
+            .as_ref()
+            .and_then(|t| t.as_ref().ok())
+            .and_then(|a| a.stale.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .min_by_key(|s| s.fetched_at);
+    VendorAnswer {
+        vendor,
+        customer: customer.map(|a| a.value),
+        timeline: timeline.map(|t| t.map(|a| a.value)),
+        stale,
     }
 }
 
@@ -175,5 +209,8 @@ pub fn write_targets(sources: &[VendorCustomer]) -> Vec<WriteTarget> {
 
 pub fn internal(e: String) -> AppError {
     tracing::error!(error = %e, "internal error");
-    AppError::Internal { request_id: None }
+    // The id in the page's message is the one in the logs (see web::request_id).
+    AppError::Internal {
+        request_id: crate::web::request_id::current(),
+    }
 }

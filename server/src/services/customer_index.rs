@@ -40,6 +40,9 @@ struct Snapshot {
 #[derive(Default)]
 struct IndexState {
     customers: Arc<Vec<IndexedCustomer>>,
+    /// Filter menus over every customer, for viewers who may see everyone (computed once per
+    /// refresh instead of once per query).
+    all_facets: Arc<Facets>,
     by_key: Arc<HashMap<String, usize>>,
     snapshots: HashMap<VendorId, Snapshot>,
     refreshed_at: Option<EpochMs>,
@@ -115,6 +118,11 @@ impl CustomerIndex {
         // Most recently followed first; never-followed last; ties by name for a stable order.
         customers.sort_by(|a, b| b.summary.last_follow_at.cmp(&a.summary.last_follow_at).then_with(|| a.summary.name.cmp(&b.summary.name)));
         let by_key = customers.iter().enumerate().map(|(i, c)| (c.summary.key.clone(), i)).collect();
+        let mut facets = FacetBuilder::default();
+        for c in &customers {
+            facets.add(&c.summary);
+        }
+        state.all_facets = Arc::new(facets.finish());
         state.customers = Arc::new(customers);
         state.by_key = Arc::new(by_key);
         state.refreshed_at = Some(chrono::Utc::now().timestamp_millis());
@@ -165,11 +173,12 @@ impl CustomerIndex {
     /// One page of the customers `scope` may see, matching `query`.
     pub async fn query(&self, scope: &Scope, query: &CustomerQuery) -> CustomerListing {
         self.ensure_loaded().await;
-        let (customers, refreshed_at, failures) = {
+        let (customers, all_facets, refreshed_at, failures) = {
             let state = self.state.read().await;
             let failures = VendorId::ALL.iter().filter_map(|v| state.snapshots.get(v).and_then(|s| s.failure.clone())).collect::<Vec<_>>();
-            (state.customers.clone(), state.refreshed_at, failures)
+            (state.customers.clone(), state.all_facets.clone(), state.refreshed_at, failures)
         };
+        let unrestricted = matches!(scope, Scope::All);
         let page_size = match query.page_size {
             0 => DEFAULT_PAGE_SIZE,
             n => n.min(MAX_PAGE_SIZE),
@@ -182,10 +191,12 @@ impl CustomerIndex {
         let mut items = Vec::new();
         let skip = ((page - 1) * page_size) as u64;
         for c in customers.iter() {
-            if !scope.allows_followers(c.followers.iter().map(|(v, u)| (*v, u.as_str()))) {
-                continue;
+            if !unrestricted {
+                if !scope.allows_followers(c.followers.iter().map(|(v, u)| (*v, u.as_str()))) {
+                    continue;
+                }
+                facets.add(&c.summary);
             }
-            facets.add(&c.summary);
             if !matches(c, query, needle.as_deref(), needle_digits.as_deref()) {
                 continue;
             }
@@ -194,7 +205,8 @@ impl CustomerIndex {
             }
             total += 1;
         }
-        CustomerListing { items, total, page, page_size, facets: facets.finish(), failures, refreshed_at, generated_at: chrono::Utc::now().timestamp_millis() }
+        let facets = if unrestricted { (*all_facets).clone() } else { facets.finish() };
+        CustomerListing { items, total, page, page_size, facets, failures, refreshed_at, generated_at: chrono::Utc::now().timestamp_millis() }
     }
 }
 

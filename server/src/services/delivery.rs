@@ -15,6 +15,7 @@ use std::time::Duration;
 use app::domain::{FollowUpKind, VendorCustomer, VendorErrorKind, VendorId};
 use tokio::sync::Notify;
 
+use crate::auth::audit::{self, AuditResult};
 use crate::storage::Store;
 use crate::storage::outbox::{OutboxItem, WritePayload};
 use crate::vendors::{VendorAdapter, VendorError, WriteReceipt};
@@ -96,10 +97,20 @@ impl Delivery {
         let recorded = match result {
             Ok(receipt) => {
                 tracing::info!(id = item.id, vendor = %item.vendor, "outbox: delivered");
-                self.store.mark_delivered(item.id, receipt.vendor_record_id.as_deref(), now).await
+                self.audit(
+                    item.id,
+                    AuditResult::Delivered,
+                    receipt.vendor_record_id.as_deref(),
+                )
+                .await;
+                self.store
+                    .mark_delivered(item.id, receipt.vendor_record_id.as_deref(), now)
+                    .await
             }
             Err(Outcome::GiveUp(reason)) => {
                 tracing::warn!(id = item.id, vendor = %item.vendor, reason, "outbox: failed");
+                self.audit(item.id, AuditResult::Failed, Some(&reason))
+                    .await;
                 self.store.mark_failed(item.id, &reason, now).await
             }
             Err(Outcome::Retry(e)) => {
@@ -108,7 +119,10 @@ impl Delivery {
                 let uncertain = e.maybe_applied();
                 if attempts >= MAX_ATTEMPTS {
                     tracing::warn!(id = item.id, vendor = %item.vendor, error = %e, "outbox: giving up after {attempts} attempts");
-                    self.store.mark_failed(item.id, &format!("多次重试仍未成功：{reason}"), now).await
+                    let reason = format!("多次重试仍未成功：{reason}");
+                    self.audit(item.id, AuditResult::Failed, Some(&reason))
+                        .await;
+                    self.store.mark_failed(item.id, &reason, now).await
                 } else {
                     tracing::info!(id = item.id, vendor = %item.vendor, error = %e, attempts, "outbox: will retry");
                     self.store.mark_retry(item.id, &reason, uncertain, now + backoff_ms(attempts), now).await
@@ -117,6 +131,13 @@ impl Delivery {
         };
         if let Err(e) = recorded {
             tracing::error!(id = item.id, error = %e, "outbox: cannot record delivery outcome");
+        }
+    }
+
+    /// The vendor's final answer goes into the audit log beside the write it belongs to.
+    async fn audit(&self, write_id: i64, result: AuditResult, detail: Option<&str>) {
+        if let Err(e) = audit::record_delivery(&self.store, write_id, result, detail).await {
+            tracing::error!(write_id, error = %e, "audit: cannot record delivery result");
         }
     }
 

@@ -7,6 +7,8 @@ use app::domain::{VendorId, VendorMode};
 
 use super::{Backend, VendorSlot};
 use crate::config::{JuziSettings, Settings, TanmaSettings, WeilingSettings};
+use crate::vendors::VendorAdapter;
+use crate::vendors::cached::{CachePolicy, CachedAdapter};
 use crate::vendors::juzi::JuziClient;
 use crate::vendors::tanma::TanmaClient;
 use crate::vendors::weiling::WeilingClient;
@@ -24,16 +26,48 @@ impl VendorConnections {
     }
 }
 
-pub fn build_backend(demo: bool, connections: VendorConnections, store: crate::storage::Store) -> Result<Backend, String> {
-    let mode = if demo { VendorMode::Demo } else { VendorMode::Live };
-    let unconfigured = |vendor| VendorSlot { vendor, mode: VendorMode::NotConfigured, base_url: None, public_app_id: None, adapter: None };
+/// `build_backend_with` and the default read-cache policy.
+pub fn build_backend(
+    demo: bool,
+    connections: VendorConnections,
+    store: crate::storage::Store,
+) -> Result<Backend, String> {
+    build_backend_with(demo, connections, store, CachePolicy::default())
+}
+
+/// Every adapter is wrapped in the read cache (`cache.max_age` zero turns it off).
+pub fn build_backend_with(
+    demo: bool,
+    connections: VendorConnections,
+    store: crate::storage::Store,
+    cache: CachePolicy,
+) -> Result<Backend, String> {
+    let wrap = |adapter: Arc<dyn VendorAdapter>| -> Arc<dyn VendorAdapter> {
+        if cache.max_age.is_zero() {
+            adapter
+        } else {
+            Arc::new(CachedAdapter::new(adapter, cache))
+        }
+    };
+    let mode = if demo {
+        VendorMode::Demo
+    } else {
+        VendorMode::Live
+    };
+    let unconfigured = |vendor| VendorSlot {
+        vendor,
+        mode: VendorMode::NotConfigured,
+        base_url: None,
+        public_app_id: None,
+        adapter: None,
+    };
     let tanma = match connections.tanma {
         Some(s) => VendorSlot {
             vendor: VendorId::Tanma,
             mode,
             base_url: Some(s.base_url.to_string()),
             public_app_id: Some(s.app_id.clone()),
-            adapter: Some(Arc::new(TanmaClient::new(s)?)),
+            adapter: Some(wrap(Arc::new(TanmaClient::new(s)?))),
         },
         None => unconfigured(VendorId::Tanma),
     };
@@ -43,7 +77,7 @@ pub fn build_backend(demo: bool, connections: VendorConnections, store: crate::s
             mode,
             base_url: Some(s.base_url.to_string()),
             public_app_id: Some(s.app_id.clone()),
-            adapter: Some(Arc::new(WeilingClient::new(s)?)),
+            adapter: Some(wrap(Arc::new(WeilingClient::new(s)?))),
         },
         None => unconfigured(VendorId::Weiling),
     };
@@ -53,7 +87,7 @@ pub fn build_backend(demo: bool, connections: VendorConnections, store: crate::s
             mode,
             base_url: Some(s.base_url.to_string()),
             public_app_id: None,
-            adapter: Some(Arc::new(JuziClient::new(s)?)),
+            adapter: Some(wrap(Arc::new(JuziClient::new(s)?))),
         },
         None => unconfigured(VendorId::Juzi),
     };

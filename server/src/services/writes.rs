@@ -13,6 +13,7 @@ use super::customer_detail::{internal, write_targets};
 use super::customer_index::CustomerIndex;
 use super::delivery::Delivery;
 use super::write_status::write_status;
+use crate::auth::audit::{self, AuditAction, AuditEntry};
 use crate::storage::Store;
 use crate::storage::outbox::{NewWrite, OutboxItem, WritePayload};
 use crate::vendors::CustomerRef;
@@ -73,6 +74,14 @@ impl WriteService {
         if !self.store.requeue(write_id, now).await.map_err(internal)? {
             return Err(AppError::Invalid("这条记录不是失败状态，无需重发。".into()));
         }
+        if let Err(e) = audit::record(
+            &self.store,
+            AuditEntry::write(viewer, AuditAction::RetryWrite, key, item.vendor, write_id),
+        )
+        .await
+        {
+            tracing::error!(error = %e, "audit: cannot record resend");
+        }
         let items = self.deliver_now(vec![write_id]).await?;
         Ok(WriteOutcome { writes: items.iter().map(write_status).collect() })
     }
@@ -124,8 +133,28 @@ impl WriteService {
         }
         let now = chrono::Utc::now().timestamp_millis();
         let queued = self.store.enqueue(&writes, now).await.map_err(internal)?;
-        let items = self.deliver_now(queued.iter().map(|i| i.id).collect()).await?;
-        Ok(WriteOutcome { writes: items.iter().map(write_status).collect() })
+        let action = if kind == "note" {
+            AuditAction::AddNote
+        } else {
+            AuditAction::SetRemark
+        };
+        for item in &queued {
+            let summary = write_status(item).summary;
+            if let Err(e) = audit::record(
+                &self.store,
+                AuditEntry::write(viewer, action, key, item.vendor, item.id).with_detail(summary),
+            )
+            .await
+            {
+                tracing::error!(error = %e, "audit: cannot record write");
+            }
+        }
+        let items = self
+            .deliver_now(queued.iter().map(|i| i.id).collect())
+            .await?;
+        Ok(WriteOutcome {
+            writes: items.iter().map(write_status).collect(),
+        })
     }
 
     /// Tries delivery right away (bounded), then reports each item's state. Items already

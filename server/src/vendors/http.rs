@@ -147,6 +147,11 @@ impl VendorHttp {
         .await;
         let elapsed = started.elapsed();
         self.stats.record(elapsed, result.as_ref().err());
+        crate::metrics::metrics().vendor_call(
+            self.vendor,
+            elapsed,
+            result.as_ref().err().map(|e| e.kind),
+        );
         match &result {
             Ok(_) => tracing::debug!(vendor = %self.vendor, endpoint, ms = elapsed.as_millis() as u64, "vendor call ok"),
             Err(e) => tracing::warn!(vendor = %self.vendor, endpoint, ms = elapsed.as_millis() as u64, error = %e, "vendor call failed"),

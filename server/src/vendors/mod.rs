@@ -1,6 +1,7 @@
 //! Vendor adapters: one module per vendor (wire types mirroring its documents, its HTTP
 //! client and auth, and the mapping to domain types), all behind [`VendorAdapter`].
 
+pub mod cached;
 pub mod error;
 pub mod http;
 pub mod juzi;
@@ -10,7 +11,7 @@ pub mod weiling;
 
 use std::sync::Arc;
 
-use app::domain::{Clue, FollowUpEntry, Page, VendorCustomer, VendorErrorKind, VendorId};
+use app::domain::{Clue, EpochMs, FollowUpEntry, Page, VendorCustomer, VendorErrorKind, VendorId};
 use async_trait::async_trait;
 
 pub use error::VendorError;
@@ -43,6 +44,29 @@ pub struct WriteReceipt {
     pub vendor_record_id: Option<String>,
 }
 
+/// A read's answer and, when it is a stored copy served because the vendor's latest answer
+/// was an error, how old the copy is and what that error was (the 360° page says
+/// 数据更新于 N 分钟前). Adapters without a cache always answer live (`stale: None`).
+#[derive(Clone, Debug)]
+pub struct Aged<T> {
+    pub value: T,
+    pub stale: Option<Stale>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Stale {
+    /// When the served copy was fetched from the vendor.
+    pub fetched_at: EpochMs,
+    /// Why it was not replaced by a newer one.
+    pub error: VendorError,
+}
+
+impl<T> Aged<T> {
+    pub fn live(value: T) -> Self {
+        Aged { value, stale: None }
+    }
+}
+
 /// The one interface the rest of the server uses to talk to a vendor. Operations a vendor
 /// has no API for answer `Unsupported` (the defaults below), which the UI explains.
 #[async_trait]
@@ -61,6 +85,25 @@ pub trait VendorAdapter: Send + Sync + 'static {
     /// One customer by WeCom external user id; `Ok(None)` when this vendor does not know it.
     /// `rep_user_id` is needed by vendors whose detail is per relationship (Tanma).
     async fn customer(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError>;
+
+    /// `customer`, telling whether the answer is a stored copy kept while the vendor fails.
+    async fn customer_aged(
+        &self,
+        external_user_id: &str,
+        rep_user_id: Option<&str>,
+    ) -> Result<Aged<Option<VendorCustomer>>, VendorError> {
+        self.customer(external_user_id, rep_user_id)
+            .await
+            .map(Aged::live)
+    }
+
+    /// `follow_ups`, telling whether the answer is a stored copy kept while the vendor fails.
+    async fn follow_ups_aged(
+        &self,
+        customer: &VendorCustomer,
+    ) -> Result<Aged<Vec<FollowUpEntry>>, VendorError> {
+        self.follow_ups(customer).await.map(Aged::live)
+    }
 
     /// The customer's follow-up records, newest first.
     async fn follow_ups(&self, _customer: &VendorCustomer) -> Result<Vec<FollowUpEntry>, VendorError> {

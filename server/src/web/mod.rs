@@ -4,6 +4,8 @@
 mod headers;
 mod health;
 mod locale;
+pub mod metrics;
+pub mod request_id;
 
 use std::sync::Arc;
 
@@ -13,7 +15,6 @@ use axum::Router;
 use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use tower_http::trace::TraceLayer;
 
 use crate::services::Backend;
 
@@ -38,8 +39,15 @@ impl axum::extract::FromRef<WebState> for LeptosOptions {
     }
 }
 
-/// Builds the whole application router.
+/// Builds the whole application router; `/metrics` answers loopback only.
 pub fn router(state: WebState) -> Router {
+    router_with(state, metrics::MetricsAccess::default())
+}
+
+/// The router, with `/metrics` also open to bearers of the configured token.
+pub fn router_with(state: WebState, metrics_access: metrics::MetricsAccess) -> Router {
+    // Before leptos_axum sets up its executor, so page data loads keep the request's span.
+    request_id::install_executor();
     let service: SharedService = state.backend.clone();
     let auth = state.auth.clone();
     let provide = move || {
@@ -48,17 +56,24 @@ pub fn router(state: WebState) -> Router {
     };
     let routes = generate_route_list(App);
     let leptos = state.leptos.clone();
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/locale", get(locale::switch_locale))
         .merge(crate::auth::routes())
         .leptos_routes_with_context(&state, routes, provide.clone(), move || shell(leptos.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<WebState, _>(provide, shell))
         // Inner to outer: the sign-in gate, then headers on every answer (refusals too).
-        .layer(axum::middleware::from_fn_with_state(state.auth.clone(), crate::auth::middleware::gate))
-        .layer(axum::middleware::from_fn(headers::security_headers))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            state.auth.clone(),
+            crate::auth::middleware::gate,
+        ))
+        // After the gate: scrapers have no session; `metrics` checks loopback or token itself.
+        .route(
+            "/metrics",
+            get(metrics::serve_metrics).layer(axum::Extension(std::sync::Arc::new(metrics_access))),
+        )
+        .layer(axum::middleware::from_fn(headers::security_headers));
+    request_id::with_request_ids(app).with_state(state)
 }
 
 /// Leptos options built from our settings rather than cargo-leptos's environment, so the

@@ -14,12 +14,12 @@ use crate::pages::guard::ErrorPage;
 fn ActionName(action: String) -> impl IntoView {
     let i18n = use_i18n();
     match action.as_str() {
-        "set_remark" => t!(i18n, admin.action_set_remark).into_any(),
-        "add_note" => t!(i18n, admin.action_add_note).into_any(),
-        "retry_write" => t!(i18n, admin.action_retry_write).into_any(),
-        "user_created" => t!(i18n, admin.action_user_created).into_any(),
-        "user_updated" => t!(i18n, admin.action_user_updated).into_any(),
-        "password_changed" => t!(i18n, admin.action_password_changed).into_any(),
+        "set_remark" => tu_string!(i18n, admin.action_set_remark).into_any(),
+        "add_note" => tu_string!(i18n, admin.action_add_note).into_any(),
+        "retry_write" => tu_string!(i18n, admin.action_retry_write).into_any(),
+        "user_created" => tu_string!(i18n, admin.action_user_created).into_any(),
+        "user_updated" => tu_string!(i18n, admin.action_user_updated).into_any(),
+        "password_changed" => tu_string!(i18n, admin.action_password_changed).into_any(),
         _ => action.into_any(),
     }
 }
@@ -33,10 +33,10 @@ fn ResultBadge(result: String) -> impl IntoView {
         _ => "bg-amber-50 text-amber-800",
     };
     let text = match result.as_str() {
-        "queued" => t!(i18n, admin.result_queued).into_any(),
-        "delivered" => t!(i18n, admin.result_delivered).into_any(),
-        "failed" => t!(i18n, admin.result_failed).into_any(),
-        "ok" => t!(i18n, admin.result_ok).into_any(),
+        "queued" => tu_string!(i18n, admin.result_queued).into_any(),
+        "delivered" => tu_string!(i18n, admin.result_delivered).into_any(),
+        "failed" => tu_string!(i18n, admin.result_failed).into_any(),
+        "ok" => tu_string!(i18n, admin.result_ok).into_any(),
         _ => result.clone().into_any(),
     };
     view! { <span data-result=result.clone() class=format!("rounded px-1.5 py-0.5 text-xs font-medium {class}")>{text}</span> }
@@ -47,37 +47,37 @@ pub fn AdminAuditPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let before = Memo::new(move |_| query.read().get("before").and_then(|b| b.parse::<i64>().ok()));
-    let page = Resource::new(move || before.get(), list_audit);
+    let page = crate::codec::resource(move || before.get(), list_audit);
     view! {
-        <Title text=move || t_string!(i18n, admin.audit_title).to_string() />
+        <Title text=tu_string!(i18n, admin.audit_title) />
         <div class="flex flex-wrap items-end justify-between gap-3">
             <div>
-                <h1 class="text-2xl font-semibold">{t!(i18n, admin.audit_title)}</h1>
-                <p class="mt-1 max-w-3xl text-sm text-slate-600">{t!(i18n, admin.audit_intro)}</p>
+                <h1 class="text-2xl font-semibold">{tu_string!(i18n, admin.audit_title)}</h1>
+                <p class="mt-1 max-w-3xl text-sm text-slate-600">{tu_string!(i18n, admin.audit_intro)}</p>
             </div>
             // `download` + rel=external: a file, not a client-side route.
             <a href="/admin/audit.csv" download="" rel="external" data-testid="audit-csv"
                 class="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100">
-                {t!(i18n, admin.download_csv)}
+                {tu_string!(i18n, admin.download_csv)}
             </a>
         </div>
-        <Suspense fallback=move || view! { <p class="mt-6 text-slate-500">{t!(i18n, common.loading)}</p> }>
+        <Suspense fallback=move || view! { <p class="mt-6 text-slate-500">{tu_string!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
-                    Ok(page) if page.rows.is_empty() => view! { <p class="mt-6 text-slate-500" data-testid="audit-empty">{t!(i18n, admin.audit_empty)}</p> }.into_any(),
+                    Ok(page) if page.rows.is_empty() => view! { <p class="mt-6 text-slate-500" data-testid="audit-empty">{tu_string!(i18n, admin.audit_empty)}</p> }.into_any(),
                     Ok(page) => view! {
                         <div class="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
                             <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="audit-table">
                                 <thead class="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
                                     <tr>
-                                        <th scope="col" class="px-3 py-2">{t!(i18n, admin.col_time)}</th>
-                                        <th scope="col" class="px-3 py-2">{t!(i18n, admin.col_user)}</th>
-                                        <th scope="col" class="px-3 py-2">{t!(i18n, admin.col_action)}</th>
-                                        <th scope="col" class="px-3 py-2">{t!(i18n, admin.col_customer)}</th>
-                                        <th scope="col" class="px-3 py-2">{t!(i18n, admin.col_vendor)}</th>
-                                        <th scope="col" class="px-3 py-2">{t!(i18n, admin.col_result)}</th>
-                                        <th scope="col" class="px-3 py-2">{t!(i18n, admin.col_detail)}</th>
+                                        <th scope="col" class="px-3 py-2">{tu_string!(i18n, admin.col_time)}</th>
+                                        <th scope="col" class="px-3 py-2">{tu_string!(i18n, admin.col_user)}</th>
+                                        <th scope="col" class="px-3 py-2">{tu_string!(i18n, admin.col_action)}</th>
+                                        <th scope="col" class="px-3 py-2">{tu_string!(i18n, admin.col_customer)}</th>
+                                        <th scope="col" class="px-3 py-2">{tu_string!(i18n, admin.col_vendor)}</th>
+                                        <th scope="col" class="px-3 py-2">{tu_string!(i18n, admin.col_result)}</th>
+                                        <th scope="col" class="px-3 py-2">{tu_string!(i18n, admin.col_detail)}</th>
                                     </tr>
                                 </thead>
                                 <tbody class="divide-y divide-slate-100">
@@ -86,8 +86,8 @@ pub fn AdminAuditPage() -> impl IntoView {
                             </table>
                         </div>
                         <nav class="mt-4 flex gap-3 text-sm">
-                            {before.get_untracked().is_some().then(|| view! { <a href="/admin/audit" class="text-brand-700 underline">{t!(i18n, admin.newest)}</a> })}
-                            {page.older.map(|id| view! { <a href=format!("/admin/audit?before={id}") data-testid="audit-older" class="text-brand-700 underline">{t!(i18n, admin.older)}</a> })}
+                            {before.get_untracked().is_some().then(|| view! { <a href="/admin/audit" class="text-brand-700 underline">{tu_string!(i18n, admin.newest)}</a> })}
+                            {page.older.map(|id| view! { <a href=format!("/admin/audit?before={id}") data-testid="audit-older" class="text-brand-700 underline">{tu_string!(i18n, admin.older)}</a> })}
                         </nav>
                     }.into_any(),
                 }

@@ -29,9 +29,9 @@ fn error_text(locale: Locale, e: &AppError) -> String {
 fn RoleName(role: Role) -> impl IntoView {
     let i18n = use_i18n();
     match role {
-        Role::Rep => t!(i18n, auth.role_rep).into_any(),
-        Role::Manager => t!(i18n, auth.role_manager).into_any(),
-        Role::Admin => t!(i18n, auth.role_admin).into_any(),
+        Role::Rep => tu_string!(i18n, auth.role_rep).into_any(),
+        Role::Manager => tu_string!(i18n, auth.role_manager).into_any(),
+        Role::Admin => tu_string!(i18n, auth.role_admin).into_any(),
     }
 }
 
@@ -40,16 +40,24 @@ fn RoleSelect(selected: Role, id: String) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <select id=id name="role" class=INPUT>
-            <option value="rep" selected=selected == Role::Rep>{t!(i18n, auth.role_rep)}</option>
-            <option value="manager" selected=selected == Role::Manager>{t!(i18n, auth.role_manager)}</option>
-            <option value="admin" selected=selected == Role::Admin>{t!(i18n, auth.role_admin)}</option>
+            <option value="rep" selected=selected == Role::Rep>{tu_string!(i18n, auth.role_rep)}</option>
+            <option value="manager" selected=selected == Role::Manager>{tu_string!(i18n, auth.role_manager)}</option>
+            <option value="admin" selected=selected == Role::Admin>{tu_string!(i18n, auth.role_admin)}</option>
         </select>
     }
 }
 
 /// A labelled text input.
 #[component]
-fn Field(label: AnyView, id: String, name: &'static str, #[prop(optional)] value: String, #[prop(optional)] kind: Option<&'static str>, #[prop(optional)] required: bool, #[prop(optional)] autocomplete: Option<&'static str>) -> impl IntoView {
+fn Field(
+    label: AnyView,
+    id: String,
+    name: &'static str,
+    #[prop(optional)] value: String,
+    #[prop(optional)] kind: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+) -> impl IntoView {
     view! {
         <div>
             <label for=id.clone() class="block text-xs font-medium text-slate-600">{label}</label>
@@ -64,7 +72,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     let query = use_query_map();
     let create = ServerAction::<CreateUser>::new();
     let update = ServerAction::<UpdateUser>::new();
-    let users = Resource::new(move || (create.version().get(), update.version().get()), |_| list_users());
+    let users = crate::codec::resource(move || (create.version().get(), update.version().get()), |_| list_users());
 
     // Outcome of a JavaScript-off form post, carried back in the query string.
     let posted_form = move || query.read().get(FORM_FIELD_PARAM).or_else(|| query.read().get(FORM_DONE_PARAM));
@@ -73,7 +81,11 @@ pub fn AdminUsersPage() -> impl IntoView {
 
     let outcome = move || {
         let locale = i18n.get_locale();
-        let live = create.value().get().map(|r| r.map(|_| ()).map_err(|e| error_text(locale, &e))).or_else(|| update.value().get().map(|r| r.map(|_| ()).map_err(|e| error_text(locale, &e))));
+        let live = create
+            .value()
+            .get()
+            .map(|r| r.map(|_| ()).map_err(|e| error_text(locale, &e)))
+            .or_else(|| update.value().get().map(|r| r.map(|_| ()).map_err(|e| error_text(locale, &e))));
         let from_query = posted_form().map(|_| match posted_error() {
             Some(e) => Err(e),
             None => Ok(()),
@@ -82,14 +94,14 @@ pub fn AdminUsersPage() -> impl IntoView {
     };
 
     view! {
-        <Title text=move || t_string!(i18n, admin.users_title).to_string() />
-        <h1 class="text-2xl font-semibold">{t!(i18n, admin.users_title)}</h1>
-        <p class="mt-1 max-w-3xl text-sm text-slate-600">{t!(i18n, admin.users_intro)}</p>
+        <Title text=tu_string!(i18n, admin.users_title) />
+        <h1 class="text-2xl font-semibold">{tu_string!(i18n, admin.users_title)}</h1>
+        <p class="mt-1 max-w-3xl text-sm text-slate-600">{tu_string!(i18n, admin.users_intro)}</p>
         {move || outcome().map(|r| match r {
-            Ok(()) => view! { <p role="status" data-testid="admin-saved" class="mt-4 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">{t!(i18n, admin.saved)}</p> }.into_any(),
+            Ok(()) => view! { <p role="status" data-testid="admin-saved" class="mt-4 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">{tu_string!(i18n, admin.saved)}</p> }.into_any(),
             Err(e) => view! { <p role="alert" data-testid="admin-error" class="mt-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">{e}</p> }.into_any(),
         })}
-        <Suspense fallback=move || view! { <p class="mt-6 text-slate-500">{t!(i18n, common.loading)}</p> }>
+        <Suspense fallback=move || view! { <p class="mt-6 text-slate-500">{tu_string!(i18n, common.loading)}</p> }>
             {move || Suspend::new(async move {
                 match users.await {
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
@@ -98,12 +110,12 @@ pub fn AdminUsersPage() -> impl IntoView {
                             <table class="min-w-full divide-y divide-slate-200 text-sm" data-testid="user-table">
                                 <thead class="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
                                     <tr>
-                                        <th scope="col" class="px-3 py-2">{t!(i18n, admin.col_username)}</th>
-                                        <th scope="col" class="px-3 py-2">{t!(i18n, admin.col_role)}</th>
-                                        <th scope="col" class="px-3 py-2">{t!(i18n, admin.col_team)}</th>
-                                        <th scope="col" class="px-3 py-2">{t!(i18n, admin.col_wecom)}</th>
-                                        <th scope="col" class="px-3 py-2">{t!(i18n, admin.col_status)}</th>
-                                        <th scope="col" class="px-3 py-2">{t!(i18n, admin.col_last_login)}</th>
+                                        <th scope="col" class="px-3 py-2">{tu_string!(i18n, admin.col_username)}</th>
+                                        <th scope="col" class="px-3 py-2">{tu_string!(i18n, admin.col_role)}</th>
+                                        <th scope="col" class="px-3 py-2">{tu_string!(i18n, admin.col_team)}</th>
+                                        <th scope="col" class="px-3 py-2">{tu_string!(i18n, admin.col_wecom)}</th>
+                                        <th scope="col" class="px-3 py-2">{tu_string!(i18n, admin.col_status)}</th>
+                                        <th scope="col" class="px-3 py-2">{tu_string!(i18n, admin.col_last_login)}</th>
                                     </tr>
                                 </thead>
                                 <tbody class="divide-y divide-slate-100">
@@ -125,7 +137,9 @@ pub fn AdminUsersPage() -> impl IntoView {
 fn UserRows(user: UserSummary, update: ServerAction<UpdateUser>) -> impl IntoView {
     let i18n = use_i18n();
     let id = user.id;
-    let ids = [&user.wecom.tanma, &user.wecom.weiling, &user.wecom.juzi].map(|i| i.clone().unwrap_or_else(|| "–".into())).join(" / ");
+    let ids = [&user.wecom.tanma, &user.wecom.weiling, &user.wecom.juzi]
+        .map(|i| i.clone().unwrap_or_else(|| "–".into()))
+        .join(" / ");
     let f = move |name: &str| format!("user-{id}-{name}");
     view! {
         <tr data-testid="user-row" data-username=user.username.clone() class=if user.disabled { "bg-slate-50 text-slate-400" } else { "" }>
@@ -136,30 +150,30 @@ fn UserRows(user: UserSummary, update: ServerAction<UpdateUser>) -> impl IntoVie
             <td class="px-3 py-2"><RoleName role=user.role /></td>
             <td class="px-3 py-2">{user.team.clone().unwrap_or_else(|| "–".into())}</td>
             <td class="px-3 py-2 font-mono text-xs">{ids}</td>
-            <td class="px-3 py-2">{if user.disabled { t!(i18n, admin.status_disabled).into_any() } else { t!(i18n, admin.status_enabled).into_any() }}</td>
-            <td class="px-3 py-2 text-xs">{match user.last_login_ms { Some(ms) => format_beijing(ms).into_any(), None => t!(i18n, admin.never).into_any() }}</td>
+            <td class="px-3 py-2">{if user.disabled { tu_string!(i18n, admin.status_disabled).into_any() } else { tu_string!(i18n, admin.status_enabled).into_any() }}</td>
+            <td class="px-3 py-2 text-xs">{match user.last_login_ms { Some(ms) => format_beijing(ms).into_any(), None => tu_string!(i18n, admin.never).into_any() }}</td>
         </tr>
         <tr>
             <td colspan="6" class="px-3 pb-3">
                 <details>
-                    <summary class="cursor-pointer text-xs font-medium text-brand-700">{t!(i18n, admin.edit)}" "{user.username.clone()}</summary>
+                    <summary class="cursor-pointer text-xs font-medium text-brand-700">{tu_string!(i18n, admin.edit)}" "{user.username.clone()}</summary>
                     <ActionForm action=update attr:class="mt-2 grid gap-3 rounded-lg bg-slate-50 p-3 sm:grid-cols-3" attr:data-testid="user-edit-form">
                         <input type="hidden" name="id" value=id />
-                        <Field label=t!(i18n, admin.field_display_name).into_any() id=f("name") name="display_name" value=user.display_name.clone() required=true />
+                        <Field label=tu_string!(i18n, admin.field_display_name).into_any() id=f("name") name="display_name" value=user.display_name.clone() required=true />
                         <div>
-                            <label for=f("role") class="block text-xs font-medium text-slate-600">{t!(i18n, admin.col_role)}</label>
+                            <label for=f("role") class="block text-xs font-medium text-slate-600">{tu_string!(i18n, admin.col_role)}</label>
                             <RoleSelect selected=user.role id=f("role") />
                         </div>
-                        <Field label=t!(i18n, admin.col_team).into_any() id=f("team") name="team" value=user.team.clone().unwrap_or_default() />
-                        <Field label=t!(i18n, admin.field_tanma).into_any() id=f("tanma") name="tanma" value=user.wecom.tanma.clone().unwrap_or_default() />
-                        <Field label=t!(i18n, admin.field_weiling).into_any() id=f("weiling") name="weiling" value=user.wecom.weiling.clone().unwrap_or_default() />
-                        <Field label=t!(i18n, admin.field_juzi).into_any() id=f("juzi") name="juzi" value=user.wecom.juzi.clone().unwrap_or_default() />
-                        <Field label=t!(i18n, admin.field_new_password).into_any() id=f("password") name="password" kind="password" autocomplete="new-password" />
+                        <Field label=tu_string!(i18n, admin.col_team).into_any() id=f("team") name="team" value=user.team.clone().unwrap_or_default() />
+                        <Field label=tu_string!(i18n, admin.field_tanma).into_any() id=f("tanma") name="tanma" value=user.wecom.tanma.clone().unwrap_or_default() />
+                        <Field label=tu_string!(i18n, admin.field_weiling).into_any() id=f("weiling") name="weiling" value=user.wecom.weiling.clone().unwrap_or_default() />
+                        <Field label=tu_string!(i18n, admin.field_juzi).into_any() id=f("juzi") name="juzi" value=user.wecom.juzi.clone().unwrap_or_default() />
+                        <Field label=tu_string!(i18n, admin.field_new_password).into_any() id=f("password") name="password" kind="password" autocomplete="new-password" />
                         <label class="flex items-center gap-2 self-end text-sm">
                             <input type="checkbox" name="disabled" value="on" checked=user.disabled />
-                            {t!(i18n, admin.field_disabled)}
+                            {tu_string!(i18n, admin.field_disabled)}
                         </label>
-                        <div class="self-end"><button type="submit" class=BUTTON>{t!(i18n, admin.save)}</button></div>
+                        <div class="self-end"><button type="submit" class=BUTTON>{tu_string!(i18n, admin.save)}</button></div>
                     </ActionForm>
                 </details>
             </td>
@@ -182,21 +196,21 @@ fn CreateUserForm(
     let i18n = use_i18n();
     view! {
         <section class="mt-8 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-            <h2 class="text-lg font-semibold">{t!(i18n, admin.add_title)}</h2>
-            <p class="mt-1 text-sm text-slate-600">{t!(i18n, admin.add_intro)}</p>
+            <h2 class="text-lg font-semibold">{tu_string!(i18n, admin.add_title)}</h2>
+            <p class="mt-1 text-sm text-slate-600">{tu_string!(i18n, admin.add_intro)}</p>
             <ActionForm action=create attr:class="mt-4 grid gap-3 sm:grid-cols-3" attr:data-testid="user-create-form">
-                <Field label=t!(i18n, admin.col_username).into_any() id="new-username".into() name="username" value=typed_username required=true />
-                <Field label=t!(i18n, admin.field_display_name).into_any() id="new-name".into() name="display_name" value=typed_name required=true />
+                <Field label=tu_string!(i18n, admin.col_username).into_any() id="new-username".into() name="username" value=typed_username required=true />
+                <Field label=tu_string!(i18n, admin.field_display_name).into_any() id="new-name".into() name="display_name" value=typed_name required=true />
                 <div>
-                    <label for="new-role" class="block text-xs font-medium text-slate-600">{t!(i18n, admin.col_role)}</label>
+                    <label for="new-role" class="block text-xs font-medium text-slate-600">{tu_string!(i18n, admin.col_role)}</label>
                     <RoleSelect selected=typed_role id="new-role".into() />
                 </div>
-                <Field label=t!(i18n, admin.col_team).into_any() id="new-team".into() name="team" value=typed_team />
-                <Field label=t!(i18n, admin.field_tanma).into_any() id="new-tanma".into() name="tanma" value=typed_tanma />
-                <Field label=t!(i18n, admin.field_weiling).into_any() id="new-weiling".into() name="weiling" value=typed_weiling />
-                <Field label=t!(i18n, admin.field_juzi).into_any() id="new-juzi".into() name="juzi" value=typed_juzi />
-                <Field label=t!(i18n, admin.field_password).into_any() id="new-password".into() name="password" kind="password" autocomplete="new-password" />
-                <div class="self-end"><button type="submit" class=BUTTON data-testid="user-create-submit">{t!(i18n, admin.create)}</button></div>
+                <Field label=tu_string!(i18n, admin.col_team).into_any() id="new-team".into() name="team" value=typed_team />
+                <Field label=tu_string!(i18n, admin.field_tanma).into_any() id="new-tanma".into() name="tanma" value=typed_tanma />
+                <Field label=tu_string!(i18n, admin.field_weiling).into_any() id="new-weiling".into() name="weiling" value=typed_weiling />
+                <Field label=tu_string!(i18n, admin.field_juzi).into_any() id="new-juzi".into() name="juzi" value=typed_juzi />
+                <Field label=tu_string!(i18n, admin.field_password).into_any() id="new-password".into() name="password" kind="password" autocomplete="new-password" />
+                <div class="self-end"><button type="submit" class=BUTTON data-testid="user-create-submit">{tu_string!(i18n, admin.create)}</button></div>
             </ActionForm>
         </section>
     }

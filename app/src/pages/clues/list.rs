@@ -4,6 +4,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::list_clues;
+use crate::codec::resource;
 use crate::components::empty_state::EmptyState;
 use crate::components::time::Timestamp;
 use crate::components::vendor_chip::VendorChip;
@@ -17,11 +18,11 @@ pub fn CluesPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let cursor = Memo::new(move |_| query.read().get("cursor").filter(|c| !c.is_empty()));
-    let listing = Resource::new(move || cursor.get(), list_clues);
+    let listing = resource(move || cursor.get(), list_clues);
     view! {
-        <Title text=move || t_string!(i18n, clues.list_title).to_string() />
-        <h1 class="text-2xl font-semibold">{t!(i18n, clues.list_title)}</h1>
-        <p class="mt-1 text-sm text-slate-600">{t!(i18n, clues.list_intro)}</p>
+        <Title text=tu_string!(i18n, clues.list_title) />
+        <h1 class="text-2xl font-semibold">{tu_string!(i18n, clues.list_title)}</h1>
+        <p class="mt-1 text-sm text-slate-600">{tu_string!(i18n, clues.list_intro)}</p>
         <Transition fallback=move || view! { <div class="mt-6 h-96 animate-pulse rounded-xl bg-slate-200/70" aria-hidden="true"></div> }>
             {move || Suspend::new(async move {
                 match listing.await {
@@ -36,9 +37,9 @@ pub fn CluesPage() -> impl IntoView {
                                     {list.failures.iter().map(|f| view! { <p>{f.message_zh()}</p> }).collect_view()}
                                 </div>
                             })}
-                            <p class="mt-4 text-sm text-slate-500" data-testid="clue-total">{t!(i18n, clues.total, count = move || total)}</p>
+                            <p class="mt-4 text-sm text-slate-500" data-testid="clue-total">{tu_string!(i18n, clues.total, count = total)}</p>
                             {if list.items.is_empty() {
-                                view! { <div class="mt-3"><EmptyState title=t!(i18n, clues.empty_title).into_any() body=t!(i18n, clues.empty_body).into_any() /></div> }.into_any()
+                                view! { <div class="mt-3"><EmptyState title=tu_string!(i18n, clues.empty_title) body=tu_string!(i18n, clues.empty_body) /></div> }.into_any()
                             } else {
                                 view! {
                                     <ul class="mt-3 divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="clue-list">
@@ -47,9 +48,9 @@ pub fn CluesPage() -> impl IntoView {
                                 }.into_any()
                             }}
                             <nav class="mt-4 flex justify-between text-sm">
-                                {first.then(|| view! { <A href="/clues" attr:class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{t!(i18n, clues.first_page)}</A> })}
+                                {first.then(|| view! { <A href="/clues" attr:class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">{tu_string!(i18n, clues.first_page)}</A> })}
                                 <span></span>
-                                {next.map(|n| view! { <A href=format!("/clues?cursor={n}") attr:class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50" attr:data-testid="clues-next">{t!(i18n, clues.more)}</A> })}
+                                {next.map(|n| view! { <A href=format!("/clues?cursor={n}") attr:class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50" attr:data-testid="clues-next">{tu_string!(i18n, clues.more)}</A> })}
                             </nav>
                         }.into_any()
                     }
@@ -74,7 +75,7 @@ fn ClueRow(clue: ClueSummary, now: i64) -> impl IntoView {
     let i18n = use_i18n();
     let href = format!("/clues/{}/{}", clue.vendor.slug(), clue.id);
     let name = clue.name.clone().unwrap_or_else(|| clue.id.clone());
-    let status = if clue.converted_at.is_some() || clue.is_clue == Some(false) { t!(i18n, clues.status_converted).into_any() } else { t!(i18n, clues.status_clue).into_any() };
+    let status = if clue.converted_at.is_some() || clue.is_clue == Some(false) { tu_string!(i18n, clues.status_converted) } else { tu_string!(i18n, clues.status_clue) };
     view! {
         <li data-testid="clue-row" data-id=clue.id.clone() data-vendor=clue.vendor.slug()>
             <A href=href attr:class="flex flex-col gap-1 px-4 py-3 hover:bg-slate-50 sm:flex-row sm:items-center sm:gap-4">

@@ -7,7 +7,8 @@ use super::detail_actions::{Actions, PageActions};
 use super::detail_profile::{Profile, VendorSections};
 use super::detail_timeline::Timeline;
 use crate::api::get_customer;
-use crate::components::time::AgoText;
+use crate::codec::resource;
+use crate::components::time::ago_text;
 use crate::i18n::*;
 use crate::pages::guard::ErrorPage;
 
@@ -20,9 +21,9 @@ pub fn CustomerPage() -> impl IntoView {
     // Refetched after every remark, note or resend, so new notes show in the timeline at once.
     let actions = PageActions::new();
     provide_context(actions);
-    let detail = Resource::new(move || (key.get(), actions.version()), |(key, _)| get_customer(key));
+    let detail = resource(move || (key.get(), actions.version()), |(key, _)| get_customer(key));
     view! {
-        <A href="/customers" attr:class="text-sm text-brand-700 hover:underline">"← "{t!(i18n, customers.detail_back)}</A>
+        <A href="/customers" attr:class="text-sm text-brand-700 hover:underline">"← "{tu_string!(i18n, customers.detail_back)}</A>
         <Transition fallback=move || view! { <DetailSkeleton /> }>
             {move || Suspend::new(async move {
                 match detail.await {
@@ -33,7 +34,7 @@ pub fn CustomerPage() -> impl IntoView {
                             <Title text=title />
                             {d.stale_since.map(|at| view! {
                                 <div role="status" data-testid="stale-banner" class="mt-3 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
-                                    {t!(i18n, customers.stale_banner, ago = move || view! { <AgoText at now /> })}
+                                    {tu_string!(i18n, customers.stale_banner, ago = ago_text(at, now))}
                                 </div>
                             })}
                             <div class="mt-3 grid gap-6 lg:grid-cols-3">
@@ -51,8 +52,8 @@ pub fn CustomerPage() -> impl IntoView {
                     Err(error) => view! {
                         <ErrorPage
                             error
-                            not_found=(t!(i18n, customers.not_found_title).into_any(), t!(i18n, customers.not_found_body).into_any())
-                            forbidden=(t!(i18n, customers.forbidden_title).into_any(), t!(i18n, customers.forbidden_body).into_any())
+                            not_found=(tu_string!(i18n, customers.not_found_title), tu_string!(i18n, customers.not_found_body))
+                            forbidden=(tu_string!(i18n, customers.forbidden_title), tu_string!(i18n, customers.forbidden_body))
                         />
                     }.into_any(),
                 }

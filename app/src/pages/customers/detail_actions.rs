@@ -96,33 +96,33 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
 
     view! {
         <section data-testid="actions" class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-            <h2 class="text-base font-semibold">{t!(i18n, customers.actions)}</h2>
+            <h2 class="text-base font-semibold">{tu_string!(i18n, customers.actions)}</h2>
             {(!limits.is_empty()).then(|| view! {
                 <ul class="mt-2 space-y-1 text-xs text-slate-500" data-testid="write-limitations">{limits.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
             })}
 
-            <h3 class="mt-4 text-sm font-medium">{t!(i18n, customers.remark_form)}</h3>
+            <h3 class="mt-4 text-sm font-medium">{tu_string!(i18n, customers.remark_form)}</h3>
             {if remark_targets.is_empty() {
-                view! { <p class="mt-1 text-sm text-slate-400">{t!(i18n, customers.cannot_write)}</p> }.into_any()
+                view! { <p class="mt-1 text-sm text-slate-400">{tu_string!(i18n, customers.cannot_write)}</p> }.into_any()
             } else {
                 view! {
-                    <p class="mt-1 flex flex-wrap items-center gap-1 text-xs text-slate-500">{t!(i18n, customers.sent_to)}{remark_targets.into_iter().map(|vendor| view! { <VendorChip vendor /> }).collect_view()}</p>
+                    <p class="mt-1 flex flex-wrap items-center gap-1 text-xs text-slate-500">{tu_string!(i18n, customers.sent_to)}{remark_targets.into_iter().map(|vendor| view! { <VendorChip vendor /> }).collect_view()}</p>
                     <ActionForm action=actions.remark attr:data-testid="remark-form" attr:class="mt-2 space-y-2">
                         <input type="hidden" name="key" value=key_remark />
                         <input type="hidden" name="token" prop:value=token />
                         <label class="block text-sm">
-                            <span class="flex justify-between"><span>{t!(i18n, customers.remark)}</span>
-                                <span class="text-xs text-slate-400" data-testid="remark-count">{t!(i18n, customers.chars, count = move || char_count(remark.get().trim()), max = move || REMARK_MAX_CHARS)}</span></span>
+                            <span class="flex justify-between"><span>{tu_string!(i18n, customers.remark)}</span>
+                                <span class="text-xs text-slate-400" data-testid="remark-count">{move || tu_string!(i18n, customers.chars, count = char_count(remark.get().trim()), max = REMARK_MAX_CHARS)}</span></span>
                             <input type="text" name="remark" class=input prop:value=remark on:input=move |ev| remark.set(event_target_value(&ev))
                                 aria-invalid=move || (char_count(remark.get().trim()) > REMARK_MAX_CHARS).to_string() />
                         </label>
                         <label class="block text-sm">
-                            <span class="flex justify-between"><span>{t!(i18n, customers.description)}</span>
-                                <span class="text-xs text-slate-400">{t!(i18n, customers.chars, count = move || char_count(description.get().trim()), max = move || DESCRIPTION_MAX_CHARS)}</span></span>
+                            <span class="flex justify-between"><span>{tu_string!(i18n, customers.description)}</span>
+                                <span class="text-xs text-slate-400">{move || tu_string!(i18n, customers.chars, count = char_count(description.get().trim()), max = DESCRIPTION_MAX_CHARS)}</span></span>
                             <textarea name="description" rows="3" class=input prop:value=description on:input=move |ev| description.set(event_target_value(&ev))
                                 aria-invalid=move || (char_count(description.get().trim()) > DESCRIPTION_MAX_CHARS).to_string()>{description.get_untracked()}</textarea>
                         </label>
-                        <p class="text-xs text-slate-500">{t!(i18n, customers.remark_hint)}</p>
+                        <p class="text-xs text-slate-500">{tu_string!(i18n, customers.remark_hint)}</p>
                         <FormFeedback
                             client_errors=Signal::derive(move || if hydrated.get() && (!remark.get().is_empty() || !description.get().is_empty()) { remark_errors().iter().map(|e| e.message_zh()).collect() } else { Vec::new() })
                             server_error=Signal::derive(move || match actions.remark.value().get() { Some(Err(e)) => Some(error_text(i18n.get_locale(), &e)), _ => no_js_error("remark") })
@@ -131,24 +131,24 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
                         />
                         <button type="submit" class=button data-testid="remark-submit"
                             disabled=move || hydrated.get() && (actions.remark.pending().get() || !remark_errors().is_empty())>
-                            {move || if actions.remark.pending().get() { t!(i18n, customers.saving).into_any() } else { t!(i18n, customers.save).into_any() }}
+                            {move || if actions.remark.pending().get() { tu_string!(i18n, customers.saving) } else { tu_string!(i18n, customers.save) }}
                         </button>
                     </ActionForm>
                 }.into_any()
             }}
 
-            <h3 class="mt-6 text-sm font-medium">{t!(i18n, customers.note_form)}</h3>
+            <h3 class="mt-6 text-sm font-medium">{tu_string!(i18n, customers.note_form)}</h3>
             {if note_targets.is_empty() {
-                view! { <p class="mt-1 text-sm text-slate-400">{t!(i18n, customers.cannot_write)}</p> }.into_any()
+                view! { <p class="mt-1 text-sm text-slate-400">{tu_string!(i18n, customers.cannot_write)}</p> }.into_any()
             } else {
                 view! {
-                    <p class="mt-1 flex flex-wrap items-center gap-1 text-xs text-slate-500">{t!(i18n, customers.sent_to)}{note_targets.into_iter().map(|vendor| view! { <VendorChip vendor /> }).collect_view()}</p>
+                    <p class="mt-1 flex flex-wrap items-center gap-1 text-xs text-slate-500">{tu_string!(i18n, customers.sent_to)}{note_targets.into_iter().map(|vendor| view! { <VendorChip vendor /> }).collect_view()}</p>
                     <ActionForm action=actions.note attr:data-testid="note-form" attr:class="mt-2 space-y-2">
                         <input type="hidden" name="key" value=key_note />
                         <input type="hidden" name="token" prop:value=token />
                         <label class="block text-sm">
-                            <span class="flex justify-end"><span class="text-xs text-slate-400">{t!(i18n, customers.chars, count = move || char_count(note.get().trim()), max = move || NOTE_MAX_CHARS)}</span></span>
-                            <textarea name="text" rows="4" class=input placeholder=move || t_string!(i18n, customers.note_placeholder)
+                            <span class="flex justify-end"><span class="text-xs text-slate-400">{move || tu_string!(i18n, customers.chars, count = char_count(note.get().trim()), max = NOTE_MAX_CHARS)}</span></span>
+                            <textarea name="text" rows="4" class=input placeholder=tu_string!(i18n, customers.note_placeholder)
                                 prop:value=note on:input=move |ev| note.set(event_target_value(&ev))
                                 aria-invalid=move || (char_count(note.get().trim()) > NOTE_MAX_CHARS).to_string()>{note.get_untracked()}</textarea>
                         </label>
@@ -160,14 +160,14 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
                         />
                         <button type="submit" class=button data-testid="note-submit"
                             disabled=move || hydrated.get() && (actions.note.pending().get() || !note_errors().is_empty())>
-                            {move || if actions.note.pending().get() { t!(i18n, customers.saving).into_any() } else { t!(i18n, customers.add).into_any() }}
+                            {move || if actions.note.pending().get() { tu_string!(i18n, customers.saving) } else { tu_string!(i18n, customers.add) }}
                         </button>
                     </ActionForm>
                 }.into_any()
             }}
 
             {(!detail.writes.is_empty()).then(|| view! {
-                <h3 class="mt-6 text-sm font-medium">{t!(i18n, customers.writes)}</h3>
+                <h3 class="mt-6 text-sm font-medium">{tu_string!(i18n, customers.writes)}</h3>
                 <ul class="mt-2 space-y-2" data-testid="write-statuses">
                     {detail.writes.into_iter().map(|w| {
                         let key = key_retry.clone();
@@ -182,7 +182,7 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
                                 <div class="flex flex-wrap items-center gap-2 text-xs text-slate-500">
                                     <VendorChip vendor=w.vendor />
                                     <DeliveryBadge delivery=w.delivery.clone() />
-                                    <span>{t!(i18n, customers.via_rep, rep = move || w.rep_user_id.clone())}</span>
+                                    <span>{tu_string!(i18n, customers.via_rep, rep = w.rep_user_id.clone())}</span>
                                     <Timestamp at=w.created_at now />
                                 </div>
                                 <p class="mt-1 break-words text-slate-800">{match w.kind { WriteKind::Note => "📝 ", WriteKind::Remark => "✏️ " }}{w.summary.clone()}</p>
@@ -191,7 +191,7 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
                                     <ActionForm action=actions.retry attr:class="mt-1">
                                         <input type="hidden" name="key" value=key.clone() />
                                         <input type="hidden" name="id" value=w.id.to_string() />
-                                        <button type="submit" class="text-xs font-medium text-brand-700 hover:underline" data-testid="retry-write">{t!(i18n, customers.resend)}</button>
+                                        <button type="submit" class="text-xs font-medium text-brand-700 hover:underline" data-testid="retry-write">{tu_string!(i18n, customers.resend)}</button>
                                     </ActionForm>
                                 })}
                             </li>
@@ -217,7 +217,7 @@ fn FormFeedback(client_errors: Signal<Vec<String>>, server_error: Signal<Option<
                 } else if let Some(e) = server_error.get() {
                     view! { <p role="alert" class="text-red-700">{e}</p> }.into_any()
                 } else if ok.get() {
-                    view! { <p class="text-emerald-700">{t!(i18n, customers.submitted_ok)}</p> }.into_any()
+                    view! { <p class="text-emerald-700">{tu_string!(i18n, customers.submitted_ok)}</p> }.into_any()
                 } else {
                     ().into_any()
                 }

@@ -10,7 +10,7 @@ use crate::domain::{CustomField, CustomerDetail, CustomerKind, FieldValue, Gende
 use crate::i18n::*;
 
 #[component]
-fn Card(title: AnyView, children: Children, #[prop(optional)] testid: &'static str) -> impl IntoView {
+fn Card(title: &'static str, children: Children, #[prop(optional)] testid: &'static str) -> impl IntoView {
     view! {
         <section data-testid=testid class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
             <h2 class="text-base font-semibold text-slate-900">{title}</h2>
@@ -48,10 +48,10 @@ fn gender_key(g: Gender) -> &'static str {
 fn GenderText(gender: Gender) -> impl IntoView {
     let i18n = use_i18n();
     match gender_key(gender) {
-        "male" => t!(i18n, customers.gender_male).into_any(),
-        "female" => t!(i18n, customers.gender_female).into_any(),
-        "other" => t!(i18n, customers.gender_other).into_any(),
-        _ => t!(i18n, customers.gender_unknown).into_any(),
+        "male" => tu_string!(i18n, customers.gender_male),
+        "female" => tu_string!(i18n, customers.gender_female),
+        "other" => tu_string!(i18n, customers.gender_other),
+        _ => tu_string!(i18n, customers.gender_unknown),
     }
 }
 
@@ -59,9 +59,9 @@ fn GenderText(gender: Gender) -> impl IntoView {
 fn KindText(kind: CustomerKind) -> impl IntoView {
     let i18n = use_i18n();
     match kind {
-        CustomerKind::WeChat => t!(i18n, customers.kind_wechat).into_any(),
-        CustomerKind::WeCom => t!(i18n, customers.kind_wecom).into_any(),
-        CustomerKind::Unknown => t!(i18n, customers.kind_unknown).into_any(),
+        CustomerKind::WeChat => tu_string!(i18n, customers.kind_wechat),
+        CustomerKind::WeCom => tu_string!(i18n, customers.kind_wecom),
+        CustomerKind::Unknown => tu_string!(i18n, customers.kind_unknown),
     }
 }
 
@@ -82,7 +82,7 @@ fn CopyButton(text: String) -> impl IntoView {
     view! {
         <button type="button" on:click=on_click data-testid="copy-mobile"
             class="rounded border border-slate-300 px-1.5 py-0.5 text-xs text-slate-600 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500">
-            {move || if copied.get() { t!(i18n, customers.copied).into_any() } else { t!(i18n, customers.copy).into_any() }}
+            {move || if copied.get() { tu_string!(i18n, customers.copied) } else { tu_string!(i18n, customers.copy) }}
         </button>
     }
 }
@@ -118,46 +118,46 @@ pub fn Profile(detail: CustomerDetail) -> impl IntoView {
             </div>
             <dl class="mt-4 divide-y divide-slate-100">
                 {(!c.stages.is_empty()).then(|| view! {
-                    <div class=row data-testid="profile-stage"><dt class="text-slate-500">{t!(i18n, customers.filter_stage)}</dt><dd class="col-span-2"><SourcedValues values=c.stages.clone() /></dd></div>
+                    <div class=row data-testid="profile-stage"><dt class="text-slate-500">{tu_string!(i18n, customers.filter_stage)}</dt><dd class="col-span-2"><SourcedValues values=c.stages.clone() /></dd></div>
                 })}
                 {(!c.genders.is_empty()).then(|| view! {
-                    <div class=row><dt class="text-slate-500">{t!(i18n, customers.gender)}</dt><dd class="col-span-2 flex flex-wrap gap-3">
+                    <div class=row><dt class="text-slate-500">{tu_string!(i18n, customers.gender)}</dt><dd class="col-span-2 flex flex-wrap gap-3">
                         {c.genders.iter().map(|g| view! { <span class="inline-flex items-center gap-1"><GenderText gender=g.value /><VendorChips vendors=g.vendors.clone() /></span> }).collect_view()}
                     </dd></div>
                 })}
                 {(!c.kinds.is_empty()).then(|| view! {
-                    <div class=row><dt class="text-slate-500">{t!(i18n, customers.kind)}</dt><dd class="col-span-2 flex flex-wrap gap-3">
+                    <div class=row><dt class="text-slate-500">{tu_string!(i18n, customers.kind)}</dt><dd class="col-span-2 flex flex-wrap gap-3">
                         {c.kinds.iter().map(|k| view! { <span class="inline-flex items-center gap-1"><KindText kind=k.value /><VendorChips vendors=k.vendors.clone() /></span> }).collect_view()}
                     </dd></div>
                 })}
                 {(!c.corp_names.is_empty()).then(|| view! {
-                    <div class=row><dt class="text-slate-500">{t!(i18n, customers.company)}</dt><dd class="col-span-2"><SourcedValues values=c.corp_names.clone() /></dd></div>
+                    <div class=row><dt class="text-slate-500">{tu_string!(i18n, customers.company)}</dt><dd class="col-span-2"><SourcedValues values=c.corp_names.clone() /></dd></div>
                 })}
                 {(!c.positions.is_empty()).then(|| view! {
-                    <div class=row><dt class="text-slate-500">{t!(i18n, customers.position)}</dt><dd class="col-span-2"><SourcedValues values=c.positions.clone() /></dd></div>
+                    <div class=row><dt class="text-slate-500">{tu_string!(i18n, customers.position)}</dt><dd class="col-span-2"><SourcedValues values=c.positions.clone() /></dd></div>
                 })}
-                <div class=row data-testid="profile-mobiles"><dt class="text-slate-500">{t!(i18n, customers.mobiles)}</dt><dd class="col-span-2 space-y-1">
+                <div class=row data-testid="profile-mobiles"><dt class="text-slate-500">{tu_string!(i18n, customers.mobiles)}</dt><dd class="col-span-2 space-y-1">
                     {if c.mobiles.is_empty() { view! { <span class="text-slate-400">"—"</span> }.into_any() } else {
                         c.mobiles.iter().map(|m| view! {
                             <div class="flex flex-wrap items-center gap-2"><span class="font-mono">{m.value.clone()}</span><VendorChips vendors=m.vendors.clone() /><CopyButton text=m.value.clone() /></div>
                         }).collect_view().into_any()
                     }}
                 </dd></div>
-                <div class=row><dt class="text-slate-500">{t!(i18n, customers.external_id)}</dt><dd class="col-span-2 font-mono text-xs"><SourcedValues values=c.external_user_ids.clone() /></dd></div>
+                <div class=row><dt class="text-slate-500">{tu_string!(i18n, customers.external_id)}</dt><dd class="col-span-2 font-mono text-xs"><SourcedValues values=c.external_user_ids.clone() /></dd></div>
                 {(!c.union_ids.is_empty()).then(|| view! {
-                    <div class=row><dt class="text-slate-500">{t!(i18n, customers.union_id)}</dt><dd class="col-span-2 font-mono text-xs"><SourcedValues values=c.union_ids.clone() /></dd></div>
+                    <div class=row><dt class="text-slate-500">{tu_string!(i18n, customers.union_id)}</dt><dd class="col-span-2 font-mono text-xs"><SourcedValues values=c.union_ids.clone() /></dd></div>
                 })}
             </dl>
         </section>
 
         <div class="grid gap-6 md:grid-cols-2">
-            <Card title=t!(i18n, customers.tags).into_any() testid="customer-tags">
+            <Card title=tu_string!(i18n, customers.tags) testid="customer-tags">
                 {if corp_tags.is_empty() && personal_tags.is_empty() {
-                    view! { <p class="text-sm text-slate-400">{t!(i18n, customers.no_tags)}</p> }.into_any()
+                    view! { <p class="text-sm text-slate-400">{tu_string!(i18n, customers.no_tags)}</p> }.into_any()
                 } else {
                     view! {
                         {(!corp_tags.is_empty()).then(|| view! {
-                            <h3 class="text-xs font-medium uppercase tracking-wide text-slate-500">{t!(i18n, customers.tags_corp)}</h3>
+                            <h3 class="text-xs font-medium uppercase tracking-wide text-slate-500">{tu_string!(i18n, customers.tags_corp)}</h3>
                             <ul class="mt-1 flex flex-wrap gap-1.5" data-testid="tags-corp">
                                 {corp_tags.into_iter().map(|t| view! {
                                     <li class="inline-flex items-center gap-1 rounded-full bg-brand-50 px-2 py-0.5 text-xs text-brand-800" title=t.value.group.clone().unwrap_or_default()>
@@ -167,7 +167,7 @@ pub fn Profile(detail: CustomerDetail) -> impl IntoView {
                             </ul>
                         })}
                         {(!personal_tags.is_empty()).then(|| view! {
-                            <h3 class="mt-3 text-xs font-medium uppercase tracking-wide text-slate-500">{t!(i18n, customers.tags_personal)}</h3>
+                            <h3 class="mt-3 text-xs font-medium uppercase tracking-wide text-slate-500">{tu_string!(i18n, customers.tags_personal)}</h3>
                             <ul class="mt-1 flex flex-wrap gap-1.5" data-testid="tags-personal">
                                 {personal_tags.into_iter().map(|t| view! {
                                     <li class="inline-flex items-center gap-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs text-slate-700">{t.value.name.clone()}<VendorChips vendors=t.vendors.clone() /></li>
@@ -177,9 +177,9 @@ pub fn Profile(detail: CustomerDetail) -> impl IntoView {
                     }.into_any()
                 }}
             </Card>
-            <Card title=t!(i18n, customers.fields).into_any() testid="customer-fields">
+            <Card title=tu_string!(i18n, customers.fields) testid="customer-fields">
                 {if fields.is_empty() {
-                    view! { <p class="text-sm text-slate-400">{t!(i18n, customers.no_fields)}</p> }.into_any()
+                    view! { <p class="text-sm text-slate-400">{tu_string!(i18n, customers.no_fields)}</p> }.into_any()
                 } else {
                     view! {
                         <dl class="divide-y divide-slate-100 text-sm">
@@ -195,7 +195,7 @@ pub fn Profile(detail: CustomerDetail) -> impl IntoView {
             </Card>
         </div>
 
-        <Card title=t!(i18n, customers.followers).into_any() testid="customer-followers">
+        <Card title=tu_string!(i18n, customers.followers) testid="customer-followers">
             <ul class="space-y-3">
                 {c.followers.iter().map(|f| view! {
                     <li class="rounded-lg border border-slate-100 p-3" data-rep=f.user_id.clone()>
@@ -204,10 +204,10 @@ pub fn Profile(detail: CustomerDetail) -> impl IntoView {
                             {f.relations.iter().map(|(vendor, rel)| view! {
                                 <li class="flex flex-wrap items-center gap-x-3 gap-y-1 text-slate-600">
                                     <VendorChip vendor=*vendor />
-                                    {rel.remark.clone().filter(|r| !r.is_empty()).map(|r| view! { <span>{t!(i18n, customers.remark)}"："<span class="text-slate-900">{r}</span></span> })}
-                                    {rel.description.clone().filter(|d| !d.is_empty()).map(|d| view! { <span class="break-words">{t!(i18n, customers.description)}"："{d}</span> })}
-                                    {rel.added_at.map(|at| view! { <span>{t!(i18n, customers.added_at)}"："<Timestamp at now absolute_first=true /></span> })}
-                                    {rel.add_source.clone().map(|s| view! { <span>{t!(i18n, customers.add_source)}"："{s}</span> })}
+                                    {rel.remark.clone().filter(|r| !r.is_empty()).map(|r| view! { <span>{tu_string!(i18n, customers.remark)}"："<span class="text-slate-900">{r}</span></span> })}
+                                    {rel.description.clone().filter(|d| !d.is_empty()).map(|d| view! { <span class="break-words">{tu_string!(i18n, customers.description)}"："{d}</span> })}
+                                    {rel.added_at.map(|at| view! { <span>{tu_string!(i18n, customers.added_at)}"："<Timestamp at now absolute_first=true /></span> })}
+                                    {rel.add_source.clone().map(|s| view! { <span>{tu_string!(i18n, customers.add_source)}"："{s}</span> })}
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -217,11 +217,11 @@ pub fn Profile(detail: CustomerDetail) -> impl IntoView {
         </Card>
 
         {(!c.companies.is_empty() || !c.opportunities.is_empty() || !c.clues.is_empty()).then(|| view! {
-            <Card title=t!(i18n, customers.linked).into_any() testid="customer-linked">
+            <Card title=tu_string!(i18n, customers.linked) testid="customer-linked">
                 <dl class="space-y-2 text-sm">
-                    {(!c.companies.is_empty()).then(|| view! { <div><dt class="text-slate-500">{t!(i18n, customers.companies)}</dt><dd class="mt-1 flex flex-wrap gap-2">{linked(c.companies.clone())}</dd></div> })}
-                    {(!c.opportunities.is_empty()).then(|| view! { <div><dt class="text-slate-500">{t!(i18n, customers.opportunities)}</dt><dd class="mt-1 flex flex-wrap gap-2">{linked(c.opportunities.clone())}</dd></div> })}
-                    {(!c.clues.is_empty()).then(|| view! { <div><dt class="text-slate-500">{t!(i18n, customers.clues)}</dt><dd class="mt-1 flex flex-wrap gap-2">
+                    {(!c.companies.is_empty()).then(|| view! { <div><dt class="text-slate-500">{tu_string!(i18n, customers.companies)}</dt><dd class="mt-1 flex flex-wrap gap-2">{linked(c.companies.clone())}</dd></div> })}
+                    {(!c.opportunities.is_empty()).then(|| view! { <div><dt class="text-slate-500">{tu_string!(i18n, customers.opportunities)}</dt><dd class="mt-1 flex flex-wrap gap-2">{linked(c.opportunities.clone())}</dd></div> })}
+                    {(!c.clues.is_empty()).then(|| view! { <div><dt class="text-slate-500">{tu_string!(i18n, customers.clues)}</dt><dd class="mt-1 flex flex-wrap gap-2">
                         {c.clues.iter().map(|(vendor, r)| view! {
                             <a href=format!("/clues/{}/{}", vendor.slug(), r.id) class="inline-flex items-center gap-1 rounded border border-slate-200 px-2 py-0.5 text-brand-700 hover:bg-slate-50">{r.name.clone().unwrap_or_else(|| r.id.clone())}<VendorChip vendor=*vendor /></a>
                         }).collect_view()}
@@ -248,7 +248,7 @@ pub fn VendorSections(detail: CustomerDetail) -> impl IntoView {
     let failures = detail.customer.failures.clone();
     view! {
         <section data-testid="vendor-sections" class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-            <h2 class="text-base font-semibold">{t!(i18n, customers.vendor_sections)}</h2>
+            <h2 class="text-base font-semibold">{tu_string!(i18n, customers.vendor_sections)}</h2>
             <ul class="mt-3 space-y-3 text-sm">
                 {VendorId::ALL.into_iter().map(|vendor| {
                     let failure = failures.iter().find(|f| f.vendor == vendor).cloned();
@@ -259,23 +259,23 @@ pub fn VendorSections(detail: CustomerDetail) -> impl IntoView {
                             <div class="flex items-center justify-between gap-2">
                                 <VendorChip vendor />
                                 {match (&failure, here) {
-                                    (Some(_), _) => view! { <span class="text-xs font-medium text-red-700">{t!(i18n, customers.vendor_failed)}</span> }.into_any(),
-                                    (None, true) => view! { <span class="text-xs font-medium text-emerald-700">{t!(i18n, customers.vendor_ok)}</span> }.into_any(),
-                                    (None, false) => view! { <span class="text-xs text-slate-400">{t!(i18n, customers.vendor_absent)}</span> }.into_any(),
+                                    (Some(_), _) => view! { <span class="text-xs font-medium text-red-700">{tu_string!(i18n, customers.vendor_failed)}</span> }.into_any(),
+                                    (None, true) => view! { <span class="text-xs font-medium text-emerald-700">{tu_string!(i18n, customers.vendor_ok)}</span> }.into_any(),
+                                    (None, false) => view! { <span class="text-xs text-slate-400">{tu_string!(i18n, customers.vendor_absent)}</span> }.into_any(),
                                 }}
                             </div>
                             {failure.map(|f| {
                                 let retry = f.kind.retry_may_help();
-                                let msg = move || match i18n.get_locale() { Locale::zh => f.message_zh(), Locale::en => f.message_en() };
+                                let msg = match i18n.get_locale_untracked() { Locale::zh => f.message_zh(), Locale::en => f.message_en() };
                                 view! {
                                     <p role="alert" class="mt-2 text-red-800">{msg}</p>
-                                    <p class="mt-1 text-xs text-slate-500">{if retry { t!(i18n, customers.retry_hint_yes).into_any() } else { t!(i18n, customers.retry_hint_no).into_any() }}</p>
+                                    <p class="mt-1 text-xs text-slate-500">{if retry { tu_string!(i18n, customers.retry_hint_yes) } else { tu_string!(i18n, customers.retry_hint_no) }}</p>
                                 }
                             })}
                             {source.map(|s| view! {
                                 <dl class="mt-2 space-y-0.5 text-xs text-slate-600">
                                     {s.name.map(|n| view! { <div>{n}</div> })}
-                                    {s.stage.map(|st| view! { <div>{t!(i18n, customers.filter_stage)}"："{st}</div> })}
+                                    {s.stage.map(|st| view! { <div>{tu_string!(i18n, customers.filter_stage)}"："{st}</div> })}
                                     {s.vendor_customer_id.map(|id| view! { <div class="break-all font-mono">{id}</div> })}
                                 </dl>
                             })}

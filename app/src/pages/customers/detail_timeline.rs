@@ -41,7 +41,7 @@ pub fn Timeline(detail: CustomerDetail) -> impl IntoView {
     let now = detail.generated_at;
     let items = detail.timeline.clone();
     let failures = detail.timeline_failures.clone();
-    let tab = move |f: Filter, slug: &'static str, label: AnyView| {
+    let tab = move |f: Filter, slug: &'static str, label: &'static str| {
         let href = move || if slug.is_empty() { location.pathname.get() } else { format!("{}?t={slug}", location.pathname.get()) };
         view! {
             <A href=href attr:data-testid=format!("timeline-filter-{}", if slug.is_empty() { "all" } else { slug })
@@ -54,25 +54,25 @@ pub fn Timeline(detail: CustomerDetail) -> impl IntoView {
     view! {
         <section data-testid="timeline" class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
             <div class="flex flex-wrap items-center justify-between gap-2">
-                <h2 class="text-base font-semibold">{t!(i18n, customers.timeline)}</h2>
-                <nav class="flex gap-1" aria-label=move || t_string!(i18n, customers.timeline)>
-                    {tab(Filter::All, "", t!(i18n, customers.timeline_all).into_any())}
-                    {tab(Filter::Notes, "notes", t!(i18n, customers.timeline_notes).into_any())}
-                    {tab(Filter::Changes, "changes", t!(i18n, customers.timeline_changes).into_any())}
+                <h2 class="text-base font-semibold">{tu_string!(i18n, customers.timeline)}</h2>
+                <nav class="flex gap-1" aria-label=tu_string!(i18n, customers.timeline)>
+                    {tab(Filter::All, "", tu_string!(i18n, customers.timeline_all))}
+                    {tab(Filter::Notes, "notes", tu_string!(i18n, customers.timeline_notes))}
+                    {tab(Filter::Changes, "changes", tu_string!(i18n, customers.timeline_changes))}
                 </nav>
             </div>
             {(!failures.is_empty()).then(|| view! {
                 <div role="alert" data-testid="timeline-failures" class="mt-3 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
-                    <p>{t!(i18n, customers.timeline_failed)}</p>
+                    <p>{tu_string!(i18n, customers.timeline_failed)}</p>
                     <ul class="mt-1 list-disc pl-5">
-                        {failures.into_iter().map(|f| { let msg = move || match i18n.get_locale() { Locale::zh => f.message_zh(), Locale::en => f.message_en() }; view! { <li>{msg}</li> } }).collect_view()}
+                        {failures.into_iter().map(|f| { let msg = match i18n.get_locale_untracked() { Locale::zh => f.message_zh(), Locale::en => f.message_en() }; view! { <li>{msg}</li> } }).collect_view()}
                     </ul>
                 </div>
             })}
             {move || {
                 let shown: Vec<TimelineItem> = items.iter().filter(|i| filter.get().keeps(i)).cloned().collect();
                 if shown.is_empty() {
-                    view! { <p class="mt-4 text-sm text-slate-400" data-testid="timeline-empty">{t!(i18n, customers.timeline_empty)}</p> }.into_any()
+                    view! { <p class="mt-4 text-sm text-slate-400" data-testid="timeline-empty">{tu_string!(i18n, customers.timeline_empty)}</p> }.into_any()
                 } else {
                     view! {
                         <ol class="mt-4 space-y-0 border-l border-slate-200 pl-4">
@@ -99,9 +99,9 @@ fn Entry(item: TimelineItem, now: i64) -> impl IntoView {
                 <Timestamp at=e.at now />
                 <VendorChip vendor=e.vendor />
                 {if is_note {
-                    author.map(|who| view! { <span>{t!(i18n, customers.note_by, who = move || who.clone())}</span> }).into_any()
+                    author.map(|who| view! { <span>{tu_string!(i18n, customers.note_by, who)}</span> }).into_any()
                 } else {
-                    view! { <span>{t!(i18n, customers.system_change)}{author.map(|a| format!(" · {a}"))}</span> }.into_any()
+                    view! { <span>{tu_string!(i18n, customers.system_change)}{author.map(|a| format!(" · {a}"))}</span> }.into_any()
                 }}
                 {item.delivery.map(|d| view! { <DeliveryBadge delivery=d /> })}
             </div>
@@ -125,12 +125,12 @@ fn ChangeView(change: ChangeLog, original: String) -> impl IntoView {
         ChangeLog::Changed { field, from, to } => view! {
             <span data-change="changed" class="inline-flex flex-wrap items-center gap-1">
                 <span class="font-medium">{field}</span>
-                {value(from)}<span aria-hidden="true">"→"</span><span class="sr-only">{t!(i18n, customers.change_changed)}</span>{value(to)}
+                {value(from)}<span aria-hidden="true">"→"</span><span class="sr-only">{tu_string!(i18n, customers.change_changed)}</span>{value(to)}
             </span>
         }.into_any(),
-        ChangeLog::Added { field, value: v } => view! { <span data-change="added" class="inline-flex flex-wrap items-center gap-1">{t!(i18n, customers.change_added)}<span class="font-medium">{field}</span>{value(v)}</span> }.into_any(),
-        ChangeLog::Removed { field, value: v } => view! { <span data-change="removed" class="inline-flex flex-wrap items-center gap-1">{t!(i18n, customers.change_removed)}<span class="font-medium">{field}</span>{value(v)}</span> }.into_any(),
-        ChangeLog::TagsUpdated => view! { <span data-change="tags">{t!(i18n, customers.change_tags)}</span> }.into_any(),
+        ChangeLog::Added { field, value: v } => view! { <span data-change="added" class="inline-flex flex-wrap items-center gap-1">{tu_string!(i18n, customers.change_added)}<span class="font-medium">{field}</span>{value(v)}</span> }.into_any(),
+        ChangeLog::Removed { field, value: v } => view! { <span data-change="removed" class="inline-flex flex-wrap items-center gap-1">{tu_string!(i18n, customers.change_removed)}<span class="font-medium">{field}</span>{value(v)}</span> }.into_any(),
+        ChangeLog::TagsUpdated => view! { <span data-change="tags">{tu_string!(i18n, customers.change_tags)}</span> }.into_any(),
         ChangeLog::Unparsed { text } => view! { <span data-change="text" class="break-words">{text}</span> }.into_any(),
     };
     view! { <p class="mt-1 text-sm text-slate-700" title=original>{body}</p> }
@@ -140,8 +140,8 @@ fn ChangeView(change: ChangeLog, original: String) -> impl IntoView {
 pub fn DeliveryBadge(delivery: Delivery) -> impl IntoView {
     let i18n = use_i18n();
     match delivery {
-        Delivery::Pending { .. } => view! { <span data-delivery="pending" class="rounded bg-amber-50 px-1.5 py-0.5 text-[11px] font-medium text-amber-800 ring-1 ring-inset ring-amber-600/20">{t!(i18n, customers.delivery_pending)}</span> }.into_any(),
-        Delivery::Delivered => view! { <span data-delivery="delivered" class="rounded bg-emerald-50 px-1.5 py-0.5 text-[11px] font-medium text-emerald-800 ring-1 ring-inset ring-emerald-600/20">{t!(i18n, customers.delivery_delivered)}</span> }.into_any(),
-        Delivery::Failed { .. } => view! { <span data-delivery="failed" class="rounded bg-red-50 px-1.5 py-0.5 text-[11px] font-medium text-red-800 ring-1 ring-inset ring-red-600/20">{t!(i18n, customers.delivery_failed)}</span> }.into_any(),
+        Delivery::Pending { .. } => view! { <span data-delivery="pending" class="rounded bg-amber-50 px-1.5 py-0.5 text-[11px] font-medium text-amber-800 ring-1 ring-inset ring-amber-600/20">{tu_string!(i18n, customers.delivery_pending)}</span> }.into_any(),
+        Delivery::Delivered => view! { <span data-delivery="delivered" class="rounded bg-emerald-50 px-1.5 py-0.5 text-[11px] font-medium text-emerald-800 ring-1 ring-inset ring-emerald-600/20">{tu_string!(i18n, customers.delivery_delivered)}</span> }.into_any(),
+        Delivery::Failed { .. } => view! { <span data-delivery="failed" class="rounded bg-red-50 px-1.5 py-0.5 text-[11px] font-medium text-red-800 ring-1 ring-inset ring-red-600/20">{tu_string!(i18n, customers.delivery_failed)}</span> }.into_any(),
     }
 }

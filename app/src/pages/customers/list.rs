@@ -1,12 +1,14 @@
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
 use crate::api::list_customers;
+use crate::codec::resource;
 use crate::components::avatar::Avatar;
 use crate::components::empty_state::EmptyState;
-use crate::components::time::{AgoText, Timestamp};
+use crate::components::time::{Timestamp, ago_text};
 use crate::components::vendor_chip::{VendorChips, vendor_name};
 use crate::domain::{CustomerListing, CustomerQuery, CustomerSummary, DEFAULT_PAGE_SIZE, VendorId};
 use crate::i18n::*;
@@ -31,13 +33,13 @@ pub fn CustomersPage() -> impl IntoView {
     let i18n = use_i18n();
     let query_map = use_query_map();
     let query = Memo::new(move |_| query_from(&query_map.read()));
-    let listing = Resource::new(move || query.get(), list_customers);
+    let listing = resource(move || query.get(), list_customers);
     view! {
-        <Title text=move || t_string!(i18n, customers.list_title).to_string() />
+        <Title text=tu_string!(i18n, customers.list_title) />
         <div class="flex flex-wrap items-end justify-between gap-2">
             <div>
-                <h1 class="text-2xl font-semibold">{t!(i18n, customers.list_title)}</h1>
-                <p class="mt-1 text-sm text-slate-600">{t!(i18n, customers.list_intro)}</p>
+                <h1 class="text-2xl font-semibold">{tu_string!(i18n, customers.list_title)}</h1>
+                <p class="mt-1 text-sm text-slate-600">{tu_string!(i18n, customers.list_intro)}</p>
             </div>
         </div>
         <Transition fallback=move || view! { <ListSkeleton /> }>
@@ -72,20 +74,20 @@ fn Filters(listing: CustomerListing, query: CustomerQuery) -> impl IntoView {
     view! {
         <Form method="GET" action="/customers" attr:class="mt-4 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-6" attr:role="search">
             <label class="block text-sm lg:col-span-2">
-                <span class="font-medium text-slate-700">{t!(i18n, customers.search_label)}</span>
+                <span class="font-medium text-slate-700">{tu_string!(i18n, customers.search_label)}</span>
                 <input
                     type="search"
                     name="q"
                     value=query.q.clone().unwrap_or_default()
-                    placeholder=move || t_string!(i18n, customers.search_placeholder)
+                    placeholder=tu_string!(i18n, customers.search_placeholder)
                     data-testid="customer-search"
                     class="mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
                 />
             </label>
             <label class="block text-sm">
-                <span class="font-medium text-slate-700">{t!(i18n, customers.filter_rep)}</span>
+                <span class="font-medium text-slate-700">{tu_string!(i18n, customers.filter_rep)}</span>
                 <select name="rep" class=select_class data-testid="filter-rep">
-                    <option value="">{t!(i18n, customers.filter_any)}</option>
+                    <option value="">{tu_string!(i18n, customers.filter_any)}</option>
                     {facets.reps.into_iter().map(|r| {
                         let label = r.name.clone().map(|n| format!("{n}（{}）", r.user_id)).unwrap_or_else(|| r.user_id.clone());
                         view! { <option value=r.user_id.clone() selected=selected(&query.rep, &r.user_id)>{label}</option> }
@@ -93,31 +95,31 @@ fn Filters(listing: CustomerListing, query: CustomerQuery) -> impl IntoView {
                 </select>
             </label>
             <label class="block text-sm">
-                <span class="font-medium text-slate-700">{t!(i18n, customers.filter_vendor)}</span>
+                <span class="font-medium text-slate-700">{tu_string!(i18n, customers.filter_vendor)}</span>
                 <select name="vendor" class=select_class data-testid="filter-vendor">
-                    <option value="">{t!(i18n, customers.filter_any)}</option>
+                    <option value="">{tu_string!(i18n, customers.filter_any)}</option>
                     {facets.vendors.into_iter().map(|v| view! { <option value=v.slug() selected=query.vendor == Some(v)>{vendor_name(locale, v)}</option> }).collect_view()}
                 </select>
             </label>
             <label class="block text-sm">
-                <span class="font-medium text-slate-700">{t!(i18n, customers.filter_tag)}</span>
+                <span class="font-medium text-slate-700">{tu_string!(i18n, customers.filter_tag)}</span>
                 <select name="tag" class=select_class data-testid="filter-tag">
-                    <option value="">{t!(i18n, customers.filter_any)}</option>
+                    <option value="">{tu_string!(i18n, customers.filter_any)}</option>
                     {facets.tags.into_iter().map(|t| view! { <option value=t.clone() selected=selected(&query.tag, &t)>{t.clone()}</option> }).collect_view()}
                 </select>
             </label>
             <label class="block text-sm">
-                <span class="font-medium text-slate-700">{t!(i18n, customers.filter_stage)}</span>
+                <span class="font-medium text-slate-700">{tu_string!(i18n, customers.filter_stage)}</span>
                 <select name="stage" class=select_class data-testid="filter-stage">
-                    <option value="">{t!(i18n, customers.filter_any)}</option>
+                    <option value="">{tu_string!(i18n, customers.filter_any)}</option>
                     {facets.stages.into_iter().map(|s| view! { <option value=s.clone() selected=selected(&query.stage, &s)>{s.clone()}</option> }).collect_view()}
                 </select>
             </label>
             <div class="flex items-end gap-2 sm:col-span-2 lg:col-span-6">
                 <button type="submit" data-testid="customer-search-submit" class="rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2">
-                    {t!(i18n, customers.apply)}
+                    {tu_string!(i18n, customers.apply)}
                 </button>
-                <A href="/customers" attr:class="rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-slate-100">{t!(i18n, customers.clear)}</A>
+                <A href="/customers" attr:class="rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-slate-100">{tu_string!(i18n, customers.clear)}</A>
             </div>
         </Form>
     }
@@ -149,22 +151,22 @@ fn ListBody(listing: CustomerListing, query: CustomerQuery) -> impl IntoView {
         {(!failures.is_empty()).then(|| view! {
             <div role="status" data-testid="list-vendor-failures" class="mt-4 space-y-1 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
                 {failures.into_iter().map(|f| {
-                    let msg = move || match i18n.get_locale() { Locale::zh => f.message_zh(), Locale::en => f.message_en() };
-                    view! { <p>{msg}" "{t!(i18n, customers.stale_vendor)}</p> }
+                    let msg = match i18n.get_locale_untracked() { Locale::zh => f.message_zh(), Locale::en => f.message_en() };
+                    view! { <p>{msg}" "{tu_string!(i18n, customers.stale_vendor)}</p> }
                 }).collect_view()}
             </div>
         })}
         <div class="mt-4 flex flex-wrap items-center justify-between gap-2 text-sm text-slate-500">
-            <span data-testid="customer-total">{t!(i18n, customers.total, count = move || total)}</span>
-            {refreshed.map(|at| view! { <span>{t!(i18n, customers.refreshed, ago = move || view! { <AgoText at now /> })}</span> })}
+            <span data-testid="customer-total">{tu_string!(i18n, customers.total, count = total)}</span>
+            {refreshed.map(|at| view! { <span>{tu_string!(i18n, customers.refreshed, ago = ago_text(at, now))}</span> })}
         </div>
         {if listing.items.is_empty() {
             if filtered {
-                view! { <div class="mt-3"><EmptyState title=t!(i18n, customers.empty_results_title).into_any() body=t!(i18n, customers.empty_results_body).into_any()>
-                    <A href="/customers" attr:class="text-sm font-medium text-brand-700 hover:underline">{t!(i18n, customers.clear)}</A>
+                view! { <div class="mt-3"><EmptyState title=tu_string!(i18n, customers.empty_results_title) body=tu_string!(i18n, customers.empty_results_body)>
+                    <A href="/customers" attr:class="text-sm font-medium text-brand-700 hover:underline">{tu_string!(i18n, customers.clear)}</A>
                 </EmptyState></div> }.into_any()
             } else {
-                view! { <div class="mt-3"><EmptyState title=t!(i18n, customers.empty_none_title).into_any() body=t!(i18n, customers.empty_none_body).into_any() /></div> }.into_any()
+                view! { <div class="mt-3"><EmptyState title=tu_string!(i18n, customers.empty_none_title) body=tu_string!(i18n, customers.empty_none_body) /></div> }.into_any()
             }
         } else {
             view! {
@@ -172,9 +174,9 @@ fn ListBody(listing: CustomerListing, query: CustomerQuery) -> impl IntoView {
                     {listing.items.into_iter().map(|c| view! { <CustomerRow customer=c now /> }).collect_view()}
                 </ul>
                 <nav class="mt-4 flex items-center justify-between text-sm" aria-label="pagination">
-                    {(page > 1).then(|| view! { <A href=page_href(&query, page - 1) attr:class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50" attr:data-testid="page-prev">{t!(i18n, customers.prev)}</A> })}
-                    <span class="text-slate-500">{t!(i18n, customers.page_of, page = move || page, pages = move || pages)}</span>
-                    {(page < pages).then(|| view! { <A href=page_href(&query, page + 1) attr:class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50" attr:data-testid="page-next">{t!(i18n, customers.next)}</A> })}
+                    {(page > 1).then(|| view! { <A href=page_href(&query, page - 1) attr:class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50" attr:data-testid="page-prev">{tu_string!(i18n, customers.prev)}</A> })}
+                    <span class="text-slate-500">{tu_string!(i18n, customers.page_of, page, pages)}</span>
+                    {(page < pages).then(|| view! { <A href=page_href(&query, page + 1) attr:class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50" attr:data-testid="page-next">{tu_string!(i18n, customers.next)}</A> })}
                 </nav>
             }.into_any()
         }}
@@ -207,7 +209,7 @@ fn CustomerRow(customer: CustomerSummary, now: i64) -> impl IntoView {
                 <div class="flex flex-wrap items-center gap-2 text-sm sm:w-48">
                     {customer.stages.iter().map(|s| view! {
                         <span class=if disagree { "rounded bg-amber-50 px-1.5 py-0.5 text-amber-800 ring-1 ring-inset ring-amber-600/20" } else { "rounded bg-slate-100 px-1.5 py-0.5 text-slate-700" }
-                            title=move || if disagree { t_string!(i18n, customers.stages_disagree).to_string() } else { String::new() }>
+                            title=if disagree { tu_string!(i18n, customers.stages_disagree) } else { "" }>
                             {s.value.clone()}
                         </span>
                     }).collect_view()}
@@ -218,8 +220,8 @@ fn CustomerRow(customer: CustomerSummary, now: i64) -> impl IntoView {
                 <div class="sm:w-40"><VendorChips vendors=customer.vendors.clone() /></div>
                 <div class="text-sm text-slate-500 sm:w-44 sm:text-right">
                     {match customer.last_follow_at {
-                        Some(at) => view! { <Timestamp at now /> }.into_any(),
-                        None => t!(i18n, customers.never_followed).into_any(),
+                        Some(at) => Either::Left(view! { <Timestamp at now /> }),
+                        None => Either::Right(tu_string!(i18n, customers.never_followed)),
                     }}
                 </div>
             </A>

@@ -1,0 +1,434 @@
+//! `make bench`: SalesDesk's speed and size figures against the simulated vendors on
+//! loopback, printed in the same format every run (no pass/fail; targets are shown next to
+//! each figure). Sections:
+//!
+//! 1. uncached 360° page time ÷ the slowest vendor's injected latency;
+//! 2. the cached customer server function over HTTP at 64 concurrent connections;
+//! 3. customer search over N customers (default 100,000) crawled from the simulators;
+//! 4. hydrate WASM size (raw / gzip / brotli) of target/site/pkg/salesdesk.wasm;
+//! 5. process RSS with those customers indexed.
+//!
+//! `SALESDESK_BENCH_CUSTOMERS` changes N (e.g. 5000 for a quick run).
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use app::domain::{CustomerQuery, Role, VendorUserIds};
+use app::service::SalesDeskService;
+use salesdesk::auth::{Auth, AuthSettings, SESSION_COOKIE, sessions, users};
+use salesdesk::config::{CliOverrides, SimulatorFaults};
+use salesdesk::demo::{self, DemoOptions, DemoVendors};
+use salesdesk::services::Backend;
+use salesdesk::services::customer_index::CustomerIndex;
+use salesdesk::services::wiring::{VendorConnections, build_backend, build_backend_with};
+use salesdesk::simulators::faults::FaultPlan;
+use salesdesk::storage::Store;
+use salesdesk::vendors::HttpPolicy;
+use salesdesk::vendors::cached::CachePolicy;
+
+const WASM_PATH: &str = "target/site/pkg/salesdesk.wasm";
+const DETAIL_SAMPLES: usize = 30;
+const LATENCIES_MS: [u64; 3] = [50, 100, 200];
+const HTTP_CONNECTIONS: usize = 64;
+const HTTP_SECONDS: u64 = 5;
+const SEARCH_REPEATS: usize = 200;
+
+type Error = Box<dyn std::error::Error>;
+
+fn policy() -> HttpPolicy {
+    // No client-side throttling: the benchmark measures SalesDesk, not the rate limiter.
+    HttpPolicy {
+        rate_per_minute: 10_000_000,
+        ..HttpPolicy::default()
+    }
+}
+
+fn admin() -> app::domain::Viewer {
+    app::domain::Viewer {
+        user_id: 1,
+        username: "admin".into(),
+        display_name: "管理员".into(),
+        role: Role::Admin,
+        team: None,
+        wecom: VendorUserIds::default(),
+        scope: app::domain::Scope::All,
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn connections(demo: &DemoVendors) -> VendorConnections {
+    let c = &demo.connections;
+    VendorConnections {
+        tanma: c.tanma.clone(),
+        weiling: c.weiling.clone(),
+        juzi: c.juzi.clone(),
+    }
+}
+
+fn rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// 1. One parallel round per page: the page should take about as long as the slowest vendor.
+async fn uncached_detail() -> Result<(), Error> {
+    let demo = demo::start(DemoOptions {
+        customers: 240,
+        now_ms: None,
+        faults: SimulatorFaults::default(),
+        http: policy(),
+    })
+    .await?;
+    let store = Store::open_in_memory().await?;
+    // The read cache off: every page asks every vendor.
+    let off = CachePolicy {
+        max_age: Duration::ZERO,
+        ..CachePolicy::default()
+    };
+    let backend = build_backend_with(true, connections(&demo), store, off)?;
+    backend.index.refresh().await;
+    for (faults, latency) in [&demo.tanma_faults, &demo.weiling_faults, &demo.juzi_faults]
+        .into_iter()
+        .zip(LATENCIES_MS)
+    {
+        faults
+            .set(FaultPlan {
+                latency_ms: latency,
+                ..Default::default()
+            })
+            .await;
+    }
+    let slowest = Duration::from_millis(LATENCIES_MS.into_iter().max().unwrap_or(1));
+    let people: Vec<_> = demo
+        .universe
+        .customers
+        .iter()
+        .filter(|p| p.presence.tanma && p.presence.weiling && p.presence.juzi)
+        .take(DETAIL_SAMPLES)
+        .collect();
+    let mut ratios = Vec::new();
+    let mut failed = 0;
+    for person in &people {
+        let t = Instant::now();
+        match backend
+            .customer_detail(&admin(), &person.external_user_id)
+            .await
+        {
+            Ok(d) if d.customer.failures.is_empty() => {
+                ratios.push(t.elapsed().as_secs_f64() / slowest.as_secs_f64())
+            }
+            _ => failed += 1,
+        }
+    }
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN);
+    println!(
+        "[detail]  uncached 360° page ÷ slowest vendor latency (Tanma {} ms, Weiling {} ms, Juzibot {} ms): median {median:.2}, min {:.2}, max {:.2} over {} customers ({failed} failed)   target ≤ 1.10",
+        LATENCIES_MS[0],
+        LATENCIES_MS[1],
+        LATENCIES_MS[2],
+        ratios.first().copied().unwrap_or(f64::NAN),
+        ratios.last().copied().unwrap_or(f64::NAN),
+        ratios.len()
+    );
+    Ok(())
+}
+
+/// 2. The customer server function, signed in, cache warm, 64 connections for 5 s.
+async fn cached_detail_http() -> Result<(), Error> {
+    let demo = demo::start(DemoOptions {
+        customers: 240,
+        now_ms: None,
+        faults: SimulatorFaults::default(),
+        http: policy(),
+    })
+    .await?;
+    let store = Store::open_in_memory().await?;
+    let backend: Arc<Backend> = Arc::new(build_backend(true, connections(&demo), store.clone())?);
+    let now = chrono::Utc::now().timestamp_millis();
+    let new_user = users::NewUser {
+        username: "admin".into(),
+        display_name: "管理员".into(),
+        role: Role::Admin,
+        team: None,
+        wecom: VendorUserIds::default(),
+        password_hash: None,
+    };
+    let user = users::create(&store, &new_user, now).await?;
+    let token = sessions::create(&store, user.id, now, None, None).await?;
+    let auth = Arc::new(Auth::new(store, AuthSettings::default()));
+    let settings = salesdesk::config::load(None, &|_| None, &CliOverrides::default())?;
+    let state = salesdesk::web::WebState {
+        leptos: salesdesk::web::leptos_options(&settings),
+        backend: backend.clone(),
+        auth,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let app = salesdesk::web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+
+    let keys: Vec<String> = demo
+        .universe
+        .customers
+        .iter()
+        .filter(|p| p.presence.tanma)
+        .take(50)
+        .map(|p| p.external_user_id.clone())
+        .collect();
+    let cookie = format!("{SESSION_COOKIE}={token}");
+    let origin = format!("http://{addr}");
+    let url = format!("{origin}/api/customer");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(HTTP_CONNECTIONS)
+        .build()?;
+    // Warm the cache (and check the endpoint answers).
+    for key in &keys {
+        let reply = client
+            .post(&url)
+            .header("cookie", &cookie)
+            .header("origin", &origin)
+            .form(&[("key", key.as_str())])
+            .send()
+            .await?;
+        if !reply.status().is_success() {
+            println!(
+                "[http]    cached customer server function: warm-up answered {} — not measured",
+                reply.status()
+            );
+            server.abort();
+            return Ok(());
+        }
+        reply.bytes().await?;
+    }
+    let deadline = Instant::now() + Duration::from_secs(HTTP_SECONDS);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..HTTP_CONNECTIONS)
+        .map(|i| {
+            let (client, url, cookie, origin, keys) = (
+                client.clone(),
+                url.clone(),
+                cookie.clone(),
+                origin.clone(),
+                keys.clone(),
+            );
+            tokio::spawn(async move {
+                let mut times = Vec::new();
+                let mut errors = 0u64;
+                let mut n = i;
+                while Instant::now() < deadline {
+                    let key = &keys[n % keys.len()];
+                    n += 1;
+                    let t = Instant::now();
+                    let ok = match client
+                        .post(&url)
+                        .header("cookie", &cookie)
+                        .header("origin", &origin)
+                        .form(&[("key", key.as_str())])
+                        .send()
+                        .await
+                    {
+                        Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+                        Err(_) => false,
+                    };
+                    if ok {
+                        times.push(t.elapsed());
+                    } else {
+                        errors += 1;
+                    }
+                }
+                (times, errors)
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for w in workers {
+        let (times, e) = w.await?;
+        all.extend(times);
+        errors += e;
+    }
+    let elapsed = started.elapsed();
+    server.abort();
+    all.sort();
+    println!(
+        "[http]    cached customer server function, {HTTP_CONNECTIONS} connections, {HTTP_SECONDS} s: {:.0} req/s, p50 {}, p99 {} ({} ok, {errors} errors; load generator in the same process)   target ≥ 10000 req/s, p99 ≤ 5 ms",
+        all.len() as f64 / elapsed.as_secs_f64(),
+        ms(percentile(&all, 50.0)),
+        ms(percentile(&all, 99.0)),
+        all.len()
+    );
+    Ok(())
+}
+
+/// 3 and 5. Search over N customers crawled through the real adapters, and the memory used.
+async fn search_and_memory(customers: usize) -> Result<(), Error> {
+    let rss_start = rss_kb();
+    let demo = demo::start(DemoOptions {
+        customers,
+        now_ms: None,
+        faults: SimulatorFaults::default(),
+        http: policy(),
+    })
+    .await?;
+    let rss_simulators = rss_kb();
+    let store = Store::open_in_memory().await?;
+    let backend = build_backend(true, connections(&demo), store)?;
+    let index: &CustomerIndex = &backend.index;
+    let t = Instant::now();
+    index.refresh().await;
+    let crawl = t.elapsed();
+    let rss_indexed = rss_kb();
+    let indexed = index.len().await;
+    println!(
+        "[search]  {indexed} merged customers from {customers} generated, crawled from the three simulators over HTTP in {:.1} s",
+        crawl.as_secs_f64()
+    );
+
+    let u = &demo.universe;
+    let mid = &u.customers[u.customers.len() / 2];
+    let surname: String = mid.name.chars().take(1).collect();
+    let mobile = u
+        .by_mobile
+        .keys()
+        .nth(u.by_mobile.len() / 3)
+        .cloned()
+        .unwrap_or_default();
+    let mobile_part: String = mobile
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let queries: Vec<(&str, String)> = vec![
+        ("full name", mid.name.clone()),
+        ("surname", surname),
+        ("company", mid.company_short.clone()),
+        ("mobile, last 4 digits", mobile_part),
+        (
+            "external id, lower-case",
+            mid.external_user_id.to_lowercase(),
+        ),
+        ("no match", "不存在的客户名字".into()),
+        ("no query (first page)", String::new()),
+    ];
+    let mut all = Vec::new();
+    for (label, q) in &queries {
+        let query = CustomerQuery {
+            q: (!q.is_empty()).then(|| q.clone()),
+            ..Default::default()
+        };
+        let mut times = Vec::with_capacity(SEARCH_REPEATS);
+        let mut total = 0;
+        for _ in 0..SEARCH_REPEATS {
+            let t = Instant::now();
+            let listing = index.query(&app::domain::Scope::All, &query).await;
+            times.push(t.elapsed());
+            total = listing.total;
+        }
+        times.sort();
+        println!(
+            "[search]  {label:<24} {total:>7} hits   p50 {:>9}   p95 {:>9}",
+            ms(percentile(&times, 50.0)),
+            ms(percentile(&times, 95.0))
+        );
+        all.extend(times);
+    }
+    all.sort();
+    println!(
+        "[search]  all queries                          p50 {:>9}   p95 {:>9}   target p95 ≤ 20 ms",
+        ms(percentile(&all, 50.0)),
+        ms(percentile(&all, 95.0))
+    );
+
+    let mb = |kb: Option<u64>| {
+        kb.map(|k| format!("{:.0} MB", k as f64 / 1024.0))
+            .unwrap_or_else(|| "n/a".into())
+    };
+    let index_delta = match (rss_simulators, rss_indexed) {
+        (Some(a), Some(b)) => format!("{:.0} MB", b.saturating_sub(a) as f64 / 1024.0),
+        _ => "n/a".into(),
+    };
+    println!(
+        "[rss]     VmRSS: start {}, + simulators with {customers} customers {}, + index {} (index alone ≈ {index_delta})   target ≤ 200 MB",
+        mb(rss_start),
+        mb(rss_simulators),
+        mb(rss_indexed)
+    );
+    drop(backend);
+    drop(demo);
+    Ok(())
+}
+
+/// 4. The hydrate bundle as the browser downloads it.
+fn wasm_sizes(path: &Path) -> Result<(), Error> {
+    let Ok(bytes) = std::fs::read(path) else {
+        println!(
+            "[wasm]    {} not found — run `make build` first; not measured   target ≤ 600 KB raw, ≤ 200 KB gzip",
+            path.display()
+        );
+        return Ok(());
+    };
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&bytes)?;
+    let gzip = gz.finish()?.len();
+    let mut br = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+        w.write_all(&bytes)?;
+    }
+    let kb = |n: usize| format!("{:.1} KB", n as f64 / 1024.0);
+    println!(
+        "[wasm]    {}: raw {}, gzip -9 {}, brotli -q11 {}   target ≤ 600 KB raw, ≤ 200 KB gzip",
+        path.display(),
+        kb(bytes.len()),
+        kb(gzip),
+        kb(br.len())
+    );
+    Ok(())
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() -> Result<(), Error> {
+    let customers = std::env::var("SALESDESK_BENCH_CUSTOMERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000usize);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!("SalesDesk benchmarks — release build, simulated vendors on loopback, {cores} cores");
+    // Benches run from the package directory; the site is built at the workspace root.
+    let wasm = [
+        Path::new(WASM_PATH).to_path_buf(),
+        Path::new("..").join(WASM_PATH),
+    ]
+    .into_iter()
+    .find(|p| p.exists())
+    .unwrap_or_else(|| Path::new("..").join(WASM_PATH));
+    uncached_detail().await?;
+    cached_detail_http().await?;
+    wasm_sizes(&wasm)?;
+    // Last: it holds the most memory.
+    search_and_memory(customers).await?;
+    Ok(())
+}
