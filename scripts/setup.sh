@@ -9,12 +9,12 @@ CARGO_LEPTOS_VERSION=0.3.10
 say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
 # 1. Chromium for the end-to-end tests (Playwright drives Debian's build; it must never
-#    download its own).
-if [ ! -x /usr/bin/chromium ]; then
-  say "installing Chromium from Debian"
+#    download its own), and a small CJK font so its screenshots show Chinese, not boxes.
+if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/wqy ]; then
+  say "installing Chromium and a CJK font from Debian"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei >/dev/null
 fi
 
 # 2. The WebAssembly target for the hydrate bundle.

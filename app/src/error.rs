@@ -1,9 +1,9 @@
 //! The error every server function returns. Typed, so the UI can explain each case in
 //! Chinese, and serialisable, so it crosses to the browser intact.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 use crate::domain::VendorFailure;
 
@@ -52,7 +52,9 @@ impl AppError {
             AppError::NotFound => "No such record.".into(),
             AppError::Invalid(m) => m.clone(),
             AppError::Vendor(f) => f.message_en(),
-            AppError::Internal { request_id: Some(id) } => format!("SalesDesk hit an internal error; contact your administrator (request {id})."),
+            AppError::Internal { request_id: Some(id) } => {
+                format!("SalesDesk hit an internal error; contact your administrator (request {id}).")
+            }
             AppError::Internal { request_id: None } => "SalesDesk hit an internal error; contact your administrator.".into(),
             AppError::Transport(_) => "The request failed; check the network and try again.".into(),
         }

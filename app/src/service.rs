@@ -8,7 +8,9 @@ use async_trait::async_trait;
 use leptos::prelude::use_context;
 
 use crate::api::ShellInfo;
-use crate::domain::{ClueDetail, ClueListing, CustomerDetail, CustomerListing, CustomerQuery, VendorId, VendorStatus, Viewer, WriteOutcome};
+use crate::domain::{
+    ClueDetail, ClueListing, CustomerDetail, CustomerListing, CustomerQuery, VendorId, VendorStatus, Viewer, WriteOutcome,
+};
 use crate::error::AppError;
 
 #[async_trait]
@@ -34,7 +36,14 @@ pub trait SalesDeskService: Send + Sync + 'static {
     /// Sets the remark and/or description through every vendor that supports it. Validated
     /// first; committed to the outbox before any vendor call. `idempotency_key` makes a
     /// resubmitted form harmless.
-    async fn set_remark(&self, viewer: &Viewer, key: &str, remark: &str, description: &str, idempotency_key: &str) -> Result<WriteOutcome, AppError>;
+    async fn set_remark(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        remark: &str,
+        description: &str,
+        idempotency_key: &str,
+    ) -> Result<WriteOutcome, AppError>;
 
     /// Adds a follow-up note through every vendor that accepts notes.
     async fn add_note(&self, viewer: &Viewer, key: &str, text: &str, idempotency_key: &str) -> Result<WriteOutcome, AppError>;

@@ -8,11 +8,11 @@ use leptos_router::{
 
 use crate::components::layout::Layout;
 use crate::i18n::*;
+use crate::pages::admin::{audit::AdminAuditPage, users::AdminUsersPage};
 use crate::pages::clues::{detail::CluePage, list::CluesPage};
 use crate::pages::customers::{detail::CustomerPage, list::CustomersPage};
-use crate::pages::{home::HomePage, not_found::NotFoundPage, vendors::VendorsPage};
-use crate::pages::admin::{audit::AdminAuditPage, users::AdminUsersPage};
 use crate::pages::login::LoginPage;
+use crate::pages::{home::HomePage, not_found::NotFoundPage, vendors::VendorsPage};
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

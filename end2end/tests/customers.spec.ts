@@ -77,8 +77,15 @@ test.describe('customers', () => {
     await page.getByTestId('note-form').locator('textarea[name="text"]').fill(text);
     await page.getByTestId('note-submit').click();
     const item = page.locator('[data-testid="timeline-item"]', { hasText: text });
+    // At once: the note is in the timeline (待发送 or already 已送达)...
     await expect(item.first()).toBeVisible();
-    await expect(item.locator('[data-delivery="delivered"]').first()).toBeVisible();
+    // ...and delivery completes in the background if it took longer than the submission waited.
+    await expect(async () => {
+      if ((await item.locator('[data-delivery="delivered"]').count()) === 0) {
+        await page.reload();
+      }
+      await expect(item.locator('[data-delivery="delivered"]').first()).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
     await expect(page.getByTestId('write-statuses')).toContainText(text);
     await screenshot(page, testInfo, 'customer-note-added');
   });

@@ -25,7 +25,7 @@ test.describe('app shell', () => {
     const list = page.getByTestId('vendor-list');
     for (const [slug, name] of [['tanma', '探马'], ['weiling', '卫瓴'], ['juzi', '句子互动']]) {
       const card = list.locator(`[data-vendor="${slug}"]`);
-      await expect(card.getByRole('heading')).toHaveText(name);
+      await expect(card.getByRole('heading', { level: 2 })).toHaveText(name);
       await expect(card).toContainText('演示');
       await expect(card).toContainText('http://127.0.0.1:');
     }

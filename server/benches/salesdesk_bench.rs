@@ -125,13 +125,8 @@ async fn uncached_detail() -> Result<(), Error> {
     let mut failed = 0;
     for person in &people {
         let t = Instant::now();
-        match backend
-            .customer_detail(&admin(), &person.external_user_id)
-            .await
-        {
-            Ok(d) if d.customer.failures.is_empty() => {
-                ratios.push(t.elapsed().as_secs_f64() / slowest.as_secs_f64())
-            }
+        match backend.customer_detail(&admin(), &person.external_user_id).await {
+            Ok(d) if d.customer.failures.is_empty() => ratios.push(t.elapsed().as_secs_f64() / slowest.as_secs_f64()),
             _ => failed += 1,
         }
     }
@@ -196,9 +191,7 @@ async fn cached_detail_http() -> Result<(), Error> {
     let cookie = format!("{SESSION_COOKIE}={token}");
     let origin = format!("http://{addr}");
     let url = format!("{origin}/api/customer");
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(HTTP_CONNECTIONS)
-        .build()?;
+    let client = reqwest::Client::builder().pool_max_idle_per_host(HTTP_CONNECTIONS).build()?;
     // Warm the cache (and check the endpoint answers).
     for key in &keys {
         let reply = client
@@ -222,13 +215,7 @@ async fn cached_detail_http() -> Result<(), Error> {
     let started = Instant::now();
     let workers: Vec<_> = (0..HTTP_CONNECTIONS)
         .map(|i| {
-            let (client, url, cookie, origin, keys) = (
-                client.clone(),
-                url.clone(),
-                cookie.clone(),
-                origin.clone(),
-                keys.clone(),
-            );
+            let (client, url, cookie, origin, keys) = (client.clone(), url.clone(), cookie.clone(), origin.clone(), keys.clone());
             tokio::spawn(async move {
                 let mut times = Vec::new();
                 let mut errors = 0u64;
@@ -305,29 +292,14 @@ async fn search_and_memory(customers: usize) -> Result<(), Error> {
     let u = &demo.universe;
     let mid = &u.customers[u.customers.len() / 2];
     let surname: String = mid.name.chars().take(1).collect();
-    let mobile = u
-        .by_mobile
-        .keys()
-        .nth(u.by_mobile.len() / 3)
-        .cloned()
-        .unwrap_or_default();
-    let mobile_part: String = mobile
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let mobile = u.by_mobile.keys().nth(u.by_mobile.len() / 3).cloned().unwrap_or_default();
+    let mobile_part: String = mobile.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
     let queries: Vec<(&str, String)> = vec![
         ("full name", mid.name.clone()),
         ("surname", surname),
         ("company", mid.company_short.clone()),
         ("mobile, last 4 digits", mobile_part),
-        (
-            "external id, lower-case",
-            mid.external_user_id.to_lowercase(),
-        ),
+        ("external id, lower-case", mid.external_user_id.to_lowercase()),
         ("no match", "不存在的客户名字".into()),
         ("no query (first page)", String::new()),
     ];
@@ -360,10 +332,7 @@ async fn search_and_memory(customers: usize) -> Result<(), Error> {
         ms(percentile(&all, 95.0))
     );
 
-    let mb = |kb: Option<u64>| {
-        kb.map(|k| format!("{:.0} MB", k as f64 / 1024.0))
-            .unwrap_or_else(|| "n/a".into())
-    };
+    let mb = |kb: Option<u64>| kb.map(|k| format!("{:.0} MB", k as f64 / 1024.0)).unwrap_or_else(|| "n/a".into());
     let index_delta = match (rss_simulators, rss_indexed) {
         (Some(a), Some(b)) => format!("{:.0} MB", b.saturating_sub(a) as f64 / 1024.0),
         _ => "n/a".into(),
@@ -413,18 +382,13 @@ async fn main() -> Result<(), Error> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000usize);
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     println!("SalesDesk benchmarks — release build, simulated vendors on loopback, {cores} cores");
     // Benches run from the package directory; the site is built at the workspace root.
-    let wasm = [
-        Path::new(WASM_PATH).to_path_buf(),
-        Path::new("..").join(WASM_PATH),
-    ]
-    .into_iter()
-    .find(|p| p.exists())
-    .unwrap_or_else(|| Path::new("..").join(WASM_PATH));
+    let wasm = [Path::new(WASM_PATH).to_path_buf(), Path::new("..").join(WASM_PATH)]
+        .into_iter()
+        .find(|p| p.exists())
+        .unwrap_or_else(|| Path::new("..").join(WASM_PATH));
     uncached_detail().await?;
     cached_detail_http().await?;
     wasm_sizes(&wasm)?;

@@ -47,7 +47,14 @@ pub enum Command {
 fn settings_help() -> String {
     let mut out = String::from("Settings (defaults < TOML file < environment < command line):\n");
     for (env, key, meaning) in SETTINGS_HELP {
-        out.push_str(&format!("  {env}\n      {meaning}{}\n", if *key == "-" { String::new() } else { format!(" (file key: {key})") }));
+        out.push_str(&format!(
+            "  {env}\n      {meaning}{}\n",
+            if *key == "-" {
+                String::new()
+            } else {
+                format!(" (file key: {key})")
+            }
+        ));
     }
     out.push_str("\nWith no vendor credentials SalesDesk starts in demo mode on simulated vendors.\n");
     out
@@ -55,14 +62,20 @@ fn settings_help() -> String {
 
 /// Runs the command; `Err` is one line for stderr.
 pub async fn run(cli: Cli) -> Result<ExitCode, String> {
-    let overrides = CliOverrides { addr: cli.addr.clone(), data_dir: cli.data_dir.clone(), demo: cli.demo };
+    let overrides = CliOverrides {
+        addr: cli.addr.clone(),
+        data_dir: cli.data_dir.clone(),
+        demo: cli.demo,
+    };
     let env = |name: &str| std::env::var(name).ok();
     let settings = config::load(cli.config.as_deref(), &env, &overrides).map_err(|e| format!("configuration error: {e}"))?;
     init_logging(settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await.map(|_| ExitCode::SUCCESS),
         Command::Check => check(settings).await,
-        Command::User { command } => crate::auth::cli::run_in(&settings.data_dir, command).await.map(|_| ExitCode::SUCCESS),
+        Command::User { command } => crate::auth::cli::run_in(&settings.data_dir, command)
+            .await
+            .map(|_| ExitCode::SUCCESS),
     }
 }
 
@@ -85,18 +98,17 @@ pub struct Started {
 pub async fn start_backend(settings: &Settings) -> Result<Started, String> {
     let (connections, demo) = if settings.demo {
         let demo = demo::start(DemoOptions::from_settings(settings)).await?;
-        let connections = VendorConnections { tanma: demo.connections.tanma.clone(), weiling: demo.connections.weiling.clone(), juzi: demo.connections.juzi.clone() };
+        let connections = VendorConnections {
+            tanma: demo.connections.tanma.clone(),
+            weiling: demo.connections.weiling.clone(),
+            juzi: demo.connections.juzi.clone(),
+        };
         (connections, Some(demo))
     } else {
         (VendorConnections::from_settings(settings), None)
     };
     let store = crate::storage::Store::open(&settings.data_dir).await?;
-    let backend = Arc::new(build_backend_with(
-        settings.demo,
-        connections,
-        store,
-        settings.cache,
-    )?);
+    let backend = Arc::new(build_backend_with(settings.demo, connections, store, settings.cache)?);
     Ok(Started { backend, demo })
 }
 
@@ -113,7 +125,11 @@ pub fn spawn_background(backend: &Arc<Backend>, settings: &Settings) {
                     let reps = users
                         .iter()
                         .filter(|u| !u.disabled)
-                        .flat_map(|u| app::domain::VendorId::ALL.into_iter().filter_map(move |v| u.wecom.get(v).map(|id| (v, id.to_string()))))
+                        .flat_map(|u| {
+                            app::domain::VendorId::ALL
+                                .into_iter()
+                                .filter_map(move |v| u.wecom.get(v).map(|id| (v, id.to_string())))
+                        })
                         .collect();
                     list_backend.index.set_known_reps(reps).await;
                 }
@@ -130,8 +146,17 @@ pub fn spawn_background(backend: &Arc<Backend>, settings: &Settings) {
 async fn serve(settings: Settings) -> Result<(), String> {
     let started = start_backend(&settings).await?;
     spawn_background(&started.backend, &settings);
-    let auth = crate::auth::Auth::start(started.backend.store.clone(), settings.auth.clone(), started.demo.as_ref().map(|d| d.universe.as_ref())).await?;
-    let state = web::WebState { leptos: web::leptos_options(&settings), backend: started.backend.clone(), auth };
+    let auth = crate::auth::Auth::start(
+        started.backend.store.clone(),
+        settings.auth.clone(),
+        started.demo.as_ref().map(|d| d.universe.as_ref()),
+    )
+    .await?;
+    let state = web::WebState {
+        leptos: web::leptos_options(&settings),
+        backend: started.backend.clone(),
+        auth,
+    };
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .map_err(|e| format!("SALESDESK_ADDR: cannot listen on {}: {e}", settings.addr))?;
@@ -145,8 +170,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
     };
     axum::serve(
         listener,
-        web::router_with(state, metrics_access)
-            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        web::router_with(state, metrics_access).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await

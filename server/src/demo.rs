@@ -54,7 +54,10 @@ impl DemoOptions {
             faults: settings.simulator_faults.clone(),
             // Loopback simulators answer fast; keep the real defaults otherwise, so demo mode
             // exercises the same timeouts and retries as production.
-            http: HttpPolicy { rate_per_minute: 60_000, ..HttpPolicy::default() },
+            http: HttpPolicy {
+                rate_per_minute: 60_000,
+                ..HttpPolicy::default()
+            },
         }
     }
 }
@@ -70,7 +73,11 @@ fn loopback_url(addr: SocketAddr, path: &str) -> Result<Url, String> {
 pub async fn start(options: DemoOptions) -> Result<DemoVendors, String> {
     let defaults = UniverseOptions::default();
     let now_ms = options.now_ms.unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
-    let universe = Arc::new(dataset::generate(&UniverseOptions { customers: options.customers, now_ms, ..defaults }));
+    let universe = Arc::new(dataset::generate(&UniverseOptions {
+        customers: options.customers,
+        now_ms,
+        ..defaults
+    }));
     let loopback: SocketAddr = ([127, 0, 0, 1], 0).into();
 
     let tanma_app_id = format!("demo{}", random_secret(8));
@@ -78,25 +85,45 @@ pub async fn start(options: DemoOptions) -> Result<DemoVendors, String> {
     let tanma_faults = Faults::new(options.faults.tanma.clone(), tanma::error_envelope);
     let tanma_router = tanma::router(
         universe.clone(),
-        tanma::TanmaSimConfig { app_id: tanma_app_id.clone(), app_key: SecretString::from(tanma_app_key.clone()), max_clock_skew: Duration::from_secs(300) },
+        tanma::TanmaSimConfig {
+            app_id: tanma_app_id.clone(),
+            app_key: SecretString::from(tanma_app_key.clone()),
+            max_clock_skew: Duration::from_secs(300),
+        },
         tanma_faults.clone(),
     );
-    let (tanma_addr, tanma_handle) = serve(tanma_router, loopback).await.map_err(|e| format!("cannot start Tanma simulator: {e}"))?;
+    let (tanma_addr, tanma_handle) = serve(tanma_router, loopback)
+        .await
+        .map_err(|e| format!("cannot start Tanma simulator: {e}"))?;
 
     let weiling_app_id = format!("demo{}", random_secret(8));
     let weiling_secret = random_secret(32);
     let weiling_faults = Faults::new(options.faults.weiling.clone(), weiling::error_envelope);
     let weiling_router = weiling::router(
         universe.clone(),
-        weiling::WeilingSimConfig { app_id: weiling_app_id.clone(), app_secret: SecretString::from(weiling_secret.clone()), token_ttl: Duration::from_secs(7200) },
+        weiling::WeilingSimConfig {
+            app_id: weiling_app_id.clone(),
+            app_secret: SecretString::from(weiling_secret.clone()),
+            token_ttl: Duration::from_secs(7200),
+        },
         weiling_faults.clone(),
     );
-    let (weiling_addr, weiling_handle) = serve(weiling_router, loopback).await.map_err(|e| format!("cannot start Weiling simulator: {e}"))?;
+    let (weiling_addr, weiling_handle) = serve(weiling_router, loopback)
+        .await
+        .map_err(|e| format!("cannot start Weiling simulator: {e}"))?;
 
     let juzi_token = random_secret(32);
     let juzi_faults = Faults::new(options.faults.juzi.clone(), juzi::error_envelope);
-    let juzi_router = juzi::router(universe.clone(), juzi::JuziSimConfig { token: SecretString::from(juzi_token.clone()) }, juzi_faults.clone());
-    let (juzi_addr, juzi_handle) = serve(juzi_router, loopback).await.map_err(|e| format!("cannot start Juzibot simulator: {e}"))?;
+    let juzi_router = juzi::router(
+        universe.clone(),
+        juzi::JuziSimConfig {
+            token: SecretString::from(juzi_token.clone()),
+        },
+        juzi_faults.clone(),
+    );
+    let (juzi_addr, juzi_handle) = serve(juzi_router, loopback)
+        .await
+        .map_err(|e| format!("cannot start Juzibot simulator: {e}"))?;
 
     let connections = VendorConnections {
         tanma: Some(TanmaSettings {
@@ -113,7 +140,11 @@ pub async fn start(options: DemoOptions) -> Result<DemoVendors, String> {
             token_ttl: Duration::from_secs(7200),
             http: options.http.clone(),
         }),
-        juzi: Some(JuziSettings { base_url: loopback_url(juzi_addr, "")?, token: SecretString::from(juzi_token), http: options.http.clone() }),
+        juzi: Some(JuziSettings {
+            base_url: loopback_url(juzi_addr, "")?,
+            token: SecretString::from(juzi_token),
+            http: options.http.clone(),
+        }),
     };
     Ok(DemoVendors {
         connections,

@@ -56,8 +56,7 @@ impl Metrics {
         let mut registry = Registry::default();
         let vendor_requests = Family::<VendorLabels, Counter>::default();
         let vendor_errors = Family::<ErrorLabels, Counter>::default();
-        let vendor_latency: HistogramFamily =
-            Family::new_with_constructor(latency_histogram as fn() -> Histogram);
+        let vendor_latency: HistogramFamily = Family::new_with_constructor(latency_histogram as fn() -> Histogram);
         let cache_lookups = Family::<CacheLabels, Counter>::default();
         let outbox_depth = Gauge::default();
         registry.register(
@@ -97,13 +96,9 @@ impl Metrics {
 
     /// One finished vendor call (all its attempts).
     pub fn vendor_call(&self, vendor: VendorId, elapsed: Duration, error: Option<VendorErrorKind>) {
-        let labels = VendorLabels {
-            vendor: vendor.slug(),
-        };
+        let labels = VendorLabels { vendor: vendor.slug() };
         self.vendor_requests.get_or_create(&labels).inc();
-        self.vendor_latency
-            .get_or_create(&labels)
-            .observe(elapsed.as_secs_f64());
+        self.vendor_latency.get_or_create(&labels).observe(elapsed.as_secs_f64());
         if let Some(kind) = error {
             self.vendor_errors
                 .get_or_create(&ErrorLabels {
@@ -131,8 +126,7 @@ impl Metrics {
     /// The OpenMetrics text exposition of everything above.
     pub fn encode(&self) -> Result<String, String> {
         let mut out = String::new();
-        prometheus_client::encoding::text::encode(&mut out, &self.registry)
-            .map_err(|e| format!("cannot encode metrics: {e}"))?;
+        prometheus_client::encoding::text::encode(&mut out, &self.registry).map_err(|e| format!("cannot encode metrics: {e}"))?;
         Ok(out)
     }
 }
@@ -154,18 +148,11 @@ mod tests {
     fn records_vendor_calls_errors_and_cache_lookups() {
         let m = Metrics::new();
         m.vendor_call(VendorId::Weiling, Duration::from_millis(30), None);
-        m.vendor_call(
-            VendorId::Weiling,
-            Duration::from_millis(900),
-            Some(VendorErrorKind::Timeout),
-        );
+        m.vendor_call(VendorId::Weiling, Duration::from_millis(900), Some(VendorErrorKind::Timeout));
         m.cache_lookup(VendorId::Juzi, "customer", "stale");
         m.set_outbox_depth(3);
         let text = m.encode().unwrap();
-        assert!(
-            text.contains("salesdesk_vendor_requests_total{vendor=\"weiling\"} 2"),
-            "{text}"
-        );
+        assert!(text.contains("salesdesk_vendor_requests_total{vendor=\"weiling\"} 2"), "{text}");
         assert!(
             text.contains(&format!(
                 "salesdesk_vendor_errors_total{{vendor=\"weiling\",kind=\"{}\"}} 1",
@@ -178,12 +165,13 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains(
-                "salesdesk_vendor_request_duration_seconds_bucket{le=\"0.04\",vendor=\"weiling\"} 1"
-            ),
+            text.contains("salesdesk_vendor_request_duration_seconds_bucket{le=\"0.04\",vendor=\"weiling\"} 1"),
             "{text}"
         );
-        assert!(text.contains("salesdesk_cache_lookups_total{vendor=\"juzi\",entity=\"customer\",result=\"stale\"} 1"), "{text}");
+        assert!(
+            text.contains("salesdesk_cache_lookups_total{vendor=\"juzi\",entity=\"customer\",result=\"stale\"} 1"),
+            "{text}"
+        );
         assert!(text.contains("salesdesk_outbox_depth 3"), "{text}");
         assert!(text.trim_end().ends_with("# EOF"));
     }

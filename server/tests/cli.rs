@@ -17,11 +17,7 @@ fn salesdesk() -> Command {
             cmd.env_remove(k);
         }
     }
-    let dir = std::env::temp_dir().join(format!(
-        "salesdesk-cli-{}-{}",
-        std::process::id(),
-        rand_suffix()
-    ));
+    let dir = std::env::temp_dir().join(format!("salesdesk-cli-{}-{}", std::process::id(), rand_suffix()));
     cmd.env("SALESDESK_DATA_DIR", dir).env("RUST_LOG", "warn");
     cmd
 }
@@ -35,17 +31,9 @@ fn rand_suffix() -> u64 {
 
 #[test]
 fn check_in_demo_mode_reports_every_vendor_ok() {
-    let out = salesdesk()
-        .args(["check"])
-        .env("SALESDESK_DEMO_CUSTOMERS", "20")
-        .output()
-        .unwrap();
+    let out = salesdesk().args(["check"]).env("SALESDESK_DEMO_CUSTOMERS", "20").output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     for vendor in ["tanma", "weiling", "juzi"] {
         assert!(
             stdout
@@ -81,11 +69,7 @@ async fn check_reports_rejected_credentials_without_printing_them() {
     })
     .await
     .unwrap();
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(
         all.lines()
@@ -101,14 +85,8 @@ async fn check_reports_rejected_credentials_without_printing_them() {
 #[test]
 fn invalid_configuration_stops_with_one_line_naming_the_setting() {
     let cases = [
-        (
-            vec![("SALESDESK_TANMA_APP_ID", "app")],
-            "SALESDESK_TANMA_APP_KEY",
-        ),
-        (
-            vec![("SALESDESK_WEILING_BASE_URL", "not a url")],
-            "SALESDESK_WEILING_BASE_URL",
-        ),
+        (vec![("SALESDESK_TANMA_APP_ID", "app")], "SALESDESK_TANMA_APP_KEY"),
+        (vec![("SALESDESK_WEILING_BASE_URL", "not a url")], "SALESDESK_WEILING_BASE_URL"),
         (vec![("SALESDESK_ADDR", "nowhere")], "SALESDESK_ADDR"),
     ];
     for (env, setting) in cases {
@@ -133,8 +111,7 @@ fn invalid_configuration_stops_with_one_line_naming_the_setting() {
 fn help_and_readme_document_every_setting() {
     let out = salesdesk().arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
     for (env, _, _) in SETTINGS_HELP {
         assert!(help.contains(env), "--help lacks {env}");
         assert!(readme.contains(&format!("`{env}`")), "README lacks {env}");

@@ -75,10 +75,7 @@ fn start(data_dir: &Path, juzi_base: &str, juzi_token: &str) -> Server {
         if std::net::TcpStream::connect(addr).is_ok() {
             return server;
         }
-        assert!(
-            Instant::now() < deadline,
-            "salesdesk did not start listening on {addr}"
-        );
+        assert!(Instant::now() < deadline, "salesdesk did not start listening on {addr}");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -92,21 +89,9 @@ fn scratch_dir() -> PathBuf {
 }
 
 /// Juzibot's stored notes for one customer and rep.
-async fn juzi_notes(
-    http: &reqwest::Client,
-    sim: SocketAddr,
-    union_id: &str,
-    rep: &str,
-) -> Vec<serde_json::Value> {
+async fn juzi_notes(http: &reqwest::Client, sim: SocketAddr, union_id: &str, rep: &str) -> Vec<serde_json::Value> {
     let url = format!("http://{sim}/__sim/juzi/follows?unionId={union_id}&userId={rep}");
-    let value: serde_json::Value = http
-        .get(url)
-        .send()
-        .await
-        .expect("simulator")
-        .json()
-        .await
-        .expect("json");
+    let value: serde_json::Value = http.get(url).send().await.expect("simulator").json().await.expect("json");
     value.as_array().cloned().unwrap_or_default()
 }
 
@@ -145,18 +130,13 @@ async fn a_queued_note_survives_kill_9_and_is_delivered_exactly_once() {
             password_hash: None,
         };
         let user = users::create(&store, &new_user, now).await.expect("user");
-        let token = sessions::create(&store, user.id, now, None, None)
-            .await
-            .expect("session");
+        let token = sessions::create(&store, user.id, now, None, None).await.expect("session");
         store.pool().close().await;
         format!("{SESSION_COOKIE}={token}")
     };
     let base = juzi.base_url.to_string();
     let token = juzi.token.expose_secret().to_string();
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .expect("client");
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("client");
 
     // Juzibot keeps answering reads (so the customer list loads) but refuses every note with
     // a 503: not processed, safe to resend.
@@ -175,11 +155,7 @@ async fn a_queued_note_survives_kill_9_and_is_delivered_exactly_once() {
         .post(format!("{origin}/api/add_note"))
         .header("cookie", &cookie)
         .header("origin", &origin)
-        .form(&[
-            ("key", person.external_user_id.as_str()),
-            ("text", text),
-            ("token", "crash-note-1"),
-        ])
+        .form(&[("key", person.external_user_id.as_str()), ("text", text), ("token", "crash-note-1")])
         .send()
         .await
         .expect("add_note");
@@ -195,9 +171,7 @@ async fn a_queued_note_survives_kill_9_and_is_delivered_exactly_once() {
     );
     let rep = write.rep_user_id.clone();
     assert!(
-        juzi_notes(&http, juzi_sim, &union_id, &rep)
-            .await
-            .is_empty(),
+        juzi_notes(&http, juzi_sim, &union_id, &rep).await.is_empty(),
         "nothing reached Juzibot yet"
     );
 
@@ -214,10 +188,7 @@ async fn a_queued_note_survives_kill_9_and_is_delivered_exactly_once() {
             assert!(serde_json::Value::Array(notes).to_string().contains(text));
             break;
         }
-        assert!(
-            Instant::now() < deadline,
-            "the note was not delivered after the restart"
-        );
+        assert!(Instant::now() < deadline, "the note was not delivered after the restart");
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     // The page shows it delivered.
@@ -230,11 +201,7 @@ async fn a_queued_note_survives_kill_9_and_is_delivered_exactly_once() {
         .await
         .expect("customer");
     let detail: app::domain::CustomerDetail = reply.json().await.expect("a CustomerDetail");
-    let state = detail
-        .writes
-        .iter()
-        .find(|w| w.id == write.id)
-        .map(|w| w.delivery.clone());
+    let state = detail.writes.iter().find(|w| w.id == write.id).map(|w| w.delivery.clone());
     assert_eq!(state, Some(Delivery::Delivered), "{:?}", detail.writes);
 
     // A second crash and restart must not send it again.

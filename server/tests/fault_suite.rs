@@ -12,9 +12,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::{
-    CustomerDetail, CustomerQuery, Role, VendorErrorKind, VendorFailure, VendorId, VendorUserIds,
-};
+use app::domain::{CustomerDetail, CustomerQuery, Role, VendorErrorKind, VendorFailure, VendorId, VendorUserIds};
 use app::error::AppError;
 use app::service::SalesDeskService;
 use common::admin;
@@ -156,21 +154,16 @@ async fn site() -> Site {
         password_hash: None,
     };
     let user = users::create(&store, &new_user, now).await.expect("user");
-    let token = sessions::create(&store, user.id, now, None, None)
-        .await
-        .expect("session");
+    let token = sessions::create(&store, user.id, now, None, None).await.expect("session");
     let auth = Arc::new(Auth::new(store, AuthSettings::default()));
 
-    let settings = salesdesk::config::load(None, &|_| None, &CliOverrides::default())
-        .expect("default settings");
+    let settings = salesdesk::config::load(None, &|_| None, &CliOverrides::default()).expect("default settings");
     let state = salesdesk::web::WebState {
         leptos: salesdesk::web::leptos_options(&settings),
         backend: backend.clone(),
         auth,
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let app = salesdesk::web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move {
@@ -232,12 +225,7 @@ impl Site {
     }
 }
 
-fn assert_failure(
-    failures: &[VendorFailure],
-    vendor: VendorId,
-    kind: VendorErrorKind,
-    what: &str,
-) -> String {
+fn assert_failure(failures: &[VendorFailure], vendor: VendorId, kind: VendorErrorKind, what: &str) -> String {
     let failure = failures
         .iter()
         .find(|f| f.vendor == vendor)
@@ -258,11 +246,7 @@ fn assert_failure(
 async fn run_case(vendor: VendorId, fault: Fault) {
     let started = std::time::Instant::now();
     let site = site().await;
-    let others: Vec<VendorId> = VendorId::ALL
-        .iter()
-        .copied()
-        .filter(|v| *v != vendor)
-        .collect();
+    let others: Vec<VendorId> = VendorId::ALL.iter().copied().filter(|v| *v != vendor).collect();
     let (plan, kind) = plan(vendor, fault);
 
     // A healthy first load: the lists hold every vendor's records.
@@ -279,11 +263,7 @@ async fn run_case(vendor: VendorId, fault: Fault) {
         )
         .await
         .expect("list");
-    assert!(
-        before.failures.is_empty(),
-        "healthy start: {:?}",
-        before.failures
-    );
+    assert!(before.failures.is_empty(), "healthy start: {:?}", before.failures);
     let person = site
         .demo
         .universe
@@ -292,16 +272,8 @@ async fn run_case(vendor: VendorId, fault: Fault) {
         .find(|p| p.presence.tanma && p.presence.weiling && p.presence.juzi)
         .expect("someone every vendor knows")
         .clone();
-    let clues_before = site
-        .backend
-        .list_clues(&admin(), None)
-        .await
-        .expect("clues");
-    let own_clue = clues_before
-        .items
-        .iter()
-        .find(|c| c.vendor == vendor)
-        .cloned();
+    let clues_before = site.backend.list_clues(&admin(), None).await.expect("clues");
+    let own_clue = clues_before.items.iter().find(|c| c.vendor == vendor).cloned();
     let other_clue = clues_before
         .items
         .iter()
@@ -309,11 +281,7 @@ async fn run_case(vendor: VendorId, fault: Fault) {
         .cloned()
         .expect("another vendor's clue");
     // Juzibot has no clue API; Tanma and Weiling both list clues.
-    assert_eq!(
-        own_clue.is_some(),
-        vendor != VendorId::Juzi,
-        "{vendor:?} clues"
-    );
+    assert_eq!(own_clue.is_some(), vendor != VendorId::Juzi, "{vendor:?} clues");
 
     site.faults(vendor).set(plan).await;
     site.backend.index.refresh().await;
@@ -332,10 +300,7 @@ async fn run_case(vendor: VendorId, fault: Fault) {
         .await
         .expect("the list still answers");
     let list_message = assert_failure(&list.failures, vendor, kind, "customer list");
-    assert_eq!(
-        list.total, before.total,
-        "last good records are kept, nobody disappears"
-    );
+    assert_eq!(list.total, before.total, "last good records are kept, nobody disappears");
     for other in &others {
         assert!(
             list.items.iter().any(|c| c.vendors.contains(other)),
@@ -361,23 +326,13 @@ async fn run_case(vendor: VendorId, fault: Fault) {
     );
     if vendor != VendorId::Tanma {
         assert!(
-            detail
-                .timeline
-                .iter()
-                .any(|i| i.entry.vendor == VendorId::Tanma),
+            detail.timeline.iter().any(|i| i.entry.vendor == VendorId::Tanma),
             "Tanma's follow-ups still shown"
         );
     }
 
-    let clues = site
-        .backend
-        .list_clues(&admin(), None)
-        .await
-        .expect("clue list");
-    assert!(
-        clues.items.iter().any(|c| c.vendor != vendor),
-        "other vendors' clues listed"
-    );
+    let clues = site.backend.list_clues(&admin(), None).await.expect("clue list");
+    assert!(clues.items.iter().any(|c| c.vendor != vendor), "other vendors' clues listed");
     match &own_clue {
         Some(clue) => {
             assert_failure(&clues.failures, vendor, kind, "clue list");
@@ -406,57 +361,30 @@ async fn run_case(vendor: VendorId, fault: Fault) {
         "the list page says which vendor is behind: {list_message}"
     );
 
-    let (status, html) = site
-        .get(&format!("/customers/{}", person.external_user_id))
-        .await;
-    assert_eq!(
-        status, 200,
-        "360° page of a customer the other vendors know"
-    );
+    let (status, html) = site.get(&format!("/customers/{}", person.external_user_id)).await;
+    assert_eq!(status, 200, "360° page of a customer the other vendors know");
     assert!(
         html.contains(&detail_message),
         "the page carries {vendor:?}'s failure: {detail_message}"
     );
     assert!(html.contains(&person.external_user_id));
 
-    let (status, body) = site
-        .call("customer", &[("key", &person.external_user_id)])
-        .await;
+    let (status, body) = site.call("customer", &[("key", &person.external_user_id)]).await;
     assert_eq!(status, 200, "customer server function: {body}");
     let over_http: CustomerDetail = serde_json::from_str(&body).expect("a CustomerDetail");
-    assert_failure(
-        &over_http.customer.failures,
-        vendor,
-        kind,
-        "customer server function",
-    );
-    assert!(
-        others
-            .iter()
-            .all(|o| over_http.customer.sources.iter().any(|s| s.vendor == *o))
-    );
+    assert_failure(&over_http.customer.failures, vendor, kind, "customer server function");
+    assert!(others.iter().all(|o| over_http.customer.sources.iter().any(|s| s.vendor == *o)));
 
     let (status, _) = site.get("/clues").await;
     assert_eq!(status, 200, "clue list page");
-    let (status, _) = site
-        .get(&format!(
-            "/clues/{}/{}",
-            other_clue.vendor.slug(),
-            other_clue.id
-        ))
-        .await;
+    let (status, _) = site.get(&format!("/clues/{}/{}", other_clue.vendor.slug(), other_clue.id)).await;
     assert_eq!(status, 200, "another vendor's clue page");
     if let Some(clue) = &own_clue {
         // The clue lives only at the failing vendor: the page cannot show it and says why,
         // as a gateway error (502) rather than an internal one.
-        let (status, html) = site
-            .get(&format!("/clues/{}/{}", vendor.slug(), clue.id))
-            .await;
+        let (status, html) = site.get(&format!("/clues/{}/{}", vendor.slug(), clue.id)).await;
         assert_eq!(status, 502, "clue page of the failing vendor");
-        assert!(
-            html.contains(vendor.name_zh()),
-            "the clue page names the vendor"
-        );
+        assert!(html.contains(vendor.name_zh()), "the clue page names the vendor");
     }
 
     let (status, _) = site.get("/healthz").await;

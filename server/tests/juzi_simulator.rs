@@ -13,8 +13,8 @@ use salesdesk::simulators::dataset::{self, Person, Universe, UniverseOptions};
 use salesdesk::simulators::faults::{FaultPlan, Faults, InjectedError};
 use salesdesk::simulators::{juzi, serve};
 use salesdesk::vendors::juzi::wire::{
-    AddFollowRequest, AddFollowResponse, DetailResponse, FollowItem, FollowText, ListQuery,
-    ListResponse, LooseCode, RemarkItem, SetRemarkRequest, SetRemarkResponse,
+    AddFollowRequest, AddFollowResponse, DetailResponse, FollowItem, FollowText, ListQuery, ListResponse, LooseCode, RemarkItem,
+    SetRemarkRequest, SetRemarkResponse,
 };
 use salesdesk::vendors::juzi::{ItemOutcome, JuziClient};
 use salesdesk::vendors::{CustomerListQuery, CustomerRef, HttpPolicy, VendorAdapter};
@@ -66,9 +66,7 @@ impl Sim {
             },
             faults,
         );
-        let (addr, task) = serve(router, ([127, 0, 0, 1], 0).into())
-            .await
-            .expect("bind simulator");
+        let (addr, task) = serve(router, ([127, 0, 0, 1], 0).into()).await.expect("bind simulator");
         Sim {
             addr,
             universe,
@@ -104,28 +102,17 @@ impl Sim {
     }
 
     async fn requests(&self, path: &str) -> u64 {
-        let counts: BTreeMap<String, u64> = reqwest::get(self.url("/__sim/juzi/requests"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let counts: BTreeMap<String, u64> = reqwest::get(self.url("/__sim/juzi/requests")).await.unwrap().json().await.unwrap();
         counts.get(path).copied().unwrap_or(0)
     }
 
     async fn follows(&self, union_id: &str, user_id: &str) -> Vec<Value> {
-        let url = format!(
-            "{}?unionId={union_id}&userId={user_id}",
-            self.url("/__sim/juzi/follows")
-        );
+        let url = format!("{}?unionId={union_id}&userId={user_id}", self.url("/__sim/juzi/follows"));
         reqwest::get(url).await.unwrap().json().await.unwrap()
     }
 
     async fn remarks(&self, union_id: &str, user_id: &str) -> Value {
-        let url = format!(
-            "{}?unionId={union_id}&userId={user_id}",
-            self.url("/__sim/juzi/remarks")
-        );
+        let url = format!("{}?unionId={union_id}&userId={user_id}", self.url("/__sim/juzi/remarks"));
         reqwest::get(url).await.unwrap().json().await.unwrap()
     }
 
@@ -162,24 +149,12 @@ impl Sim {
             .customers
             .iter()
             .filter(|p| p.presence.juzi && p.union_id.is_some())
-            .map(|p| {
-                (
-                    p,
-                    p.follows
-                        .iter()
-                        .map(|f| self.universe.reps[f.rep].user_id.clone())
-                        .collect(),
-                )
-            })
+            .map(|p| (p, p.follows.iter().map(|f| self.universe.reps[f.rep].user_id.clone()).collect()))
             .collect()
     }
 
     fn juzi_count(&self) -> usize {
-        self.universe
-            .customers
-            .iter()
-            .filter(|p| p.presence.juzi)
-            .count()
+        self.universe.customers.iter().filter(|p| p.presence.juzi).count()
     }
 }
 
@@ -206,43 +181,24 @@ fn seed_target() -> CustomerRef {
 
 #[test]
 fn fixtures_parse_with_wire_types() {
-    let list: ListResponse =
-        serde_json::from_value(fixture("juzi_customer_list_response.json")).unwrap();
-    assert_eq!(
-        (list.errcode, list.errmsg.as_str(), list.total),
-        (0, "ok", Some(100))
-    );
+    let list: ListResponse = serde_json::from_value(fixture("juzi_customer_list_response.json")).unwrap();
+    assert_eq!((list.errcode, list.errmsg.as_str(), list.total), (0, "ok", Some(100)));
     let c = &list.data[0];
     assert_eq!(c.external_user_id, SEED_EXTERNAL);
     assert_eq!(c.union_id.as_deref(), Some(SEED_UNION));
     assert_eq!((c.name.as_str(), c.gender, c.kind), ("李四", 1, 1));
-    assert_eq!(
-        c.avatar.as_deref(),
-        Some("http://p.qlogo.cn/bizmail/IcsdgagqefergqerhewSdage/0")
-    );
+    assert_eq!(c.avatar.as_deref(), Some("http://p.qlogo.cn/bizmail/IcsdgagqefergqerhewSdage/0"));
     let f = &c.follow_user[0];
     assert_eq!(
-        (
-            f.user_id.as_str(),
-            f.name.as_str(),
-            f.remark.as_str(),
-            f.create_timestamp
-        ),
+        (f.user_id.as_str(), f.name.as_str(), f.remark.as_str(), f.create_timestamp),
         ("rocky", "张三", "张总", Some(1_604_048_292_000))
     );
     assert_eq!(f.tags.len(), 2);
     assert_eq!(
-        (
-            f.tags[0].group_name.as_str(),
-            f.tags[0].tag_name.as_str(),
-            f.tags[0].kind.as_str()
-        ),
+        (f.tags[0].group_name.as_str(), f.tags[0].tag_name.as_str(), f.tags[0].kind.as_str()),
         ("标签组名", "标签名", "1")
     );
-    assert_eq!(
-        f.tags[0].tag_id.as_deref(),
-        Some("etDodGBwAA-rmc_3HDr84OnvfycgOQQQ")
-    );
+    assert_eq!(f.tags[0].tag_id.as_deref(), Some("etDodGBwAA-rmc_3HDr84OnvfycgOQQQ"));
     assert_eq!(
         (
             f.tags[1].group_name.as_str(),
@@ -253,17 +209,11 @@ fn fixtures_parse_with_wire_types() {
         ("个人标签", "个人标签名", "2", None)
     );
 
-    let detail: DetailResponse =
-        serde_json::from_value(fixture("juzi_customer_detail_response.json")).unwrap();
+    let detail: DetailResponse = serde_json::from_value(fixture("juzi_customer_detail_response.json")).unwrap();
     assert_eq!(detail.errcode, 0);
-    assert_eq!(
-        detail.data.as_ref(),
-        Some(c),
-        "detail sample equals the list sample's customer"
-    );
+    assert_eq!(detail.data.as_ref(), Some(c), "detail sample equals the list sample's customer");
 
-    let req: SetRemarkRequest =
-        serde_json::from_value(fixture("juzi_set_remark_request.json")).unwrap();
+    let req: SetRemarkRequest = serde_json::from_value(fixture("juzi_set_remark_request.json")).unwrap();
     assert_eq!(
         req.remark_list,
         vec![RemarkItem {
@@ -278,14 +228,10 @@ fn fixtures_parse_with_wire_types() {
         fixture("juzi_set_remark_request.json"),
         "request serialises back to the sample"
     );
-    let resp: SetRemarkResponse =
-        serde_json::from_value(fixture("juzi_set_remark_response.json")).unwrap();
+    let resp: SetRemarkResponse = serde_json::from_value(fixture("juzi_set_remark_response.json")).unwrap();
     assert_eq!(resp.errcode, 0);
     let fail = &resp.fail_list[0];
-    assert_eq!(
-        (fail.user_id.as_str(), fail.union_id.as_str()),
-        ("zhangsan", SEED_UNION)
-    );
+    assert_eq!((fail.user_id.as_str(), fail.union_id.as_str()), ("zhangsan", SEED_UNION));
     assert_eq!(
         (fail.remark.as_deref(), fail.description.as_deref()),
         (Some("备注信息"), Some("描述信息"))
@@ -295,8 +241,7 @@ fn fixtures_parse_with_wire_types() {
         (Some(LooseCode::Text(String::new())), Some(""))
     );
 
-    let req: AddFollowRequest =
-        serde_json::from_value(fixture("juzi_add_follow_request.json")).unwrap();
+    let req: AddFollowRequest = serde_json::from_value(fixture("juzi_add_follow_request.json")).unwrap();
     let expected_text = vec![
         FollowText {
             content: "这是跟进记录1".into(),
@@ -315,18 +260,11 @@ fn fixtures_parse_with_wire_types() {
             text: expected_text.clone()
         }]
     );
-    assert_eq!(
-        serde_json::to_value(&req).unwrap(),
-        fixture("juzi_add_follow_request.json")
-    );
-    let resp: AddFollowResponse =
-        serde_json::from_value(fixture("juzi_add_follow_response.json")).unwrap();
+    assert_eq!(serde_json::to_value(&req).unwrap(), fixture("juzi_add_follow_request.json"));
+    let resp: AddFollowResponse = serde_json::from_value(fixture("juzi_add_follow_response.json")).unwrap();
     assert_eq!(resp.errcode, 0);
     assert_eq!(
-        (
-            resp.fail_list[0].user_id.as_str(),
-            resp.fail_list[0].union_id.as_str()
-        ),
+        (resp.fail_list[0].user_id.as_str(), resp.fail_list[0].union_id.as_str()),
         ("zhangsan", SEED_UNION)
     );
     assert_eq!(resp.fail_list[0].text, expected_text);
@@ -339,14 +277,9 @@ fn fixtures_parse_with_wire_types() {
 async fn seed_customer_equals_seed_004() {
     let sim = Sim::start().await;
     let sample = fixture("juzi_customer_detail_response.json");
-    let raw = sim
-        .get_raw(DETAIL, &[("externalUserId", SEED_EXTERNAL)])
-        .await;
+    let raw = sim.get_raw(DETAIL, &[("externalUserId", SEED_EXTERNAL)]).await;
     assert_eq!(raw["errcode"], 0, "{raw}");
-    assert_eq!(
-        raw["data"], sample["data"],
-        "the simulator serves seed 004's customer verbatim"
-    );
+    assert_eq!(raw["data"], sample["data"], "the simulator serves seed 004's customer verbatim");
     // unionId wins when both ids are given.
     let other = sim
         .universe
@@ -355,22 +288,11 @@ async fn seed_customer_equals_seed_004() {
         .find(|p| p.presence.juzi && p.external_user_id != SEED_EXTERNAL)
         .unwrap();
     let raw = sim
-        .get_raw(
-            DETAIL,
-            &[
-                ("unionId", SEED_UNION),
-                ("externalUserId", &other.external_user_id),
-            ],
-        )
+        .get_raw(DETAIL, &[("unionId", SEED_UNION), ("externalUserId", &other.external_user_id)])
         .await;
     assert_eq!(raw["data"], sample["data"]);
 
-    let c = sim
-        .client()
-        .customer(SEED_EXTERNAL, None)
-        .await
-        .unwrap()
-        .expect("seed customer");
+    let c = sim.client().customer(SEED_EXTERNAL, None).await.unwrap().expect("seed customer");
     assert_eq!(c.vendor, VendorId::Juzi);
     assert_eq!(c.union_id.as_deref(), Some(SEED_UNION));
     assert_eq!(c.name.as_deref(), Some("李四"));
@@ -378,25 +300,13 @@ async fn seed_customer_equals_seed_004() {
     assert_eq!(c.follow_users.len(), 1);
     let f = &c.follow_users[0];
     assert_eq!(
-        (
-            f.user_id.as_str(),
-            f.name.as_deref(),
-            f.remark.as_deref(),
-            f.added_at
-        ),
+        (f.user_id.as_str(), f.name.as_deref(), f.remark.as_deref(), f.added_at),
         ("rocky", Some("张三"), Some("张总"), Some(1_604_048_292_000))
     );
     assert_eq!(f.tags[0].kind, TagKind::Corp);
+    assert_eq!(f.tags[0].id.as_deref(), Some("etDodGBwAA-rmc_3HDr84OnvfycgOQQQ"));
     assert_eq!(
-        f.tags[0].id.as_deref(),
-        Some("etDodGBwAA-rmc_3HDr84OnvfycgOQQQ")
-    );
-    assert_eq!(
-        (
-            f.tags[1].kind,
-            f.tags[1].id.as_deref(),
-            f.tags[1].name.as_str()
-        ),
+        (f.tags[1].kind, f.tags[1].id.as_deref(), f.tags[1].name.as_str()),
         (TagKind::Personal, None, "个人标签名")
     );
 }
@@ -407,26 +317,12 @@ async fn unknown_customer_is_none_and_check_passes() {
     let client = sim.client();
     client.check().await.unwrap();
     assert_eq!(
-        client
-            .customer("wmNOSUCHCUSTOMERxxxxxxxxxxxxxxxx", Some("rocky"))
-            .await
-            .unwrap(),
+        client.customer("wmNOSUCHCUSTOMERxxxxxxxxxxxxxxxx", Some("rocky")).await.unwrap(),
         None
     );
     // A universe customer that Juzibot does not hold is unknown here too.
-    let elsewhere = sim
-        .universe
-        .customers
-        .iter()
-        .find(|p| !p.presence.juzi)
-        .unwrap();
-    assert_eq!(
-        client
-            .customer(&elsewhere.external_user_id, None)
-            .await
-            .unwrap(),
-        None
-    );
+    let elsewhere = sim.universe.customers.iter().find(|p| !p.presence.juzi).unwrap();
+    assert_eq!(client.customer(&elsewhere.external_user_id, None).await.unwrap(), None);
     let raw = sim.get_raw(DETAIL, &[]).await;
     assert_eq!(raw["errcode"], juzi::BAD_REQUEST_ERRCODE, "{raw}");
 }
@@ -451,19 +347,12 @@ async fn pages_walk_every_customer_once() {
         assert_eq!(page.total, Some(expected as u64));
         assert!(page.items.len() <= 7);
         for c in &page.items {
-            assert!(
-                seen.insert(c.external_user_id.clone().unwrap()),
-                "duplicate across pages"
-            );
+            assert!(seen.insert(c.external_user_id.clone().unwrap()), "duplicate across pages");
         }
         pages += 1;
         match page.next {
             Some(next) => {
-                assert_eq!(
-                    next,
-                    (pages + 1).to_string(),
-                    "next is the next page number"
-                );
+                assert_eq!(next, (pages + 1).to_string(), "next is the next page number");
                 cursor = Some(next);
             }
             None => break,
@@ -483,11 +372,7 @@ async fn pages_walk_every_customer_once() {
         .await
         .unwrap();
     assert!(!page.items.is_empty());
-    assert!(
-        page.items
-            .iter()
-            .all(|c| c.follow_users.iter().any(|f| f.user_id == "rocky"))
-    );
+    assert!(page.items.iter().all(|c| c.follow_users.iter().any(|f| f.user_id == "rocky")));
     assert!(page.total.unwrap() < expected as u64);
     assert_eq!(page.next, None);
 
@@ -501,13 +386,9 @@ async fn pages_walk_every_customer_once() {
         .await
         .unwrap();
     assert_eq!(page.items.len(), expected.min(1000));
-    let raw = sim
-        .get_raw(LIST, &[("current", "1"), ("pageSize", "1001")])
-        .await;
+    let raw = sim.get_raw(LIST, &[("current", "1"), ("pageSize", "1001")]).await;
     assert_eq!(raw["errcode"], juzi::BAD_REQUEST_ERRCODE, "{raw}");
-    let raw = sim
-        .get_raw(LIST, &[("current", "1000"), ("pageSize", "10")])
-        .await;
+    let raw = sim.get_raw(LIST, &[("current", "1000"), ("pageSize", "10")]).await;
     assert_eq!(raw["data"], json!([]));
     let err = client
         .customer_page(&ListQuery {
@@ -537,12 +418,7 @@ async fn tag_groups_come_from_the_universe() {
     for (g, u) in groups.iter().zip(&sim.universe.tag_groups) {
         assert_eq!(
             (g.id.as_str(), g.name.as_str(), g.create_timestamp, g.order),
-            (
-                u.group_id.as_str(),
-                u.name.as_str(),
-                Some(u.created_ms),
-                Some(i64::from(u.order))
-            )
+            (u.group_id.as_str(), u.name.as_str(), Some(u.created_ms), Some(i64::from(u.order)))
         );
         assert_eq!(
             g.tags.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
@@ -567,21 +443,11 @@ async fn wrong_token_is_auth_rejected_without_leaking_it() {
     assert_eq!(err.kind, VendorErrorKind::AuthRejected);
     assert_eq!(err.code, Some(juzi::AUTH_ERRCODE));
     let text = format!("{err} {err:?}");
-    assert!(
-        !text.contains("wrong-token-value") && !text.contains(TOKEN),
-        "{text}"
-    );
+    assert!(!text.contains("wrong-token-value") && !text.contains(TOKEN), "{text}");
     assert_eq!(sim.requests(LIST).await, 1, "auth failures are not retried");
-    let err = client
-        .set_remark(&seed_target(), Some("王总"), None)
-        .await
-        .unwrap_err();
+    let err = client.set_remark(&seed_target(), Some("王总"), None).await.unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::AuthRejected);
-    assert_eq!(
-        sim.remarks(SEED_UNION, "rocky").await,
-        Value::Null,
-        "nothing stored"
-    );
+    assert_eq!(sim.remarks(SEED_UNION, "rocky").await, Value::Null, "nothing stored");
     let err = client.tag_list(false).await.unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::AuthRejected);
 }
@@ -618,10 +484,7 @@ async fn remark_is_stored_and_visible_in_later_reads() {
         json!({"remark": "李总👍", "description": "关注价格，下周回访"})
     );
     // A description-only edit keeps the remark.
-    client
-        .set_remark(&seed_target(), None, Some("已报价"))
-        .await
-        .unwrap();
+    client.set_remark(&seed_target(), None, Some("已报价")).await.unwrap();
     assert_eq!(
         sim.remarks(SEED_UNION, "rocky").await,
         json!({"remark": "李总👍", "description": "已报价"})
@@ -664,10 +527,7 @@ async fn set_remark_with_one_over_long_item_fails_only_that_item() {
     );
     assert_eq!(sim.remarks(&ua, &a_reps[0]).await["remark"], "甲总");
     assert_eq!(sim.remarks(&ub, &b_reps[0]).await, Value::Null);
-    assert_eq!(
-        sim.remarks(&uc, &c_reps[0]).await,
-        json!({"remark": "丙总", "description": "描述"})
-    );
+    assert_eq!(sim.remarks(&uc, &c_reps[0]).await, json!({"remark": "丙总", "description": "描述"}));
 
     // Through the client: the over-long item is refused locally, a pair the hub does not know
     // is rejected by it (WeCom 84061), the rest are applied, all in one call.
@@ -712,16 +572,10 @@ async fn set_remark_with_one_over_long_item_fails_only_that_item() {
         matches!(&out[1], ItemOutcome::Refused(e) if e.kind == VendorErrorKind::InvalidInput),
         "{out:?}"
     );
-    let ItemOutcome::Rejected(e) = &out[2] else {
-        panic!("{out:?}")
-    };
+    let ItemOutcome::Rejected(e) = &out[2] else { panic!("{out:?}") };
     assert_eq!(
         (e.kind, e.code, e.vendor_message.as_deref()),
-        (
-            VendorErrorKind::Upstream,
-            Some(84061),
-            Some("not external contact")
-        )
+        (VendorErrorKind::Upstream, Some(84061), Some("not external contact"))
     );
     assert!(out[3].is_applied(), "{out:?}");
     assert_eq!(sim.remarks(&ua, &a_reps[0]).await["remark"], "甲总2");
@@ -746,11 +600,7 @@ async fn batches_are_split_at_the_documented_sizes() {
         .collect();
     let out = sim.client().set_remarks(&remarks).await;
     assert!(out.iter().all(ItemOutcome::is_applied), "{out:?}");
-    assert_eq!(
-        sim.requests(SET_REMARK).await,
-        2,
-        "51 remarks need two calls of ≤ 50"
-    );
+    assert_eq!(sim.requests(SET_REMARK).await, 2, "51 remarks need two calls of ≤ 50");
 
     let (p, reps) = &writable[0];
     let union_id = p.union_id.clone().unwrap();
@@ -766,22 +616,21 @@ async fn batches_are_split_at_the_documented_sizes() {
         .collect();
     let out = sim.client().add_follows(&follows).await;
     assert!(out.iter().all(ItemOutcome::is_applied));
-    assert_eq!(
-        sim.requests(ADD_FOLLOW).await,
-        2,
-        "501 notes need two calls of ≤ 500"
-    );
+    assert_eq!(sim.requests(ADD_FOLLOW).await, 2, "501 notes need two calls of ≤ 500");
     let stored = sim.follows(&union_id, &reps[0]).await;
     assert_eq!(stored.len(), 501);
     assert_eq!(stored[500]["content"], "第500次跟进");
 
     // The hub itself refuses oversized batches.
-    let raw = sim.post_raw(SET_REMARK, &json!({"remark_list": vec![json!({"userId": "rocky", "unionId": SEED_UNION, "remark": "x"}); 51]})).await;
+    let raw = sim
+        .post_raw(
+            SET_REMARK,
+            &json!({"remark_list": vec![json!({"userId": "rocky", "unionId": SEED_UNION, "remark": "x"}); 51]}),
+        )
+        .await;
     assert_eq!(raw["errcode"], juzi::BAD_REQUEST_ERRCODE, "{raw}");
     let item = json!({"userId": reps[0], "unionId": union_id, "text": [{"content": "x"}]});
-    let raw = sim
-        .post_raw(ADD_FOLLOW, &json!({"follow_list": vec![item; 501]}))
-        .await;
+    let raw = sim.post_raw(ADD_FOLLOW, &json!({"follow_list": vec![item; 501]})).await;
     assert_eq!(raw["errcode"], juzi::BAD_REQUEST_ERRCODE, "{raw}");
     assert_eq!(
         sim.follows(&union_id, &reps[0]).await.len(),
@@ -803,18 +652,19 @@ async fn follow_up_is_delivered_exactly_once_in_seconds() {
     let stored = sim.follows(SEED_UNION, "rocky").await;
     assert_eq!(
         stored,
-        vec![
-            json!({"unionId": SEED_UNION, "userId": "rocky", "content": "电话沟通，客户关注价格 📞", "timestamp": 1_767_225_600})
-        ]
+        vec![json!({"unionId": SEED_UNION, "userId": "rocky", "content": "电话沟通，客户关注价格 📞", "timestamp": 1_767_225_600})]
     );
     assert_eq!(sim.requests(ADD_FOLLOW).await, 1);
 
     // Items the hub cannot deliver come back in fail_list, echoed.
     let raw = sim
-        .post_raw(ADD_FOLLOW, &json!({"follow_list": [
-            {"unionId": SEED_UNION, "userId": "nobody", "text": [{"content": "丢失"}]},
-            {"unionId": SEED_UNION, "userId": "rocky", "text": [{"content": "第二条", "timestamp": 1602667647}]},
-        ]}))
+        .post_raw(
+            ADD_FOLLOW,
+            &json!({"follow_list": [
+                {"unionId": SEED_UNION, "userId": "nobody", "text": [{"content": "丢失"}]},
+                {"unionId": SEED_UNION, "userId": "rocky", "text": [{"content": "第二条", "timestamp": 1602667647}]},
+            ]}),
+        )
         .await;
     assert_eq!(
         raw["fail_list"],
@@ -838,16 +688,8 @@ async fn follow_up_is_delivered_exactly_once_in_seconds() {
     assert!(sim.follows(SEED_UNION, "nobody").await.is_empty());
 
     // Reading notes back is not something Juzibot offers.
-    let c = sim
-        .client()
-        .customer(SEED_EXTERNAL, None)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        sim.client().follow_ups(&c).await.unwrap_err().kind,
-        VendorErrorKind::Unsupported
-    );
+    let c = sim.client().customer(SEED_EXTERNAL, None).await.unwrap().unwrap();
+    assert_eq!(sim.client().follow_ups(&c).await.unwrap_err().kind, VendorErrorKind::Unsupported);
     assert_eq!(
         sim.client().list_clues(None, 10).await.unwrap_err().kind,
         VendorErrorKind::Unsupported
@@ -858,26 +700,14 @@ async fn follow_up_is_delivered_exactly_once_in_seconds() {
 async fn client_validation_refuses_before_sending() {
     let sim = Sim::start().await;
     let client = sim.client();
-    let err = client
-        .set_remark(&seed_target(), Some(&"张".repeat(21)), None)
-        .await
-        .unwrap_err();
+    let err = client.set_remark(&seed_target(), Some(&"张".repeat(21)), None).await.unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::InvalidInput);
     assert!(err.detail.contains("before sending"), "{err}");
-    let err = client
-        .set_remark(&seed_target(), None, Some(&"🙂".repeat(151)))
-        .await
-        .unwrap_err();
+    let err = client.set_remark(&seed_target(), None, Some(&"🙂".repeat(151))).await.unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::InvalidInput);
-    let err = client
-        .set_remark(&seed_target(), Some(""), None)
-        .await
-        .unwrap_err();
+    let err = client.set_remark(&seed_target(), Some(""), None).await.unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::InvalidInput);
-    let err = client
-        .add_follow_up(&seed_target(), "   ", 1_767_225_600_000)
-        .await
-        .unwrap_err();
+    let err = client.add_follow_up(&seed_target(), "   ", 1_767_225_600_000).await.unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::InvalidInput);
 
     let no_union = sim
@@ -887,10 +717,7 @@ async fn client_validation_refuses_before_sending() {
         .find(|p| p.presence.juzi && p.union_id.is_none())
         .expect("a WeCom-type customer without unionId");
     let rep = sim.universe.reps[no_union.follows[0].rep].user_id.clone();
-    let err = client
-        .set_remark(&target(no_union, &rep), Some("王总"), None)
-        .await
-        .unwrap_err();
+    let err = client.set_remark(&target(no_union, &rep), Some("王总"), None).await.unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::Unsupported);
     assert!(err.detail.contains("unionId"), "{err}");
     let err = client
@@ -933,26 +760,14 @@ async fn hang_times_out() {
     let started = Instant::now();
     let err = client.check().await.unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::Timeout);
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
-    assert_eq!(
-        sim.requests(LIST).await,
-        3,
-        "reads are retried after a timeout"
-    );
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert_eq!(sim.requests(LIST).await, 3, "reads are retried after a timeout");
     let err = client
         .add_follow_up(&seed_target(), "超时的跟进", 1_767_225_600_000)
         .await
         .unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::Timeout);
-    assert_eq!(
-        sim.requests(ADD_FOLLOW).await,
-        1,
-        "a write that timed out is not repeated"
-    );
+    assert_eq!(sim.requests(ADD_FOLLOW).await, 1, "a write that timed out is not repeated");
 }
 
 #[tokio::test]
@@ -967,16 +782,10 @@ async fn server_errors_retry_reads_but_not_writes() {
     let err = client.customer(SEED_EXTERNAL, None).await.unwrap_err();
     assert_eq!((err.kind, err.code), (VendorErrorKind::Upstream, Some(503)));
     assert_eq!(sim.requests(DETAIL).await, 3, "one read plus two retries");
-    let err = client
-        .set_remark(&seed_target(), Some("王总"), None)
-        .await
-        .unwrap_err();
+    let err = client.set_remark(&seed_target(), Some("王总"), None).await.unwrap_err();
     assert_eq!((err.kind, err.code), (VendorErrorKind::Upstream, Some(503)));
     assert_eq!(sim.requests(SET_REMARK).await, 1, "writes are not retried");
-    let err = client
-        .add_follow_up(&seed_target(), "跟进", 1_767_225_600_000)
-        .await
-        .unwrap_err();
+    let err = client.add_follow_up(&seed_target(), "跟进", 1_767_225_600_000).await.unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::Upstream);
     assert_eq!(sim.requests(ADD_FOLLOW).await, 1);
 
@@ -1024,10 +833,7 @@ async fn malformed_replies_are_undecodable() {
         .unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::Undecodable);
     assert_eq!(sim.requests(LIST).await, 3, "reads are retried");
-    let err = client
-        .add_follow_up(&seed_target(), "跟进", 1_767_225_600_000)
-        .await
-        .unwrap_err();
+    let err = client.add_follow_up(&seed_target(), "跟进", 1_767_225_600_000).await.unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::Undecodable);
     assert_eq!(sim.requests(ADD_FOLLOW).await, 1);
 }

@@ -85,10 +85,7 @@ async fn a_vendor_outage_shows_the_cached_copy_with_its_age() {
             .await
             .expect("page renders");
         assert!(
-            d.customer
-                .sources
-                .iter()
-                .any(|s| s.vendor == VendorId::Weiling),
+            d.customer.sources.iter().any(|s| s.vendor == VendorId::Weiling),
             "Weiling's copy stays on the page"
         );
         if d.stale_since.is_some() {
@@ -106,37 +103,24 @@ async fn a_vendor_outage_shows_the_cached_copy_with_its_age() {
         "the copy's fetch time: {since}"
     );
     assert!(
-        detail
-            .customer
-            .failures
-            .iter()
-            .any(|f| f.vendor == VendorId::Weiling),
+        detail.customer.failures.iter().any(|f| f.vendor == VendorId::Weiling),
         "the outage is still reported"
     );
-    let shown = detail
-        .customer
-        .sources
-        .iter()
-        .find(|s| s.vendor == VendorId::Weiling)
-        .unwrap();
+    let shown = detail.customer.sources.iter().find(|s| s.vendor == VendorId::Weiling).unwrap();
     assert_eq!(shown.name, weiling_name);
 }
 
 async fn serve(backend: Arc<Backend>, access: MetricsAccess) -> SocketAddr {
     let auth = Arc::new(Auth::new(backend.store.clone(), AuthSettings::default()));
-    let settings = salesdesk::config::load(None, &|_| None, &CliOverrides::default())
-        .expect("default settings");
+    let settings = salesdesk::config::load(None, &|_| None, &CliOverrides::default()).expect("default settings");
     let state = salesdesk::web::WebState {
         leptos: salesdesk::web::leptos_options(&settings),
         backend,
         auth,
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let app = salesdesk::web::router_with(state, access)
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let app = salesdesk::web::router_with(state, access).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -153,10 +137,7 @@ async fn metrics_are_scraped_from_loopback_without_a_session() {
         .find(|p| p.presence.weiling)
         .expect("a Weiling customer")
         .clone();
-    backend
-        .customer_detail(&admin(), &person.external_user_id)
-        .await
-        .expect("page");
+    backend.customer_detail(&admin(), &person.external_user_id).await.expect("page");
     backend
         .customer_detail(&admin(), &person.external_user_id)
         .await
@@ -171,11 +152,7 @@ async fn metrics_are_scraped_from_loopback_without_a_session() {
     .await;
     let http = reqwest::Client::new();
 
-    let reply = http
-        .get(format!("http://{addr}/metrics"))
-        .send()
-        .await
-        .expect("scrape");
+    let reply = http.get(format!("http://{addr}/metrics")).send().await.expect("scrape");
     assert_eq!(reply.status(), 200);
     assert!(
         reply.headers()["content-type"]
@@ -227,9 +204,7 @@ async fn metrics_are_scraped_from_loopback_without_a_session() {
         .await
         .unwrap();
     assert_eq!(
-        page.headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok()),
+        page.headers().get("x-request-id").and_then(|v| v.to_str().ok()),
         Some("trace-me-42")
     );
 }

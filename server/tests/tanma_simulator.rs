@@ -14,8 +14,7 @@ use salesdesk::simulators::dataset::{self, Universe, UniverseOptions, seeds};
 use salesdesk::simulators::faults::{FaultPlan, Faults, InjectedError};
 use salesdesk::simulators::{serve, tanma};
 use salesdesk::vendors::tanma::wire::{
-    ClueDetail, ClueListRequest, CustomerSearchRequest, Envelope, FollowUpListRequest,
-    QwCustomerDetail, QwFollowRecord,
+    ClueDetail, ClueListRequest, CustomerSearchRequest, Envelope, FollowUpListRequest, QwCustomerDetail, QwFollowRecord,
 };
 use salesdesk::vendors::tanma::{TanmaClient, client::decode_envelope, paths, sign};
 use salesdesk::vendors::time::{format_beijing, parse_beijing};
@@ -58,22 +57,15 @@ impl Sim {
         };
         let counts: Counts = Arc::default();
         let seen = counts.clone();
-        let router = tanma::router(universe.clone(), config, faults.clone()).layer(
-            axum::middleware::from_fn(move |req: Request, next: Next| {
+        let router =
+            tanma::router(universe.clone(), config, faults.clone()).layer(axum::middleware::from_fn(move |req: Request, next: Next| {
                 let seen = seen.clone();
                 async move {
-                    *seen
-                        .lock()
-                        .unwrap()
-                        .entry(req.uri().path().to_string())
-                        .or_default() += 1;
+                    *seen.lock().unwrap().entry(req.uri().path().to_string()).or_default() += 1;
                     next.run(req).await
                 }
-            }),
-        );
-        let (addr, task) = serve(router, ([127, 0, 0, 1], 0).into())
-            .await
-            .expect("bind simulator");
+            }));
+        let (addr, task) = serve(router, ([127, 0, 0, 1], 0).into()).await.expect("bind simulator");
         Sim {
             addr,
             universe,
@@ -104,12 +96,7 @@ impl Sim {
 
     /// A hand-signed POST at `timestamp_ms`, returning the raw envelope.
     async fn raw(&self, path: &str, body: &str, key: &str, timestamp_ms: i64) -> Value {
-        let signed = sign::signed_headers(
-            APP_ID,
-            &SecretString::from(key),
-            timestamp_ms,
-            body.as_bytes(),
-        );
+        let signed = sign::signed_headers(APP_ID, &SecretString::from(key), timestamp_ms, body.as_bytes());
         reqwest::Client::new()
             .post(format!("http://{}{}{path}", self.addr, tanma::BASE_PATH))
             .header("appId", &signed.app_id)
@@ -155,8 +142,7 @@ fn fixture_data(text: &str) -> Value {
 async fn seed_000_customer_round_trips_exactly() {
     let sim = Sim::start().await;
     let client = sim.client();
-    let expected: Envelope<Vec<QwCustomerDetail>> =
-        serde_json::from_str(QW_DETAILS_RESPONSE).unwrap();
+    let expected: Envelope<Vec<QwCustomerDetail>> = serde_json::from_str(QW_DETAILS_RESPONSE).unwrap();
     let got = client
         .qw_details(seeds::SEED000_EXTERNAL_USER_ID, seeds::SEED000_REP)
         .await
@@ -193,15 +179,10 @@ async fn seed_001_follow_records_round_trip_exactly() {
     let sim = Sim::start().await;
     let client = sim.client();
     let expected: Envelope<Vec<QwFollowRecord>> = serde_json::from_str(FOLLOW_RESPONSE).unwrap();
-    let got = client
-        .qw_follow_records(seeds::SEED000_EXTERNAL_USER_ID)
-        .await
-        .unwrap();
+    let got = client.qw_follow_records(seeds::SEED000_EXTERNAL_USER_ID).await.unwrap();
     assert_eq!(got, expected.data.unwrap());
     let body = r#"{"externalUserId":"wmPBvlDQAAAtqjxUNvuEL5CRio1NWNXA"}"#;
-    let raw = sim
-        .raw(paths::QW_FOLLOW_LIST, body, APP_KEY, now_ms())
-        .await;
+    let raw = sim.raw(paths::QW_FOLLOW_LIST, body, APP_KEY, now_ms()).await;
     assert_eq!(raw["data"], fixture_data(FOLLOW_RESPONSE));
 
     // Mapped: newest first, the rep's note on top, change logs kept verbatim.
@@ -237,30 +218,17 @@ async fn seed_002_clue_round_trips_and_resolves_options() {
     let got = client.clue_get(seeds::SEED002_CLUE_ID).await.unwrap();
     assert_eq!(got, expected.data);
     let raw = sim
-        .raw(
-            paths::CLUE_GET,
-            r#"{"customerId":410983932389440}"#,
-            APP_KEY,
-            now_ms(),
-        )
+        .raw(paths::CLUE_GET, r#"{"customerId":410983932389440}"#, APP_KEY, now_ms())
         .await;
     assert_eq!(raw["message"], "ok");
     assert_eq!(raw["data"], fixture_data(CLUE_RESPONSE));
 
-    let clue = client
-        .clue(&seeds::SEED002_CLUE_ID.to_string())
-        .await
-        .unwrap()
-        .unwrap();
+    let clue = client.clue(&seeds::SEED002_CLUE_ID.to_string()).await.unwrap().unwrap();
     assert_eq!(clue.name.as_deref(), Some(seeds::SEED002_NAME));
     assert_eq!(clue.mobiles, vec![seeds::SEED002_MOBILE]);
     assert_eq!(clue.is_clue, Some(false));
     assert_eq!(clue.created_at, Some(seeds::SEED002_CREATE_TIME));
-    let stage = clue
-        .fields
-        .iter()
-        .find(|f| f.key == "customer_stage")
-        .unwrap();
+    let stage = clue.fields.iter().find(|f| f.key == "customer_stage").unwrap();
     assert_eq!(
         stage.value,
         FieldValue::Choice {
@@ -269,11 +237,7 @@ async fn seed_002_clue_round_trips_and_resolves_options() {
         }
     );
     assert_eq!(stage.label, "客户阶段");
-    let source = clue
-        .fields
-        .iter()
-        .find(|f| f.key == "customer_source")
-        .unwrap();
+    let source = clue.fields.iter().find(|f| f.key == "customer_source").unwrap();
     assert_eq!(source.value, FieldValue::Empty);
 
     // Unknown and malformed ids.
@@ -297,26 +261,17 @@ async fn check_and_metadata_endpoints() {
 
     let tree = client.tag_tree().await.unwrap();
     assert_eq!(tree.len(), sim.universe.tag_groups.len());
-    let (group, tag) = (
-        &sim.universe.tag_groups[0],
-        &sim.universe.tag_groups[0].tags[0],
-    );
+    let (group, tag) = (&sim.universe.tag_groups[0], &sim.universe.tag_groups[0].tags[0]);
     assert_eq!(tree[0].name, group.name);
     assert_eq!(tree[0].tags[0].id, tag.tanma_id.to_string());
-    assert_eq!(
-        tree[0].tags[0].qw_tag_id.as_deref(),
-        Some(tag.tag_id.as_str())
-    );
+    assert_eq!(tree[0].tags[0].qw_tag_id.as_deref(), Some(tag.tag_id.as_str()));
 
     let fields = client.profile_fields().await.unwrap();
     let ids: BTreeSet<&str> = fields.iter().map(|f| f.id.as_str()).collect();
     for id in ["680", "681", "682", "683", "684", "685", "686", "687"] {
         assert!(ids.contains(id), "{id}");
     }
-    let stage = fields
-        .iter()
-        .find(|f| f.alias.as_deref() == Some("customer_stage"))
-        .unwrap();
+    let stage = fields.iter().find(|f| f.alias.as_deref() == Some("customer_stage")).unwrap();
     assert!(
         stage
             .options
@@ -337,11 +292,7 @@ async fn metadata_is_cached_between_calls() {
     assert_eq!(sim.count(paths::PROFILE_FIELDS), 1);
 
     // With no cache lifetime every mapping reloads.
-    let uncached = TanmaClient::with_metadata_ttl(
-        sim.settings(APP_ID, APP_KEY, fast_policy()),
-        Duration::ZERO,
-    )
-    .unwrap();
+    let uncached = TanmaClient::with_metadata_ttl(sim.settings(APP_ID, APP_KEY, fast_policy()), Duration::ZERO).unwrap();
     uncached.clue(&id).await.unwrap().unwrap();
     uncached.clue(&id).await.unwrap().unwrap();
     assert_eq!(sim.count(paths::TAGS_TREE), 3);
@@ -356,10 +307,7 @@ async fn list_customers_pages_through_a_rep_and_everyone() {
     let mut per_rep: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
     for p in sim.tanma_customers() {
         for rel in &p.follows {
-            per_rep
-                .entry(rel.rep)
-                .or_default()
-                .insert(p.external_user_id.clone());
+            per_rep.entry(rel.rep).or_default().insert(p.external_user_id.clone());
         }
     }
     let (rep, expected) = per_rep.iter().max_by_key(|(_, s)| s.len()).unwrap();
@@ -436,61 +384,27 @@ async fn customer_without_rep_merges_every_relation() {
         .tanma_customers()
         .find(|p| p.follows.len() >= 2)
         .expect("a customer with several reps");
-    let c = client
-        .customer(&p.external_user_id, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let c = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
     let reps: Vec<&str> = c.follow_users.iter().map(|u| u.user_id.as_str()).collect();
-    let expected: Vec<&str> = p
-        .follows
-        .iter()
-        .map(|r| sim.universe.reps[r.rep].user_id.as_str())
-        .collect();
+    let expected: Vec<&str> = p.follows.iter().map(|r| sim.universe.reps[r.rep].user_id.as_str()).collect();
     assert_eq!(reps, expected);
     assert_eq!(c.union_id, p.union_id);
     assert_eq!(c.name.as_deref(), Some(p.name.as_str()));
     assert_eq!(c.mobiles, p.mobiles);
-    assert_eq!(
-        c.follow_users[0].added_at,
-        Some(p.follows[0].added_at_ms / 1000 * 1000)
-    );
+    assert_eq!(c.follow_users[0].added_at, Some(p.follows[0].added_at_ms / 1000 * 1000));
 
     // Unknown customer, unknown relation.
-    assert_eq!(
-        client.customer("wmUnknownCustomer", None).await.unwrap(),
-        None
-    );
-    assert_eq!(
-        client
-            .customer(&p.external_user_id, Some("NoSuchRep"))
-            .await
-            .unwrap(),
-        None
-    );
-    let not_tanma = sim
-        .universe
-        .customers
-        .iter()
-        .find(|p| !p.presence.tanma)
-        .unwrap();
-    assert_eq!(
-        client
-            .customer(&not_tanma.external_user_id, None)
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(client.customer("wmUnknownCustomer", None).await.unwrap(), None);
+    assert_eq!(client.customer(&p.external_user_id, Some("NoSuchRep")).await.unwrap(), None);
+    let not_tanma = sim.universe.customers.iter().find(|p| !p.presence.tanma).unwrap();
+    assert_eq!(client.customer(&not_tanma.external_user_id, None).await.unwrap(), None);
 }
 
 #[tokio::test]
 async fn customer_search_filters_by_key_role_and_id() {
     let sim = Sim::start().await;
     let client = sim.client();
-    let p = sim
-        .tanma_customers()
-        .find(|p| p.follows.len() >= 2)
-        .unwrap();
+    let p = sim.tanma_customers().find(|p| p.follows.len() >= 2).unwrap();
     let by_key = client
         .customer_search(&CustomerSearchRequest {
             search_key: Some(p.external_user_id.clone()),
@@ -517,12 +431,7 @@ async fn customer_search_filters_by_key_role_and_id() {
         owners.data[0].qw_sales_id.as_deref(),
         Some(sim.universe.reps[p.follows[0].rep].user_id.as_str())
     );
-    let id: i64 = owners.data[0]
-        .customer_id
-        .as_deref()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let id: i64 = owners.data[0].customer_id.as_deref().unwrap().parse().unwrap();
     let by_id = client
         .customer_search(&CustomerSearchRequest {
             customer_id: Some(id),
@@ -540,18 +449,14 @@ async fn customer_search_filters_by_key_role_and_id() {
     );
     assert_eq!(by_id.data.len(), p.follows.len());
     // Custom-field values keyed by field id.
-    assert_eq!(
-        by_id.data[0].custom.get("684"),
-        Some(&Value::String(p.stage.clone()))
-    );
+    assert_eq!(by_id.data[0].custom.get("684"), Some(&Value::String(p.stage.clone())));
 }
 
 #[tokio::test]
 async fn list_clues_walks_every_tanma_clue_newest_first() {
     let sim = Sim::start().await;
     let client = sim.client();
-    let mut expected: Vec<&dataset::ClueRecord> =
-        sim.universe.clues.iter().filter(|c| c.in_tanma).collect();
+    let mut expected: Vec<&dataset::ClueRecord> = sim.universe.clues.iter().filter(|c| c.in_tanma).collect();
     expected.sort_by_key(|c| std::cmp::Reverse((c.created_at_ms / 1000, c.customer_id)));
     let expected: Vec<String> = expected.iter().map(|c| c.customer_id.to_string()).collect();
 
@@ -578,15 +483,9 @@ async fn list_clues_walks_every_tanma_clue_newest_first() {
         .flat_map(|c| &c.fields)
         .find(|f| matches!(&f.value, FieldValue::Choice { id, .. } if dataset::RETIRED_OPTION_IDS.contains(&id.as_str())))
         .expect("some clue uses a retired option");
-    assert!(matches!(
-        retired.value,
-        FieldValue::Choice { label: None, .. }
-    ));
+    assert!(matches!(retired.value, FieldValue::Choice { label: None, .. }));
     // Tag ids resolve to names through the tag tree.
-    let tagged = clues
-        .iter()
-        .find(|c| !c.tags.is_empty())
-        .expect("a tagged clue");
+    let tagged = clues.iter().find(|c| !c.tags.is_empty()).expect("a tagged clue");
     assert!(tagged.unresolved_tag_ids.is_empty());
     assert!(tagged.tags.iter().all(|t| t.group.is_some()));
 
@@ -600,11 +499,7 @@ async fn list_clues_walks_every_tanma_clue_newest_first() {
     };
     let first = client.clue_list_asc(&req).await.unwrap();
     assert_eq!(first.list.len(), 10);
-    assert_eq!(
-        first.list[0].customer_id,
-        seeds::SEED002_CLUE_ID,
-        "the 2021 seed clue is oldest"
-    );
+    assert_eq!(first.list[0].customer_id, seeds::SEED002_CLUE_ID, "the 2021 seed clue is oldest");
     let second = client
         .clue_list_asc(&ClueListRequest {
             cursor: first.next_cursor.clone(),
@@ -623,11 +518,7 @@ async fn follow_ups_by_tanma_id_match_the_v2_records() {
         .tanma_customers()
         .find(|p| p.tanma.as_ref().is_some_and(|t| t.follows.len() > 3))
         .unwrap();
-    let mut customer = client
-        .customer(&p.external_user_id, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let mut customer = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
     let v2 = client.follow_ups(&customer).await.unwrap();
     assert_eq!(v2.len(), p.tanma.as_ref().unwrap().follows.len());
 
@@ -644,22 +535,12 @@ async fn follow_ups_by_tanma_id_match_the_v2_records() {
     customer.external_user_id = None;
     customer.vendor_customer_id = row.data[0].customer_id.clone();
     let v3 = client.follow_ups(&customer).await.unwrap();
-    let strip = |e: &app::domain::FollowUpEntry| {
-        (e.id.clone(), e.at, e.kind.clone(), e.author_user_id.clone())
-    };
-    assert_eq!(
-        v3.iter().map(strip).collect::<Vec<_>>(),
-        v2.iter().map(strip).collect::<Vec<_>>()
-    );
+    let strip = |e: &app::domain::FollowUpEntry| (e.id.clone(), e.at, e.kind.clone(), e.author_user_id.clone());
+    assert_eq!(v3.iter().map(strip).collect::<Vec<_>>(), v2.iter().map(strip).collect::<Vec<_>>());
     assert!(v3.iter().all(|e| e.author_name.is_some()));
 
     // A clue's follow-ups page with nextCursor.
-    let clue = sim
-        .universe
-        .clues
-        .iter()
-        .find(|c| c.in_tanma && c.follow_ups.len() >= 3)
-        .unwrap();
+    let clue = sim.universe.clues.iter().find(|c| c.in_tanma && c.follow_ups.len() >= 3).unwrap();
     let page = client
         .clue_follow_ups(&FollowUpListRequest {
             customer_id: clue.customer_id,
@@ -693,15 +574,9 @@ async fn writes_are_unsupported() {
         vendor_customer_id: None,
         rep_user_id: seeds::SEED000_REP.into(),
     };
-    let e = client
-        .set_remark(&target, Some("x"), None)
-        .await
-        .unwrap_err();
+    let e = client.set_remark(&target, Some("x"), None).await.unwrap_err();
     assert_eq!(e.kind, VendorErrorKind::Unsupported);
-    let e = client
-        .add_follow_up(&target, "x", now_ms())
-        .await
-        .unwrap_err();
+    let e = client.add_follow_up(&target, "x", now_ms()).await.unwrap_err();
     assert_eq!(e.kind, VendorErrorKind::Unsupported);
 }
 
@@ -713,20 +588,14 @@ async fn wrong_app_key_or_id_is_auth_rejected_without_retry() {
     let sim = Sim::start().await;
     let bad_key = TanmaClient::new(sim.settings(APP_ID, "not-the-key", fast_policy())).unwrap();
     let e = bad_key.check().await.unwrap_err();
-    assert_eq!(
-        (e.kind, e.code),
-        (VendorErrorKind::AuthRejected, Some(1002))
-    );
+    assert_eq!((e.kind, e.code), (VendorErrorKind::AuthRejected, Some(1002)));
     assert_eq!(e.vendor_message.as_deref(), Some("签名校验未通过"));
     assert!(!e.to_string().contains("not-the-key"));
     assert_eq!(sim.count(paths::ECHO), 1, "auth failures are not retried");
 
     let bad_id = TanmaClient::new(sim.settings("someone-else", APP_KEY, fast_policy())).unwrap();
     let e = bad_id.check().await.unwrap_err();
-    assert_eq!(
-        (e.kind, e.code),
-        (VendorErrorKind::AuthRejected, Some(1002))
-    );
+    assert_eq!((e.kind, e.code), (VendorErrorKind::AuthRejected, Some(1002)));
 }
 
 #[tokio::test]
@@ -735,34 +604,17 @@ async fn stale_timestamp_is_rejected_with_1003() {
     let body = r#"{"customerId":410983932389440}"#;
     let fresh = sim.raw(paths::CLUE_GET, body, APP_KEY, now_ms()).await;
     assert_eq!(fresh["code"], 0);
-    let stale = sim
-        .raw(paths::CLUE_GET, body, APP_KEY, now_ms() - 10 * 60 * 1000)
-        .await;
+    let stale = sim.raw(paths::CLUE_GET, body, APP_KEY, now_ms() - 10 * 60 * 1000).await;
     assert_eq!(stale["code"], 1003);
     let e = decode_envelope::<Value>(paths::CLUE_GET, stale.to_string().as_bytes()).unwrap_err();
-    assert_eq!(
-        (e.kind, e.code),
-        (VendorErrorKind::AuthRejected, Some(1003))
-    );
+    assert_eq!((e.kind, e.code), (VendorErrorKind::AuthRejected, Some(1003)));
     assert!(e.detail.contains("clock"), "{}", e.detail);
-    let future = sim
-        .raw(paths::CLUE_GET, body, APP_KEY, now_ms() + 10 * 60 * 1000)
-        .await;
+    let future = sim.raw(paths::CLUE_GET, body, APP_KEY, now_ms() + 10 * 60 * 1000).await;
     assert_eq!(future["code"], 1003);
     // A valid signature over different bytes is a signature failure.
-    let signed = sign::signed_headers(
-        APP_ID,
-        &SecretString::from(APP_KEY),
-        now_ms(),
-        body.as_bytes(),
-    );
+    let signed = sign::signed_headers(APP_ID, &SecretString::from(APP_KEY), now_ms(), body.as_bytes());
     let tampered: Value = reqwest::Client::new()
-        .post(format!(
-            "http://{}{}{}",
-            sim.addr,
-            tanma::BASE_PATH,
-            paths::CLUE_GET
-        ))
+        .post(format!("http://{}{}{}", sim.addr, tanma::BASE_PATH, paths::CLUE_GET))
         .header("appId", APP_ID)
         .header("timestamp", &signed.timestamp)
         .header("sign", &signed.sign)
@@ -783,15 +635,13 @@ async fn requests_carry_signed_headers_over_the_exact_body() {
     type Seen = Arc<Mutex<Vec<(axum::http::HeaderMap, Vec<u8>)>>>;
     let seen: Seen = Arc::default();
     let capture = seen.clone();
-    let router = axum::Router::new().fallback(
-        move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-            let capture = capture.clone();
-            async move {
-                capture.lock().unwrap().push((headers, body.to_vec()));
-                axum::Json(serde_json::json!({"code": 0, "message": "success", "data": []}))
-            }
-        },
-    );
+    let router = axum::Router::new().fallback(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+        let capture = capture.clone();
+        async move {
+            capture.lock().unwrap().push((headers, body.to_vec()));
+            axum::Json(serde_json::json!({"code": 0, "message": "success", "data": []}))
+        }
+    });
     let (addr, _task) = serve(router, ([127, 0, 0, 1], 0).into()).await.unwrap();
     let mut settings = TanmaSettings {
         base_url: Url::parse(&format!("http://{addr}/apiServer")).unwrap(),
@@ -804,11 +654,7 @@ async fn requests_carry_signed_headers_over_the_exact_body() {
     client.qw_details("wm客户", "大刘").await.unwrap();
     client.tag_tree().await.unwrap();
     settings.send_app_key_header = true;
-    TanmaClient::new(settings)
-        .unwrap()
-        .tag_tree()
-        .await
-        .unwrap();
+    TanmaClient::new(settings).unwrap().tag_tree().await.unwrap();
 
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 3);
@@ -821,10 +667,7 @@ async fn requests_carry_signed_headers_over_the_exact_body() {
         assert!((ts.parse::<i64>().unwrap() - now_ms()).abs() < 60_000);
         let expected = sign::sign(APP_ID, &ts, body, &SecretString::from(APP_KEY));
         assert_eq!(h("sign"), Some(expected));
-        assert_eq!(
-            h("appkey").as_deref(),
-            if i == 2 { Some(APP_KEY) } else { None }
-        );
+        assert_eq!(h("appkey").as_deref(), if i == 2 { Some(APP_KEY) } else { None });
     }
     assert_eq!(
         std::str::from_utf8(&seen[0].1).unwrap(),
@@ -924,18 +767,8 @@ async fn business_error_codes_are_classified() {
     let client = sim.client();
     let cases = [
         (1002, "签名校验未通过", VendorErrorKind::AuthRejected, 1),
-        (
-            1003,
-            "请求时间与服务器时间相差过大",
-            VendorErrorKind::AuthRejected,
-            1,
-        ),
-        (
-            40417,
-            "请求参数验证失败：电话号码重复",
-            VendorErrorKind::InvalidInput,
-            1,
-        ),
+        (1003, "请求时间与服务器时间相差过大", VendorErrorKind::AuthRejected, 1),
+        (40417, "请求参数验证失败：电话号码重复", VendorErrorKind::InvalidInput, 1),
         // Unclassified failures may be transient: reads retry them.
         (-1, "失败", VendorErrorKind::Upstream, 3),
         (50001, "系统繁忙", VendorErrorKind::Upstream, 3),

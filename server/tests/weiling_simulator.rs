@@ -12,8 +12,7 @@ use salesdesk::simulators::dataset::{self, Universe, UniverseOptions};
 use salesdesk::simulators::faults::{FaultPlan, Faults, InjectedError};
 use salesdesk::simulators::{serve, weiling};
 use salesdesk::vendors::weiling::wire::{
-    CustomerBatchData, CustomerBatchRequest, CustomerEditRequest, EnvelopeData, EnvelopeHead,
-    NewProgress,
+    CustomerBatchData, CustomerBatchRequest, CustomerEditRequest, EnvelopeData, EnvelopeHead, NewProgress,
 };
 use salesdesk::vendors::weiling::{CustomerListBy, WeilingClient, map};
 use salesdesk::vendors::{CustomerListQuery, CustomerRef, HttpPolicy, VendorAdapter};
@@ -41,9 +40,7 @@ impl Sim {
             token_ttl,
         };
         let router = weiling::router(universe.clone(), config, faults);
-        let (addr, task) = serve(router, ([127, 0, 0, 1], 0).into())
-            .await
-            .expect("bind simulator");
+        let (addr, task) = serve(router, ([127, 0, 0, 1], 0).into()).await.expect("bind simulator");
         Sim {
             addr,
             universe,
@@ -80,12 +77,7 @@ impl Sim {
     }
 
     async fn stats(&self) -> Value {
-        reqwest::get(self.url("/__sim/weiling/stats"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        reqwest::get(self.url("/__sim/weiling/stats")).await.unwrap().json().await.unwrap()
     }
 
     async fn token_requests(&self) -> u64 {
@@ -93,14 +85,12 @@ impl Sim {
     }
 
     async fn raw_token(&self) -> String {
-        let v: Value = reqwest::get(self.url(&format!(
-            "/openapi/auth/access_token/get?app_id={APP_ID}&app_secret={APP_SECRET}"
-        )))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        let v: Value = reqwest::get(self.url(&format!("/openapi/auth/access_token/get?app_id={APP_ID}&app_secret={APP_SECRET}")))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(v["code"], 0, "{v}");
         v["data"]["access_token"].as_str().unwrap().to_string()
     }
@@ -145,11 +135,7 @@ fn fast_policy() -> HttpPolicy {
 }
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+    std::fs::read_to_string(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
 fn code_plan(code: i64, message: &str, path: &str, rate: Option<f64>) -> FaultPlan {
@@ -168,12 +154,8 @@ fn code_plan(code: i64, message: &str, path: &str, rate: Option<f64>) -> FaultPl
 
 #[test]
 fn seed_003_request_and_response_parse() {
-    let request: CustomerBatchRequest =
-        serde_json::from_str(&fixture("weiling_customer_batch_request.json")).unwrap();
-    assert_eq!(
-        request.customer_ids,
-        vec!["oKBiDpCKNsX1wg0Rc3KlsjIlChV2f99qrUOGsp3Eqm8"]
-    );
+    let request: CustomerBatchRequest = serde_json::from_str(&fixture("weiling_customer_batch_request.json")).unwrap();
+    assert_eq!(request.customer_ids, vec!["oKBiDpCKNsX1wg0Rc3KlsjIlChV2f99qrUOGsp3Eqm8"]);
 
     let body = fixture("weiling_customer_batch_response.json");
     let head: EnvelopeHead = serde_json::from_str(&body).unwrap();
@@ -193,20 +175,11 @@ fn seed_003_request_and_response_parse() {
     assert_eq!(c.first_progress_time, Some(0));
     assert_eq!(c.latest_progress_id.as_deref(), Some("string"));
     let f = &c.follow_users[0];
-    assert_eq!(
-        (f.add_way, f.create_time, f.lost_state),
-        (Some(0), Some(0), Some(false))
-    );
+    assert_eq!((f.add_way, f.create_time, f.lost_state), (Some(0), Some(0), Some(false)));
     assert_eq!(f.tags[0].group_name.as_deref(), Some("string"));
     assert_eq!(f.tags[0].kind.as_deref(), Some("string"));
-    assert_eq!(
-        f.add_source.as_ref().unwrap().name.as_deref(),
-        Some("string")
-    );
-    assert_eq!(
-        f.customer_custom_field,
-        Some(Value::String("string".into()))
-    );
+    assert_eq!(f.add_source.as_ref().unwrap().name.as_deref(), Some("string"));
+    assert_eq!(f.customer_custom_field, Some(Value::String("string".into())));
     assert_eq!(c.company_list[0].company_name.as_deref(), Some("string"));
     assert_eq!(c.business_list[0].business_id.as_deref(), Some("string"));
     assert_eq!(c.clue_list[0].clue_id.as_deref(), Some("string"));
@@ -255,15 +228,8 @@ async fn expired_token_is_refreshed_transparently() {
         .await
         .unwrap();
     assert!(r.status().is_success());
-    let c = client
-        .customer(&p.external_user_id, None)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        c.external_user_id.as_deref(),
-        Some(p.external_user_id.as_str())
-    );
+    let c = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+    assert_eq!(c.external_user_id.as_deref(), Some(p.external_user_id.as_str()));
     assert_eq!(sim.token_requests().await, 2);
 }
 
@@ -286,10 +252,7 @@ async fn wrong_secret_is_auth_rejected_without_leaking() {
     assert_eq!(e.kind, VendorErrorKind::AuthRejected);
     assert_eq!(e.code, Some(501));
     let text = format!("{e} {e:?}");
-    assert!(
-        !text.contains("not-the-secret") && !text.contains("app_secret="),
-        "{text}"
-    );
+    assert!(!text.contains("not-the-secret") && !text.contains("app_secret="), "{text}");
     // Auth refusals are not retried.
     assert_eq!(sim.token_requests().await, 1);
 }
@@ -299,9 +262,7 @@ async fn token_endpoint_rules_and_token_check() {
     let sim = Sim::start(Duration::from_secs(7200)).await;
     let http = reqwest::Client::new();
     let v: Value = http
-        .post(sim.url(&format!(
-            "/openapi/auth/access_token/get?app_id={APP_ID}&app_secret={APP_SECRET}"
-        )))
+        .post(sim.url(&format!("/openapi/auth/access_token/get?app_id={APP_ID}&app_secret={APP_SECRET}")))
         .send()
         .await
         .unwrap()
@@ -309,32 +270,27 @@ async fn token_endpoint_rules_and_token_check() {
         .await
         .unwrap();
     assert_eq!(v["code"], 1010);
-    let v: Value = reqwest::get(sim.url(&format!(
-        "/openapi/auth/access_token/get?appid={APP_ID}&app_secret={APP_SECRET}"
-    )))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let v: Value = reqwest::get(sim.url(&format!("/openapi/auth/access_token/get?appid={APP_ID}&app_secret={APP_SECRET}")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["code"], 1001);
     let token = sim.raw_token().await;
-    let v: Value = reqwest::get(sim.url(&format!(
-        "/openapi/v2/custom/detail?api_key=contact&access_token={token}"
-    )))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let v: Value = reqwest::get(sim.url(&format!("/openapi/v2/custom/detail?api_key=contact&access_token={token}")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["code"], 0);
-    let v: Value =
-        reqwest::get(sim.url("/openapi/v2/custom/detail?api_key=contact&access_token=forged"))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    let v: Value = reqwest::get(sim.url("/openapi/v2/custom/detail?api_key=contact&access_token=forged"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["code"], 1007);
     // POSTs need the token in the query string too.
     let v: Value = http
@@ -373,11 +329,7 @@ async fn list_customers_pages_through_a_reps_friends() {
         if expected.len() <= weiling::CUSTOMER_ID_PAGE {
             assert_eq!(page.total, Some(expected.len() as u64));
         }
-        seen.extend(
-            page.items
-                .iter()
-                .map(|c| c.vendor_customer_id.clone().unwrap()),
-        );
+        seen.extend(page.items.iter().map(|c| c.vendor_customer_id.clone().unwrap()));
         for c in &page.items {
             assert!(
                 c.follow_users.iter().any(|f| f.user_id == rep),
@@ -409,21 +361,10 @@ async fn list_customers_pages_through_a_reps_friends() {
         .customers
         .iter()
         .filter(|p| p.weiling.is_some())
-        .find_map(|p| {
-            p.follows
-                .iter()
-                .find_map(|f| f.remark_mobiles.first())
-                .map(|m| (p, m.clone()))
-        })
+        .find_map(|p| p.follows.iter().find_map(|f| f.remark_mobiles.first()).map(|m| (p, m.clone())))
         .expect("a remark mobile");
-    let ids = client
-        .customer_ids(&CustomerListBy::RemarkMobile(m), None)
-        .await
-        .unwrap();
-    assert!(
-        ids.data_list
-            .contains(&p.weiling.as_ref().unwrap().customer_id)
-    );
+    let ids = client.customer_ids(&CustomerListBy::RemarkMobile(m), None).await.unwrap();
+    assert!(ids.data_list.contains(&p.weiling.as_ref().unwrap().customer_id));
     let e = client
         .customer_ids(&CustomerListBy::UserId("no-such-rep".into()), None)
         .await
@@ -443,15 +384,8 @@ async fn customer_detail_maps_weiling_view() {
         .find(|p| p.stage_disagrees())
         .expect("universe has a stage disagreement");
     let w = p.weiling.as_ref().unwrap();
-    let c = client
-        .customer(&p.external_user_id, None)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        c.vendor_customer_id.as_deref(),
-        Some(w.customer_id.as_str())
-    );
+    let c = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+    assert_eq!(c.vendor_customer_id.as_deref(), Some(w.customer_id.as_str()));
     assert_eq!(c.stage.as_deref(), Some(w.stage.as_str()));
     assert_ne!(c.stage.as_deref(), Some(p.stage.as_str()));
     assert_eq!(c.union_id, p.union_id);
@@ -466,39 +400,24 @@ async fn customer_detail_maps_weiling_view() {
     assert_eq!(c.follow_users.len(), p.follows.len());
     assert_eq!(c.companies.len(), w.companies.len());
     assert_eq!(c.opportunities.len(), w.businesses.len());
-    let intention = c
-        .custom_fields
-        .iter()
-        .find(|f| f.key == "intention")
-        .unwrap();
+    let intention = c.custom_fields.iter().find(|f| f.key == "intention").unwrap();
     assert_eq!(intention.label, "意向");
     // Labels outside the option set stay unresolved rather than passing for text.
-    let expected_label = dataset::INTENTIONS
-        .contains(&p.intention.as_str())
-        .then_some(p.intention.as_str());
+    let expected_label = dataset::INTENTIONS.contains(&p.intention.as_str()).then_some(p.intention.as_str());
     match &intention.value {
         FieldValue::Choice { label, .. } => assert_eq!(label.as_deref(), expected_label),
         other => panic!("intention should be a choice, got {other:?}"),
     }
 
     // Tags keep group and kind.
-    let tagged = u.customers.iter().find(|p| {
-        p.weiling.is_some()
-            && p.follows
-                .iter()
-                .any(|f| !f.corp_tags.is_empty() && !f.personal_tags.is_empty())
-    });
+    let tagged = u
+        .customers
+        .iter()
+        .find(|p| p.weiling.is_some() && p.follows.iter().any(|f| !f.corp_tags.is_empty() && !f.personal_tags.is_empty()));
     if let Some(p) = tagged {
-        let c = client
-            .customer(&p.external_user_id, None)
-            .await
-            .unwrap()
-            .unwrap();
+        let c = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
         let tags: Vec<_> = c.follow_users.iter().flat_map(|f| f.tags.iter()).collect();
-        assert!(
-            tags.iter()
-                .any(|t| t.kind == TagKind::Corp && t.group.is_some())
-        );
+        assert!(tags.iter().any(|t| t.kind == TagKind::Corp && t.group.is_some()));
         assert!(tags.iter().any(|t| t.kind == TagKind::Personal));
     }
 
@@ -509,21 +428,9 @@ async fn customer_detail_maps_weiling_view() {
         .unwrap();
     assert_eq!(seed.len(), 1);
 
-    assert!(
-        client
-            .customer("wm-not-a-customer", None)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(client.customer("wm-not-a-customer", None).await.unwrap().is_none());
     let not_in_weiling = u.customers.iter().find(|p| p.weiling.is_none()).unwrap();
-    assert!(
-        client
-            .customer(&not_in_weiling.external_user_id, None)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(client.customer(&not_in_weiling.external_user_id, None).await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -569,28 +476,14 @@ async fn set_remark_is_visible_in_later_reads() {
         vendor_customer_id: None,
         rep_user_id: rep.clone(),
     };
-    client
-        .set_remark(&target, Some("王总-新备注"), Some("关注交付周期"))
-        .await
-        .unwrap();
-    let c = client
-        .customer(&p.external_user_id, None)
-        .await
-        .unwrap()
-        .unwrap();
+    client.set_remark(&target, Some("王总-新备注"), Some("关注交付周期")).await.unwrap();
+    let c = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
     let f = c.follow_users.iter().find(|f| f.user_id == rep).unwrap();
     assert_eq!(f.remark.as_deref(), Some("王总-新备注"));
     assert_eq!(f.description.as_deref(), Some("关注交付周期"));
     // Only the remark this time: the description stays.
-    client
-        .set_remark(&target, Some("王总"), None)
-        .await
-        .unwrap();
-    let c = client
-        .customer(&p.external_user_id, None)
-        .await
-        .unwrap()
-        .unwrap();
+    client.set_remark(&target, Some("王总"), None).await.unwrap();
+    let c = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
     let f = c.follow_users.iter().find(|f| f.user_id == rep).unwrap();
     assert_eq!(
         (f.remark.as_deref(), f.description.as_deref()),
@@ -599,10 +492,7 @@ async fn set_remark_is_visible_in_later_reads() {
     assert_eq!(sim.stats().await["customer_edits"], 2);
 
     // Refused before sending: WeCom's 20-character remark limit.
-    let e = client
-        .set_remark(&target, Some(&"长".repeat(21)), None)
-        .await
-        .unwrap_err();
+    let e = client.set_remark(&target, Some(&"长".repeat(21)), None).await.unwrap_err();
     assert_eq!(e.kind, VendorErrorKind::InvalidInput);
     assert_eq!(sim.stats().await["customer_edits"], 2);
     // Refused by the vendor: its message reaches the rep.
@@ -614,10 +504,7 @@ async fn set_remark_is_visible_in_later_reads() {
         ..Default::default()
     };
     let e = client.edit_customer(&request).await.unwrap_err();
-    assert_eq!(
-        (e.kind, e.code),
-        (VendorErrorKind::InvalidInput, Some(1012))
-    );
+    assert_eq!((e.kind, e.code), (VendorErrorKind::InvalidInput, Some(1012)));
     assert!(e.to_failure().vendor_message.unwrap().contains("remark"));
     // A rep who is not the customer's friend.
     let stranger = sim
@@ -634,10 +521,7 @@ async fn set_remark_is_visible_in_later_reads() {
         remark: Some("x".into()),
         ..Default::default()
     };
-    assert_eq!(
-        client.edit_customer(&request).await.unwrap_err().code,
-        Some(1001)
-    );
+    assert_eq!(client.edit_customer(&request).await.unwrap_err().code, Some(1001));
 }
 
 // ---- follow-ups ------------------------------------------------------------------------------
@@ -648,11 +532,7 @@ async fn follow_ups_read_and_write() {
     let client = sim.client();
     let (p, rep) = sim.weiling_customer();
     let w = p.weiling.as_ref().unwrap();
-    let customer = client
-        .customer(&p.external_user_id, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let customer = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
     let before = client.follow_ups(&customer).await.unwrap();
     assert_eq!(before.len(), w.progress.len());
     for e in &before {
@@ -669,10 +549,7 @@ async fn follow_ups_read_and_write() {
         vendor_customer_id: Some(w.customer_id.clone()),
         rep_user_id: rep.clone(),
     };
-    let receipt = client
-        .add_follow_up(&target, "电话沟通：客户确认下周演示", at)
-        .await
-        .unwrap();
+    let receipt = client.add_follow_up(&target, "电话沟通：客户确认下周演示", at).await.unwrap();
     let id = receipt.vendor_record_id.unwrap();
     let after = client.follow_ups(&customer).await.unwrap();
     assert_eq!(after.len(), before.len() + 1);
@@ -685,18 +562,11 @@ async fn follow_ups_read_and_write() {
             text: "电话沟通：客户确认下周演示".into()
         }
     );
-    let again = client
-        .customer(&p.external_user_id, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let again = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
     assert_eq!(again.vendor_customer_id, customer.vendor_customer_id);
 
     // Too long: refused before sending.
-    let e = client
-        .add_follow_up(&target, &"字".repeat(1001), at)
-        .await
-        .unwrap_err();
+    let e = client.add_follow_up(&target, &"字".repeat(1001), at).await.unwrap_err();
     assert_eq!(e.kind, VendorErrorKind::InvalidInput);
     // Refused by the vendor per item: an unknown author.
     let stranger = CustomerRef {
@@ -704,14 +574,8 @@ async fn follow_ups_read_and_write() {
         ..target.clone()
     };
     let e = client.add_follow_up(&stranger, "x", at).await.unwrap_err();
-    assert_eq!(
-        (e.kind, e.code),
-        (VendorErrorKind::InvalidInput, Some(1001))
-    );
-    assert_eq!(
-        e.to_failure().vendor_message.as_deref(),
-        Some("userId不正确")
-    );
+    assert_eq!((e.kind, e.code), (VendorErrorKind::InvalidInput, Some(1001)));
+    assert_eq!(e.to_failure().vendor_message.as_deref(), Some("userId不正确"));
 }
 
 #[tokio::test]
@@ -730,25 +594,13 @@ async fn follow_ups_page_through_many_records() {
             ..Default::default()
         })
         .collect();
-    let result = client
-        .create_progress(&w.customer_id, 0, &items)
-        .await
-        .unwrap();
+    let result = client.create_progress(&w.customer_id, 0, &items).await.unwrap();
     assert_eq!(result.success_list.len(), 150, "{:?}", result.fail_list);
     assert_eq!(sim.stats().await["progress_created"], 150);
-    let customer = client
-        .customer(&p.external_user_id, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let customer = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
     let all = client.follow_ups(&customer).await.unwrap();
     assert_eq!(all.len(), w.progress.len() + 150);
-    assert_eq!(
-        all[0].kind,
-        FollowUpKind::Note {
-            text: "第149条".into()
-        }
-    );
+    assert_eq!(all[0].kind, FollowUpKind::Note { text: "第149条".into() });
 }
 
 #[tokio::test]
@@ -773,36 +625,16 @@ async fn progress_create_reports_each_item() {
         item(4, "秒级时间".into(), at / 1000, &rep),
         item(5, "也好".into(), at + 1, &rep),
     ];
-    let r = client
-        .create_progress(&w.customer_id, 0, &items)
-        .await
-        .unwrap();
+    let r = client.create_progress(&w.customer_id, 0, &items).await.unwrap();
     let ok: Vec<_> = r.success_list.iter().map(|s| s.index.unwrap()).collect();
     assert_eq!(ok, vec![0, 5]);
-    let failed: Vec<_> = r
-        .fail_list
-        .iter()
-        .map(|f| (f.index.unwrap(), f.error_code.unwrap()))
-        .collect();
+    let failed: Vec<_> = r.fail_list.iter().map(|f| (f.index.unwrap(), f.error_code.unwrap())).collect();
     assert_eq!(failed, vec![(1, 1000), (2, 1001), (3, 1012), (4, 1013)]);
-    assert!(
-        r.fail_list
-            .iter()
-            .all(|f| f.error_msg.as_deref().is_some_and(|m| !m.is_empty()))
-    );
-    let e = client
-        .create_progress("no-such-customer", 0, &items[..1])
-        .await
-        .unwrap_err();
+    assert!(r.fail_list.iter().all(|f| f.error_msg.as_deref().is_some_and(|m| !m.is_empty())));
+    let e = client.create_progress("no-such-customer", 0, &items[..1]).await.unwrap_err();
     assert_eq!(e.kind, VendorErrorKind::NotFound);
-    let e = client
-        .create_progress(&w.customer_id, 1, &items[..1])
-        .await
-        .unwrap_err();
-    assert_eq!(
-        (e.kind, e.code),
-        (VendorErrorKind::InvalidInput, Some(1001))
-    );
+    let e = client.create_progress(&w.customer_id, 1, &items[..1]).await.unwrap_err();
+    assert_eq!((e.kind, e.code), (VendorErrorKind::InvalidInput, Some(1001)));
 }
 
 // ---- clues and fields ------------------------------------------------------------------------
@@ -811,12 +643,7 @@ async fn progress_create_reports_each_item() {
 async fn clues_list_and_detail() {
     let sim = Sim::start(Duration::from_secs(7200)).await;
     let client = sim.client();
-    let expected: BTreeSet<String> = sim
-        .universe
-        .clues
-        .iter()
-        .filter_map(|c| c.weiling_clue_id.clone())
-        .collect();
+    let expected: BTreeSet<String> = sim.universe.clues.iter().filter_map(|c| c.weiling_clue_id.clone()).collect();
     assert!(expected.len() > weiling::CLUE_PAGE, "enough clues to page");
     let mut seen = BTreeSet::new();
     let mut cursor = None;
@@ -848,24 +675,17 @@ async fn custom_field_descriptions() {
     let sim = Sim::start(Duration::from_secs(7200)).await;
     let client = sim.client();
     let fields = client.custom_fields("contact").await.unwrap();
-    let intention = fields
-        .iter()
-        .find(|f| f.api_name.as_deref() == Some("intention"))
-        .unwrap();
+    let intention = fields.iter().find(|f| f.api_name.as_deref() == Some("intention")).unwrap();
     assert_eq!(intention.view_name.as_deref(), Some("意向"));
     assert!(
         intention
             .options
             .iter()
-            .any(|o| o.label.as_deref() == Some("intention_high")
-                && o.value.as_deref() == Some("高"))
+            .any(|o| o.label.as_deref() == Some("intention_high") && o.value.as_deref() == Some("高"))
     );
     assert!(client.custom_fields("company").await.unwrap().is_empty());
     let e = client.custom_fields("nonsense").await.unwrap_err();
-    assert_eq!(
-        (e.kind, e.code),
-        (VendorErrorKind::InvalidInput, Some(1001))
-    );
+    assert_eq!((e.kind, e.code), (VendorErrorKind::InvalidInput, Some(1001)));
 }
 
 // ---- faults ----------------------------------------------------------------------------------
@@ -877,31 +697,13 @@ async fn rate_limit_1009_is_retried_then_reported() {
     let (p, rep) = sim.weiling_customer();
     // Every second call to the endpoint is throttled: the second read only succeeds because
     // the client retried it.
-    sim.set_faults(code_plan(
-        1009,
-        "接口调用超过频率限制",
-        "get_by_external_userid",
-        Some(0.5),
-    ))
-    .await;
-    client
-        .customer(&p.external_user_id, None)
-        .await
-        .unwrap()
-        .unwrap();
-    client
-        .customer(&p.external_user_id, None)
-        .await
-        .unwrap()
-        .unwrap();
+    sim.set_faults(code_plan(1009, "接口调用超过频率限制", "get_by_external_userid", Some(0.5)))
+        .await;
+    client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+    client.customer(&p.external_user_id, None).await.unwrap().unwrap();
     // Writes are retried when throttled too (a throttled call was not processed).
-    sim.set_faults(code_plan(
-        1009,
-        "接口调用超过频率限制",
-        "/customer/edit",
-        Some(0.5),
-    ))
-    .await;
+    sim.set_faults(code_plan(1009, "接口调用超过频率限制", "/customer/edit", Some(0.5)))
+        .await;
     let target = CustomerRef {
         external_user_id: Some(p.external_user_id.clone()),
         union_id: None,
@@ -912,36 +714,15 @@ async fn rate_limit_1009_is_retried_then_reported() {
     client.set_remark(&target, Some("b"), None).await.unwrap();
     assert_eq!(sim.stats().await["customer_edits"], 2);
     // Always throttled: reported after the retries.
-    sim.set_faults(code_plan(
-        1009,
-        "接口调用超过频率限制",
-        "get_by_external_userid",
-        None,
-    ))
-    .await;
+    sim.set_faults(code_plan(1009, "接口调用超过频率限制", "get_by_external_userid", None))
+        .await;
     let started = Instant::now();
-    let e = client
-        .customer(&p.external_user_id, None)
-        .await
-        .unwrap_err();
+    let e = client.customer(&p.external_user_id, None).await.unwrap_err();
     assert_eq!((e.kind, e.code), (VendorErrorKind::RateLimited, Some(1009)));
-    assert!(
-        started.elapsed() >= Duration::from_millis(20),
-        "two backoff waits happened"
-    );
-    sim.set_faults(code_plan(
-        1015,
-        "rate limit",
-        "get_by_external_userid",
-        None,
-    ))
-    .await;
+    assert!(started.elapsed() >= Duration::from_millis(20), "two backoff waits happened");
+    sim.set_faults(code_plan(1015, "rate limit", "get_by_external_userid", None)).await;
     assert_eq!(
-        client
-            .customer(&p.external_user_id, None)
-            .await
-            .unwrap_err()
-            .kind,
+        client.customer(&p.external_user_id, None).await.unwrap_err().kind,
         VendorErrorKind::RateLimited
     );
 }
@@ -982,46 +763,25 @@ async fn injected_faults_map_to_error_kinds() {
         ..Default::default()
     })
     .await;
-    assert_eq!(
-        client.customer(&ext, None).await.unwrap_err().kind,
-        VendorErrorKind::Undecodable
-    );
+    assert_eq!(client.customer(&ext, None).await.unwrap_err().kind, VendorErrorKind::Undecodable);
 
     // Business codes.
-    sim.set_faults(code_plan(1003, "数据不存在", "/customer/", None))
-        .await;
-    assert!(
-        client.customer(&ext, None).await.unwrap().is_none(),
-        "not found is None"
-    );
-    sim.set_faults(code_plan(1005, "操作失败", "/customer/", None))
-        .await;
+    sim.set_faults(code_plan(1003, "数据不存在", "/customer/", None)).await;
+    assert!(client.customer(&ext, None).await.unwrap().is_none(), "not found is None");
+    sim.set_faults(code_plan(1005, "操作失败", "/customer/", None)).await;
     let e = client.customer(&ext, None).await.unwrap_err();
     assert_eq!((e.kind, e.code), (VendorErrorKind::Upstream, Some(1005)));
-    assert_eq!(
-        e.to_failure().vendor_message,
-        None,
-        "internal messages stay server-side"
-    );
-    sim.set_faults(code_plan(1013, "参数格式或值错误", "/customer/", None))
-        .await;
+    assert_eq!(e.to_failure().vendor_message, None, "internal messages stay server-side");
+    sim.set_faults(code_plan(1013, "参数格式或值错误", "/customer/", None)).await;
     let e = client.customer(&ext, None).await.unwrap_err();
     assert_eq!(e.kind, VendorErrorKind::InvalidInput);
-    assert_eq!(
-        e.to_failure().vendor_message.as_deref(),
-        Some("参数格式或值错误")
-    );
-    sim.set_faults(code_plan(1006, "数据加载完毕", "/v2/progress/list", None))
-        .await;
-    assert!(
-        client.follow_ups(&customer).await.unwrap().is_empty(),
-        "1006 ends the list"
-    );
+    assert_eq!(e.to_failure().vendor_message.as_deref(), Some("参数格式或值错误"));
+    sim.set_faults(code_plan(1006, "数据加载完毕", "/v2/progress/list", None)).await;
+    assert!(client.follow_ups(&customer).await.unwrap().is_empty(), "1006 ends the list");
 
     // An auth-type code: one refresh and one retry, then reported.
     let before = sim.token_requests().await;
-    sim.set_faults(code_plan(403, "无访问权限", "/customer/", None))
-        .await;
+    sim.set_faults(code_plan(403, "无访问权限", "/customer/", None)).await;
     let e = client.customer(&ext, None).await.unwrap_err();
     assert_eq!((e.kind, e.code), (VendorErrorKind::AuthRejected, Some(403)));
     assert_eq!(sim.token_requests().await, before + 1);
@@ -1045,16 +805,9 @@ async fn hang_times_out() {
     })
     .await;
     let started = Instant::now();
-    let e = client
-        .customer(&p.external_user_id, None)
-        .await
-        .unwrap_err();
+    let e = client.customer(&p.external_user_id, None).await.unwrap_err();
     assert_eq!(e.kind, VendorErrorKind::Timeout);
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
     assert!(!format!("{e:?}").contains("access_token"), "{e:?}");
 }
 

@@ -26,15 +26,27 @@ pub fn back_url(referer: &str, extra: &[(&str, &str)]) -> String {
         out.append_pair(k, v);
     }
     let query = out.finish();
-    if query.is_empty() { path.to_string() } else { format!("{path}?{query}") }
+    if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{query}")
+    }
 }
 
 #[cfg(feature = "ssr")]
 pub fn after_form_post<T>(form: &str, result: &Result<T, crate::error::AppError>, typed: &[(&str, &str)]) {
     use leptos::prelude::use_context;
-    let Some(parts) = use_context::<http::request::Parts>() else { return };
-    let accepts_html = parts.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
-    let Some(referer) = parts.headers.get(http::header::REFERER).and_then(|v| v.to_str().ok()) else { return };
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return;
+    };
+    let accepts_html = parts
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let Some(referer) = parts.headers.get(http::header::REFERER).and_then(|v| v.to_str().ok()) else {
+        return;
+    };
     if !accepts_html {
         return;
     }
@@ -60,10 +72,15 @@ mod tests {
 
     #[test]
     fn back_url_replaces_old_form_params() {
-        let url = back_url("http://127.0.0.1:3000/customers/wmA?tab=x&f_error=old&f_note=a", &[("f_error", "备注最多 20 个字"), ("f_note", "a&b")]);
+        let url = back_url(
+            "http://127.0.0.1:3000/customers/wmA?tab=x&f_error=old&f_note=a",
+            &[("f_error", "备注最多 20 个字"), ("f_note", "a&b")],
+        );
         assert!(url.starts_with("/customers/wmA?tab=x&f_error="), "{url}");
         assert!(!url.contains("old"), "{url}");
-        let parsed: Vec<(String, String)> = form_urlencoded::parse(url.split_once('?').unwrap().1.as_bytes()).into_owned().collect();
+        let parsed: Vec<(String, String)> = form_urlencoded::parse(url.split_once('?').unwrap().1.as_bytes())
+            .into_owned()
+            .collect();
         assert!(parsed.contains(&("f_note".into(), "a&b".into())));
         assert_eq!(back_url("/customers/wmA#writes", &[]), "/customers/wmA");
     }

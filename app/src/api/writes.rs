@@ -10,7 +10,9 @@ use crate::error::AppError;
 #[server(endpoint = "set_remark")]
 pub async fn set_remark(key: String, remark: String, description: String, token: String) -> Result<WriteOutcome, AppError> {
     let viewer = crate::service::require_viewer()?;
-    let result = crate::service::use_service()?.set_remark(&viewer, &key, &remark, &description, &token).await;
+    let result = crate::service::use_service()?
+        .set_remark(&viewer, &key, &remark, &description, &token)
+        .await;
     crate::api::form_redirect::after_form_post("remark", &result, &[("f_remark", &remark), ("f_description", &description)]);
     result
 }

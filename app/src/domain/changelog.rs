@@ -14,12 +14,24 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum ChangeLog {
-    Changed { field: String, from: String, to: String },
-    Added { field: String, value: String },
-    Removed { field: String, value: String },
+    Changed {
+        field: String,
+        from: String,
+        to: String,
+    },
+    Added {
+        field: String,
+        value: String,
+    },
+    Removed {
+        field: String,
+        value: String,
+    },
     TagsUpdated,
     /// Text that follows none of the known forms, shown as written.
-    Unparsed { text: String },
+    Unparsed {
+        text: String,
+    },
 }
 
 const CHANGED_MARKERS: [&str; 2] = ["改为:", "改为："];
@@ -39,7 +51,11 @@ pub fn parse_change_log(text: &str) -> ChangeLog {
         if let Some(rest) = trimmed.strip_prefix(prefix)
             && let Some((field, value)) = split_field(rest)
         {
-            return if removed { ChangeLog::Removed { field, value } } else { ChangeLog::Added { field, value } };
+            return if removed {
+                ChangeLog::Removed { field, value }
+            } else {
+                ChangeLog::Added { field, value }
+            };
         }
     }
     ChangeLog::Unparsed { text: text.to_string() }
@@ -48,7 +64,10 @@ pub fn parse_change_log(text: &str) -> ChangeLog {
 /// `{field}:{from} 改为: {to}` — the first `改为:` separates old from new, because the field
 /// prefix is unambiguous while values may contain anything.
 fn parse_changed(rest: &str) -> Option<ChangeLog> {
-    let (at, marker) = CHANGED_MARKERS.iter().filter_map(|m| rest.find(m).map(|i| (i, *m))).min_by_key(|(i, _)| *i)?;
+    let (at, marker) = CHANGED_MARKERS
+        .iter()
+        .filter_map(|m| rest.find(m).map(|i| (i, *m)))
+        .min_by_key(|(i, _)| *i)?;
     let (field, from) = split_field(&rest[..at])?;
     let to = rest[at + marker.len()..].trim().to_string();
     Some(ChangeLog::Changed { field, from, to })
@@ -72,11 +91,18 @@ mod tests {
     use super::*;
 
     fn changed(field: &str, from: &str, to: &str) -> ChangeLog {
-        ChangeLog::Changed { field: field.into(), from: from.into(), to: to.into() }
+        ChangeLog::Changed {
+            field: field.into(),
+            from: from.into(),
+            to: to.into(),
+        }
     }
 
     fn added(field: &str, value: &str) -> ChangeLog {
-        ChangeLog::Added { field: field.into(), value: value.into() }
+        ChangeLog::Added {
+            field: field.into(),
+            value: value.into(),
+        }
     }
 
     /// Every change-log record in seed 001 (Tanma follow/qw-list-by-customer), with what a rep
@@ -90,7 +116,10 @@ mod tests {
             ("更新了标签", ChangeLog::TagsUpdated),
             ("将销售阶段:需求确定11 改为: 丢单", changed("销售阶段", "需求确定11", "丢单")),
             ("将销售阶段:丢单 改为: 方案报价", changed("销售阶段", "丢单", "方案报价")),
-            ("将销售阶段:方案报价 改为: 初步沟通啦", changed("销售阶段", "方案报价", "初步沟通啦")),
+            (
+                "将销售阶段:方案报价 改为: 初步沟通啦",
+                changed("销售阶段", "方案报价", "初步沟通啦"),
+            ),
             ("将意向:高 改为: 低", changed("意向", "高", "低")),
             ("将客户来源:转介绍 改为: 其它", changed("客户来源", "转介绍", "其它")),
             ("将姓名:刘工 改为: 刘", changed("姓名", "刘工", "刘")),
@@ -99,8 +128,14 @@ mod tests {
             ("将职业:开发呀 改为: 开发", changed("职业", "开发呀", "开发")),
             ("将家庭地址:secret a 改为: secret", changed("家庭地址", "secret a", "secret")),
             ("将多选:1 改为: 1,33333", changed("多选", "1", "1,33333")),
-            ("将投保日期:2020-11-07 改为: 2020-11-06", changed("投保日期", "2020-11-07", "2020-11-06")),
-            ("将日期时间:2020-11-07 10:29:00 改为: 2020-11-07 09:29:00", changed("日期时间", "2020-11-07 10:29:00", "2020-11-07 09:29:00")),
+            (
+                "将投保日期:2020-11-07 改为: 2020-11-06",
+                changed("投保日期", "2020-11-07", "2020-11-06"),
+            ),
+            (
+                "将日期时间:2020-11-07 10:29:00 改为: 2020-11-07 09:29:00",
+                changed("日期时间", "2020-11-07 10:29:00", "2020-11-07 09:29:00"),
+            ),
             ("将部门:dev 改为: deva", changed("部门", "dev", "deva")),
             ("将保费金:2 改为: 25", changed("保费金", "2", "25")),
             ("添加1123:w", added("1123", "w")),
@@ -115,9 +150,25 @@ mod tests {
         assert_eq!(parse_change_log("将销售阶段：丢单 改为：赢单"), changed("销售阶段", "丢单", "赢单"));
         assert_eq!(parse_change_log("将意向:高改为:中"), changed("意向", "高", "中"));
         assert_eq!(parse_change_log("将备注: 改为: 王总"), changed("备注", "", "王总"));
-        assert_eq!(parse_change_log("删除企业:云帆"), ChangeLog::Removed { field: "企业".into(), value: "云帆".into() });
-        assert_eq!(parse_change_log("客户已转移"), ChangeLog::Unparsed { text: "客户已转移".into() });
-        assert_eq!(parse_change_log("将:x 改为: y"), ChangeLog::Unparsed { text: "将:x 改为: y".into() });
+        assert_eq!(
+            parse_change_log("删除企业:云帆"),
+            ChangeLog::Removed {
+                field: "企业".into(),
+                value: "云帆".into()
+            }
+        );
+        assert_eq!(
+            parse_change_log("客户已转移"),
+            ChangeLog::Unparsed {
+                text: "客户已转移".into()
+            }
+        );
+        assert_eq!(
+            parse_change_log("将:x 改为: y"),
+            ChangeLog::Unparsed {
+                text: "将:x 改为: y".into()
+            }
+        );
         assert_eq!(parse_change_log(""), ChangeLog::Unparsed { text: String::new() });
     }
 }

@@ -51,7 +51,10 @@ pub struct Tag {
 pub enum FieldValue {
     Empty,
     Text(String),
-    Choice { id: String, label: Option<String> },
+    Choice {
+        id: String,
+        label: Option<String>,
+    },
     /// `yyyy-MM-dd` or `yyyy-MM-dd HH:mm:ss`, as the vendor gave it.
     Date(String),
     Mobiles(Vec<String>),

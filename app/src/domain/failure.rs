@@ -91,7 +91,9 @@ impl VendorFailure {
     pub fn message_en(&self) -> String {
         let who = self.vendor.name_en();
         let what = match self.kind {
-            VendorErrorKind::AuthRejected => "rejected SalesDesk's credentials; ask an administrator to check this vendor's settings".to_string(),
+            VendorErrorKind::AuthRejected => {
+                "rejected SalesDesk's credentials; ask an administrator to check this vendor's settings".to_string()
+            }
             VendorErrorKind::RateLimited => "is rate-limiting us; try again shortly".to_string(),
             VendorErrorKind::NotFound => "has no such record".to_string(),
             VendorErrorKind::InvalidInput => match &self.vendor_message {
@@ -101,7 +103,9 @@ impl VendorFailure {
             VendorErrorKind::Upstream => "reported an error; try again shortly".to_string(),
             VendorErrorKind::Timeout => "did not answer in time; try again shortly".to_string(),
             VendorErrorKind::Transport => "cannot be reached right now; try again shortly".to_string(),
-            VendorErrorKind::Undecodable => "answered with data SalesDesk cannot read; try again, and tell an administrator if it persists".to_string(),
+            VendorErrorKind::Undecodable => {
+                "answered with data SalesDesk cannot read; try again, and tell an administrator if it persists".to_string()
+            }
             VendorErrorKind::Unsupported => "does not support this operation".to_string(),
         };
         let code = self.vendor_code.map(|c| format!(" (code {c})")).unwrap_or_default();
@@ -114,7 +118,12 @@ mod tests {
     use super::*;
 
     fn failure(kind: VendorErrorKind) -> VendorFailure {
-        VendorFailure { vendor: VendorId::Weiling, kind, vendor_code: Some(1009), vendor_message: None }
+        VendorFailure {
+            vendor: VendorId::Weiling,
+            kind,
+            vendor_code: Some(1009),
+            vendor_message: None,
+        }
     }
 
     #[test]

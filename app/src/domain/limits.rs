@@ -90,10 +90,22 @@ mod tests {
 
     #[test]
     fn counts_characters_not_bytes() {
-        assert!(validate_remark("张总-云帆信息科技有限公司华东大区负责", "").is_empty(), "20 Chinese characters fit");
-        assert_eq!(validate_remark("张总-云帆信息科技有限公司华东大区负责人", ""), vec![InputError::RemarkTooLong { chars: 21 }]);
-        assert!(validate_remark("🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶", "").is_empty(), "emoji count as one each");
-        assert_eq!(validate_remark("", &"描".repeat(151)), vec![InputError::DescriptionTooLong { chars: 151 }]);
+        assert!(
+            validate_remark("张总-云帆信息科技有限公司华东大区负责人", "").is_empty(),
+            "20 characters fit"
+        );
+        assert_eq!(
+            validate_remark("张总-云帆信息科技有限公司华东大区负责人甲", ""),
+            vec![InputError::RemarkTooLong { chars: 21 }]
+        );
+        assert!(
+            validate_remark("🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶🐶", "").is_empty(),
+            "emoji count as one each"
+        );
+        assert_eq!(
+            validate_remark("", &"描".repeat(151)),
+            vec![InputError::DescriptionTooLong { chars: 151 }]
+        );
     }
 
     #[test]

@@ -11,6 +11,10 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn empty() -> Self {
-        Page { items: Vec::new(), next: None, total: Some(0) }
+        Page {
+            items: Vec::new(),
+            next: None,
+            total: Some(0),
+        }
     }
 }

@@ -61,7 +61,11 @@ pub enum Scope {
 impl Scope {
     /// True when any of the vendor records has a follow user inside the scope.
     pub fn allows(&self, sources: &[VendorCustomer]) -> bool {
-        self.allows_followers(sources.iter().flat_map(|s| s.follow_users.iter().map(move |f| (s.vendor, f.user_id.as_str()))))
+        self.allows_followers(
+            sources
+                .iter()
+                .flat_map(|s| s.follow_users.iter().map(move |f| (s.vendor, f.user_id.as_str()))),
+        )
     }
 
     /// The same check over (vendor, follower WeCom id) pairs.
@@ -118,12 +122,19 @@ mod tests {
 
     #[test]
     fn scope_matches_per_vendor_ids() {
-        let me = VendorUserIds { tanma: Some("ZhangWei".into()), weiling: Some("zw01".into()), juzi: None };
+        let me = VendorUserIds {
+            tanma: Some("ZhangWei".into()),
+            weiling: Some("zw01".into()),
+            juzi: None,
+        };
         let scope = Scope::FollowedBy(vec![me]);
         assert!(scope.allows(&[followed_by(VendorId::Tanma, "ZhangWei")]));
         assert!(scope.allows(&[followed_by(VendorId::Juzi, "x"), followed_by(VendorId::Weiling, "zw01")]));
         assert!(!scope.allows(&[followed_by(VendorId::Weiling, "ZhangWei")]), "ids are per vendor");
-        assert!(!scope.allows(&[followed_by(VendorId::Juzi, "ZhangWei")]), "no Juzibot id configured");
+        assert!(
+            !scope.allows(&[followed_by(VendorId::Juzi, "ZhangWei")]),
+            "no Juzibot id configured"
+        );
         assert!(Scope::All.allows(&[]));
         assert_eq!(scope.own_id(VendorId::Weiling), Some("zw01"));
     }

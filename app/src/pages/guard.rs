@@ -22,7 +22,11 @@ fn set_status(code: u16) {
 fn set_status(_code: u16) {}
 
 #[component]
-pub fn ErrorPage(error: AppError, #[prop(optional)] not_found: Option<(&'static str, &'static str)>, #[prop(optional)] forbidden: Option<(&'static str, &'static str)>) -> impl IntoView {
+pub fn ErrorPage(
+    error: AppError,
+    #[prop(optional)] not_found: Option<(&'static str, &'static str)>,
+    #[prop(optional)] forbidden: Option<(&'static str, &'static str)>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     match error {
@@ -33,12 +37,14 @@ pub fn ErrorPage(error: AppError, #[prop(optional)] not_found: Option<(&'static 
         }
         AppError::Forbidden => {
             set_status(403);
-            let (title, body) = forbidden.unwrap_or_else(|| (tu_string!(i18n, common.forbidden_title), tu_string!(i18n, common.forbidden_body)));
+            let (title, body) =
+                forbidden.unwrap_or_else(|| (tu_string!(i18n, common.forbidden_title), tu_string!(i18n, common.forbidden_body)));
             view! { <StatusCard code="403" title body testid="forbidden" /> }.into_any()
         }
         AppError::NotFound => {
             set_status(404);
-            let (title, body) = not_found.unwrap_or_else(|| (tu_string!(i18n, common.not_found_title), tu_string!(i18n, common.not_found_body)));
+            let (title, body) =
+                not_found.unwrap_or_else(|| (tu_string!(i18n, common.not_found_title), tu_string!(i18n, common.not_found_body)));
             view! { <StatusCard code="404" title body testid="not-found" /> }.into_any()
         }
         other => {

@@ -245,6 +245,21 @@ mod tests {
     }
 
     #[test]
+    fn file_table_and_environment_precedence() {
+        let file: FileAuth =
+            toml::from_str("session_idle_minutes = 30\ncookie_secure = \"always\"\ntrusted_proxies = [\"10.0.0.0/8\"]").unwrap();
+        let env = |k: &str| (k == "SALESDESK_SESSION_IDLE_MINUTES").then(|| "45".to_string());
+        let s = AuthSettings::load(&env, Some(&file)).unwrap();
+        assert_eq!(s.session_idle, Duration::from_secs(45 * 60), "the environment wins");
+        assert_eq!(s.cookie_secure, CookieSecure::Always);
+        assert!(s.trusted_proxies[0].contains("10.2.3.4".parse().unwrap()));
+        assert!(
+            toml::from_str::<FileAuth>("bootstrap_admin = \"a:b\"").is_err(),
+            "secrets are environment-only"
+        );
+    }
+
+    #[test]
     fn bad_values_name_the_setting() {
         for (name, value) in [
             ("SALESDESK_SESSION_IDLE_MINUTES", "0"),

@@ -73,21 +73,9 @@ pub const DEFAULT_DEMO_CUSTOMERS: usize = 240;
 /// Every setting: (environment variable, TOML key, meaning). Printed by `salesdesk --help`
 /// and checked by a test against the README, so documentation cannot drift.
 pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
-    (
-        "SALESDESK_CONFIG",
-        "-",
-        "path of the optional TOML file holding any setting below",
-    ),
-    (
-        "SALESDESK_ADDR",
-        "addr",
-        "listen address [default: 127.0.0.1:3000]",
-    ),
-    (
-        "SALESDESK_DATA_DIR",
-        "data_dir",
-        "where local data lives [default: ./data]",
-    ),
+    ("SALESDESK_CONFIG", "-", "path of the optional TOML file holding any setting below"),
+    ("SALESDESK_ADDR", "addr", "listen address [default: 127.0.0.1:3000]"),
+    ("SALESDESK_DATA_DIR", "data_dir", "where local data lives [default: ./data]"),
     (
         "SALESDESK_SITE_ROOT",
         "site_root",
@@ -175,18 +163,54 @@ pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
     ),
     ("SALESDESK_TANMA_APP_ID", "tanma.app_id", "Tanma appId"),
     ("SALESDESK_TANMA_APP_KEY", "tanma.app_key", "Tanma appKey (secret; signs requests)"),
-    ("SALESDESK_TANMA_SEND_APP_KEY_HEADER", "tanma.send_app_key_header", "also send the appKey header [default: false]"),
-    ("SALESDESK_WEILING_BASE_URL", "weiling.base_url", "Weiling API base [default: https://openapi.weiling.cn/openapi]"),
+    (
+        "SALESDESK_TANMA_SEND_APP_KEY_HEADER",
+        "tanma.send_app_key_header",
+        "also send the appKey header [default: false]",
+    ),
+    (
+        "SALESDESK_WEILING_BASE_URL",
+        "weiling.base_url",
+        "Weiling API base [default: https://openapi.weiling.cn/openapi]",
+    ),
     ("SALESDESK_WEILING_APP_ID", "weiling.app_id", "Weiling app_id"),
     ("SALESDESK_WEILING_APP_SECRET", "weiling.app_secret", "Weiling app_secret (secret)"),
-    ("SALESDESK_WEILING_TOKEN_TTL_SECS", "weiling.token_ttl_secs", "trust an access_token this long when the reply has no expiry [default: 7200]"),
-    ("SALESDESK_JUZI_BASE_URL", "juzi.base_url", "Juzibot API host [default: https://hub.juzibot.com]"),
+    (
+        "SALESDESK_WEILING_TOKEN_TTL_SECS",
+        "weiling.token_ttl_secs",
+        "trust an access_token this long when the reply has no expiry [default: 7200]",
+    ),
+    (
+        "SALESDESK_JUZI_BASE_URL",
+        "juzi.base_url",
+        "Juzibot API host [default: https://hub.juzibot.com]",
+    ),
     ("SALESDESK_JUZI_TOKEN", "juzi.token", "Juzibot token (secret)"),
-    ("SALESDESK_<VENDOR>_CONNECT_TIMEOUT_MS", "<vendor>.connect_timeout_ms", "TCP/TLS connect timeout [default: 3000]"),
-    ("SALESDESK_<VENDOR>_REQUEST_TIMEOUT_MS", "<vendor>.request_timeout_ms", "whole-request timeout [default: 10000]"),
-    ("SALESDESK_<VENDOR>_MAX_RETRIES", "<vendor>.max_retries", "retries for reads and throttled calls [default: 2]"),
-    ("SALESDESK_<VENDOR>_RATE_PER_MINUTE", "<vendor>.rate_per_minute", "calls per minute per API [default: 500]"),
-    ("SALESDESK_SIM_<VENDOR>_FAULTS", "simulator.<vendor>", "demo mode: fault plan for a simulated vendor, JSON, e.g. {\"latency_ms\":200}"),
+    (
+        "SALESDESK_<VENDOR>_CONNECT_TIMEOUT_MS",
+        "<vendor>.connect_timeout_ms",
+        "TCP/TLS connect timeout [default: 3000]",
+    ),
+    (
+        "SALESDESK_<VENDOR>_REQUEST_TIMEOUT_MS",
+        "<vendor>.request_timeout_ms",
+        "whole-request timeout [default: 10000]",
+    ),
+    (
+        "SALESDESK_<VENDOR>_MAX_RETRIES",
+        "<vendor>.max_retries",
+        "retries for reads and throttled calls [default: 2]",
+    ),
+    (
+        "SALESDESK_<VENDOR>_RATE_PER_MINUTE",
+        "<vendor>.rate_per_minute",
+        "calls per minute per API [default: 500]",
+    ),
+    (
+        "SALESDESK_SIM_<VENDOR>_FAULTS",
+        "simulator.<vendor>",
+        "demo mode: fault plan for a simulated vendor, JSON, e.g. {\"latency_ms\":200}",
+    ),
 ];
 
 /// Reads settings from the file named by `SALESDESK_CONFIG` (or the CLI), the environment
@@ -215,23 +239,50 @@ impl Layers<'_> {
     }
 
     fn resolve(self) -> Result<Settings, String> {
-        let addr_text = self.cli.addr.clone().or_else(|| self.env("SALESDESK_ADDR")).or(self.file.addr.clone()).unwrap_or_else(|| DEFAULT_ADDR.into());
+        let addr_text = self
+            .cli
+            .addr
+            .clone()
+            .or_else(|| self.env("SALESDESK_ADDR"))
+            .or(self.file.addr.clone())
+            .unwrap_or_else(|| DEFAULT_ADDR.into());
         let addr = addr_text
             .parse::<SocketAddr>()
             .map_err(|_| format!("SALESDESK_ADDR: \"{addr_text}\" is not an address like 127.0.0.1:3000"))?;
-        let data_dir = self.cli.data_dir.clone().or_else(|| self.env("SALESDESK_DATA_DIR")).or(self.file.data_dir.clone()).unwrap_or_else(|| DEFAULT_DATA_DIR.into());
-        let site_root = self.env("SALESDESK_SITE_ROOT").or(self.file.site_root.clone()).unwrap_or_else(|| DEFAULT_SITE_ROOT.into());
+        let data_dir = self
+            .cli
+            .data_dir
+            .clone()
+            .or_else(|| self.env("SALESDESK_DATA_DIR"))
+            .or(self.file.data_dir.clone())
+            .unwrap_or_else(|| DEFAULT_DATA_DIR.into());
+        let site_root = self
+            .env("SALESDESK_SITE_ROOT")
+            .or(self.file.site_root.clone())
+            .unwrap_or_else(|| DEFAULT_SITE_ROOT.into());
         let forced_demo = self.cli.demo || self.bool_setting("SALESDESK_DEMO", self.file.demo)?.unwrap_or(false);
         let demo_customers = match self.env("SALESDESK_DEMO_CUSTOMERS") {
-            Some(v) => v.trim().parse::<usize>().ok().filter(|n| (1..=1_000_000).contains(n)).ok_or_else(|| format!("SALESDESK_DEMO_CUSTOMERS: \"{v}\" is not a number from 1 to 1000000"))?,
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| format!("SALESDESK_DEMO_CUSTOMERS: \"{v}\" is not a number from 1 to 1000000"))?,
             None => self.file.demo_customers.unwrap_or(DEFAULT_DEMO_CUSTOMERS),
         };
-        let log_format = match self.env("SALESDESK_LOG_FORMAT").or(self.file.log_format.clone()).as_deref().map(str::trim) {
+        let log_format = match self
+            .env("SALESDESK_LOG_FORMAT")
+            .or(self.file.log_format.clone())
+            .as_deref()
+            .map(str::trim)
+        {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
             Some(other) => return Err(format!("SALESDESK_LOG_FORMAT: \"{other}\" must be text or json")),
         };
-        let list_refresh_secs = self.number("SALESDESK_LIST_REFRESH_SECS", self.file.list_refresh_secs)?.unwrap_or(300);
+        let list_refresh_secs = self
+            .number("SALESDESK_LIST_REFRESH_SECS", self.file.list_refresh_secs)?
+            .unwrap_or(300);
         if list_refresh_secs < 10 {
             return Err("SALESDESK_LIST_REFRESH_SECS: must be at least 10".into());
         }
@@ -261,8 +312,7 @@ impl Layers<'_> {
             Some(t) => Some(SecretString::from(t.trim().to_string())),
             None => None,
         };
-        let auth =
-            crate::auth::AuthSettings::load(&|name| self.env(name), self.file.auth.as_ref())?;
+        let auth = crate::auth::AuthSettings::load(&|name| self.env(name), self.file.auth.as_ref())?;
         let tanma = self.tanma()?;
         let weiling = self.weiling()?;
         let juzi = self.juzi()?;
@@ -305,7 +355,11 @@ impl Layers<'_> {
     fn number<T: std::str::FromStr>(&self, name: &str, file: Option<T>) -> Result<Option<T>, String> {
         match self.env(name) {
             None => Ok(file),
-            Some(v) => v.trim().parse::<T>().map(Some).map_err(|_| format!("{name}: \"{v}\" is not a valid number")),
+            Some(v) => v
+                .trim()
+                .parse::<T>()
+                .map(Some)
+                .map_err(|_| format!("{name}: \"{v}\" is not a valid number")),
         }
     }
 
@@ -333,18 +387,23 @@ impl Layers<'_> {
     }
 
     fn text(&self, vendor: &str, key: &str, file: Option<&String>) -> Option<String> {
-        self.env(&format!("SALESDESK_{vendor}_{key}")).or_else(|| file.filter(|v| !v.trim().is_empty()).cloned())
+        self.env(&format!("SALESDESK_{vendor}_{key}"))
+            .or_else(|| file.filter(|v| !v.trim().is_empty()).cloned())
     }
 
     fn base_url(&self, vendor: &str, default: &str) -> Result<Url, String> {
         let name = format!("SALESDESK_{vendor}_BASE_URL");
-        let text = self.text(vendor, "BASE_URL", self.file_vendor(vendor).base_url.as_ref()).unwrap_or_else(|| default.into());
+        let text = self
+            .text(vendor, "BASE_URL", self.file_vendor(vendor).base_url.as_ref())
+            .unwrap_or_else(|| default.into());
         let url = Url::parse(text.trim()).map_err(|e| format!("{name}: \"{text}\" is not a valid URL ({e})"))?;
         if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
             return Err(format!("{name}: \"{text}\" must be an http:// or https:// URL with a host"));
         }
         if url.query().is_some() || !url.username().is_empty() || url.password().is_some() {
-            return Err(format!("{name}: must not contain a query string or credentials; put secrets in their own settings"));
+            return Err(format!(
+                "{name}: must not contain a query string or credentials; put secrets in their own settings"
+            ));
         }
         Ok(url)
     }
@@ -378,12 +437,24 @@ impl Layers<'_> {
 
     /// Credentials come in pairs: both present configures the vendor, both absent leaves it
     /// unconfigured, one alone is an error naming the missing one.
-    fn pair(&self, vendor: &str, label: &str, a: (&str, Option<String>), b: (&str, Option<String>)) -> Result<Option<(String, String)>, String> {
+    fn pair(
+        &self,
+        vendor: &str,
+        label: &str,
+        a: (&str, Option<String>),
+        b: (&str, Option<String>),
+    ) -> Result<Option<(String, String)>, String> {
         match (a.1, b.1) {
             (Some(x), Some(y)) => Ok(Some((x, y))),
             (None, None) => Ok(None),
-            (Some(_), None) => Err(format!("SALESDESK_{vendor}_{}: missing; {label} needs both SALESDESK_{vendor}_{} and SALESDESK_{vendor}_{}", b.0, a.0, b.0)),
-            (None, Some(_)) => Err(format!("SALESDESK_{vendor}_{}: missing; {label} needs both SALESDESK_{vendor}_{} and SALESDESK_{vendor}_{}", a.0, a.0, b.0)),
+            (Some(_), None) => Err(format!(
+                "SALESDESK_{vendor}_{}: missing; {label} needs both SALESDESK_{vendor}_{} and SALESDESK_{vendor}_{}",
+                b.0, a.0, b.0
+            )),
+            (None, Some(_)) => Err(format!(
+                "SALESDESK_{vendor}_{}: missing; {label} needs both SALESDESK_{vendor}_{} and SALESDESK_{vendor}_{}",
+                a.0, a.0, b.0
+            )),
         }
     }
 
@@ -396,9 +467,17 @@ impl Layers<'_> {
             ("APP_KEY", self.text("TANMA", "APP_KEY", f.app_key.as_ref())),
         )?;
         let base_url = self.base_url("TANMA", TANMA_DEFAULT_BASE_URL)?;
-        let send_app_key_header = self.bool_setting("SALESDESK_TANMA_SEND_APP_KEY_HEADER", f.send_app_key_header)?.unwrap_or(false);
+        let send_app_key_header = self
+            .bool_setting("SALESDESK_TANMA_SEND_APP_KEY_HEADER", f.send_app_key_header)?
+            .unwrap_or(false);
         let http = self.policy("TANMA")?;
-        Ok(creds.map(|(app_id, app_key)| TanmaSettings { base_url, app_id, app_key: SecretString::from(app_key), send_app_key_header, http }))
+        Ok(creds.map(|(app_id, app_key)| TanmaSettings {
+            base_url,
+            app_id,
+            app_key: SecretString::from(app_key),
+            send_app_key_header,
+            http,
+        }))
     }
 
     fn weiling(&self) -> Result<Option<WeilingSettings>, String> {
@@ -429,7 +508,11 @@ impl Layers<'_> {
         let token = self.text("JUZI", "TOKEN", f.token.as_ref());
         let base_url = self.base_url("JUZI", JUZI_DEFAULT_BASE_URL)?;
         let http = self.policy("JUZI")?;
-        Ok(token.map(|token| JuziSettings { base_url, token: SecretString::from(token), http }))
+        Ok(token.map(|token| JuziSettings {
+            base_url,
+            token: SecretString::from(token),
+            http,
+        }))
     }
 
     fn fault_plan(&self, vendor: &str, file: Option<FaultPlan>) -> Result<FaultPlan, String> {

@@ -90,8 +90,15 @@ fn environment_beats_file_and_cli_beats_environment() {
     )
     .unwrap();
     let path_text = path.to_string_lossy().to_string();
-    let env = env_of(&[("SALESDESK_CONFIG", &path_text), ("SALESDESK_WEILING_APP_ID", "env-id"), ("SALESDESK_DATA_DIR", "/srv/data")]);
-    let cli = CliOverrides { addr: Some("127.0.0.1:5000".into()), ..Default::default() };
+    let env = env_of(&[
+        ("SALESDESK_CONFIG", &path_text),
+        ("SALESDESK_WEILING_APP_ID", "env-id"),
+        ("SALESDESK_DATA_DIR", "/srv/data"),
+    ]);
+    let cli = CliOverrides {
+        addr: Some("127.0.0.1:5000".into()),
+        ..Default::default()
+    };
     let s = load(None, &env, &cli).unwrap();
     assert_eq!(s.addr.port(), 5000);
     assert_eq!(s.data_dir, PathBuf::from("/srv/data"));
@@ -114,9 +121,17 @@ fn file_errors_do_not_quote_secrets() {
 
 #[test]
 fn debug_output_redacts_secrets() {
-    let s = load_env(&[("SALESDESK_JUZI_TOKEN", "very-secret-token"), ("SALESDESK_WEILING_APP_ID", "a"), ("SALESDESK_WEILING_APP_SECRET", "weiling-secret")]).unwrap();
+    let s = load_env(&[
+        ("SALESDESK_JUZI_TOKEN", "very-secret-token"),
+        ("SALESDESK_WEILING_APP_ID", "a"),
+        ("SALESDESK_WEILING_APP_SECRET", "weiling-secret"),
+    ])
+    .unwrap();
     let printed = format!("{s:?}");
-    assert!(!printed.contains("very-secret-token") && !printed.contains("weiling-secret"), "{printed}");
+    assert!(
+        !printed.contains("very-secret-token") && !printed.contains("weiling-secret"),
+        "{printed}"
+    );
 }
 
 #[test]
@@ -134,23 +149,13 @@ fn cache_ttls_and_metrics_token_are_settings() {
     assert_eq!(s.cache.fresh, Duration::from_secs(5));
     assert!(s.cache.max_age.is_zero(), "0 turns the cache off");
     assert_eq!(
-        s.metrics_token
-            .as_ref()
-            .map(|t| t.expose_secret().to_string())
-            .as_deref(),
+        s.metrics_token.as_ref().map(|t| t.expose_secret().to_string()).as_deref(),
         Some("0123456789abcdef-scrape")
     );
-    let e = load_env(&[
-        ("SALESDESK_CACHE_FRESH_SECS", "600"),
-        ("SALESDESK_CACHE_MAX_AGE_SECS", "60"),
-    ])
-    .unwrap_err();
+    let e = load_env(&[("SALESDESK_CACHE_FRESH_SECS", "600"), ("SALESDESK_CACHE_MAX_AGE_SECS", "60")]).unwrap_err();
     assert!(e.starts_with("SALESDESK_CACHE_FRESH_SECS:"), "{e}");
     let e = load_env(&[("SALESDESK_METRICS_TOKEN", "short")]).unwrap_err();
-    assert!(
-        e.starts_with("SALESDESK_METRICS_TOKEN:") && !e.contains("short"),
-        "{e}"
-    );
+    assert!(e.starts_with("SALESDESK_METRICS_TOKEN:") && !e.contains("short"), "{e}");
     let e = load_env(&[("SALESDESK_CACHE_MAX_AGE_SECS", "soon")]).unwrap_err();
     assert!(e.starts_with("SALESDESK_CACHE_MAX_AGE_SECS:"), "{e}");
 }

@@ -1,7 +1,9 @@
 use std::sync::Arc;
 
 use app::api::ShellInfo;
-use app::domain::{ClueDetail, ClueListing, CustomerDetail, CustomerListing, CustomerQuery, VendorId, VendorMode, VendorStatus, Viewer, WriteOutcome};
+use app::domain::{
+    ClueDetail, ClueListing, CustomerDetail, CustomerListing, CustomerQuery, VendorId, VendorMode, VendorStatus, Viewer, WriteOutcome,
+};
 use app::error::AppError;
 use app::service::SalesDeskService;
 use async_trait::async_trait;
@@ -44,8 +46,16 @@ impl Backend {
         let delivery = Delivery::new(store.clone(), &adapters);
         Backend {
             demo,
-            details: DetailService { adapters: adapters.clone(), index: index.clone(), store: store.clone() },
-            writes: WriteService { index: index.clone(), store: store.clone(), delivery: delivery.clone() },
+            details: DetailService {
+                adapters: adapters.clone(),
+                index: index.clone(),
+                store: store.clone(),
+            },
+            writes: WriteService {
+                index: index.clone(),
+                store: store.clone(),
+                delivery: delivery.clone(),
+            },
             clues: Arc::new(ClueService::new(adapters)),
             index,
             delivery,
@@ -71,7 +81,10 @@ impl Backend {
 #[async_trait]
 impl SalesDeskService for Backend {
     fn shell_info(&self) -> ShellInfo {
-        ShellInfo { version: env!("CARGO_PKG_VERSION").into(), demo: self.demo }
+        ShellInfo {
+            version: env!("CARGO_PKG_VERSION").into(),
+            demo: self.demo,
+        }
     }
 
     async fn vendor_statuses(&self) -> Vec<VendorStatus> {
@@ -103,7 +116,14 @@ impl SalesDeskService for Backend {
         self.clues.detail(&viewer.scope, vendor, id).await
     }
 
-    async fn set_remark(&self, viewer: &Viewer, key: &str, remark: &str, description: &str, idempotency_key: &str) -> Result<WriteOutcome, AppError> {
+    async fn set_remark(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        remark: &str,
+        description: &str,
+        idempotency_key: &str,
+    ) -> Result<WriteOutcome, AppError> {
         self.writes.set_remark(viewer, key, remark, description, idempotency_key).await
     }
 

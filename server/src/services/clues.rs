@@ -40,7 +40,12 @@ pub fn visible(scope: &Scope, clue: &Clue) -> bool {
 }
 
 fn summary(c: &Clue) -> ClueSummary {
-    let stage = c.fields.iter().find(|f| f.key == "customer_stage" || f.label.contains("阶段")).map(|f| f.value.clone()).filter(|v| !matches!(v, FieldValue::Empty));
+    let stage = c
+        .fields
+        .iter()
+        .find(|f| f.key == "customer_stage" || f.label.contains("阶段"))
+        .map(|f| f.value.clone())
+        .filter(|v| !matches!(v, FieldValue::Empty));
     ClueSummary {
         vendor: c.vendor,
         id: c.id.clone(),
@@ -55,7 +60,11 @@ fn summary(c: &Clue) -> ClueSummary {
 
 impl ClueService {
     pub fn new(adapters: Vec<Arc<dyn VendorAdapter>>) -> Self {
-        ClueService { adapters, state: RwLock::new(State::default()), refreshing: Mutex::new(()) }
+        ClueService {
+            adapters,
+            state: RwLock::new(State::default()),
+            refreshing: Mutex::new(()),
+        }
     }
 
     pub async fn refresh(&self) {
@@ -103,7 +112,10 @@ impl ClueService {
         let visible_clues: Vec<&Clue> = state.clues.iter().filter(|c| visible(scope, c)).collect();
         let items: Vec<ClueSummary> = visible_clues.iter().skip(start).take(PAGE_SIZE).map(|c| summary(c)).collect();
         let end = start + items.len();
-        let failures = VendorId::ALL.iter().filter_map(|v| state.per_vendor.get(v).and_then(|(_, f)| f.clone())).collect();
+        let failures = VendorId::ALL
+            .iter()
+            .filter_map(|v| state.per_vendor.get(v).and_then(|(_, f)| f.clone()))
+            .collect();
         ClueListing {
             next: (end < visible_clues.len()).then(|| end.to_string()),
             total: visible_clues.len() as u64,
@@ -120,7 +132,10 @@ impl ClueService {
             return Err(AppError::NotFound);
         }
         match adapter.clue(id).await {
-            Ok(Some(clue)) if visible(scope, &clue) => Ok(ClueDetail { clue, generated_at: chrono::Utc::now().timestamp_millis() }),
+            Ok(Some(clue)) if visible(scope, &clue) => Ok(ClueDetail {
+                clue,
+                generated_at: chrono::Utc::now().timestamp_millis(),
+            }),
             Ok(Some(_)) => Err(AppError::Forbidden),
             Ok(None) => Err(AppError::NotFound),
             Err(e) if e.kind == VendorErrorKind::NotFound || e.kind == VendorErrorKind::Unsupported => Err(AppError::NotFound),

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use app::domain::{
-    CustomerDetail, FollowUpEntry, FollowUpKind, TimelineItem, VendorCustomer, VendorErrorKind, VendorFailure, VendorId, Viewer, WriteTarget,
-    parse_change_log,
+    CustomerDetail, FollowUpEntry, FollowUpKind, TimelineItem, VendorCustomer, VendorErrorKind, VendorFailure, VendorId, Viewer,
+    WriteTarget, parse_change_log,
 };
 use app::error::AppError;
 
@@ -41,7 +41,9 @@ impl DetailService {
         // Weiling's progress list wants its own customer id) without an extra round trip.
         let known = self.index.get(key).await;
         let answers = futures::future::join_all(self.adapters.iter().map(|adapter| {
-            let hint = known.as_ref().and_then(|(c, _)| c.sources.iter().find(|s| s.vendor == adapter.vendor()).cloned());
+            let hint = known
+                .as_ref()
+                .and_then(|(c, _)| c.sources.iter().find(|s| s.vendor == adapter.vendor()).cloned());
             ask_vendor(adapter.clone(), key.to_string(), hint)
         }))
         .await;
@@ -54,8 +56,7 @@ impl DetailService {
         let mut cached_since: Option<i64> = None;
         for answer in answers {
             if let Some(stale) = &answer.stale {
-                cached_since =
-                    Some(cached_since.map_or(stale.fetched_at, |t| t.min(stale.fetched_at)));
+                cached_since = Some(cached_since.map_or(stale.fetched_at, |t| t.min(stale.fetched_at)));
                 cached_failures.push(stale.error.to_failure());
             }
             match answer.customer {
@@ -98,7 +99,10 @@ impl DetailService {
             };
         }
         let mut groups = merge_customers(records);
-        let position = groups.iter().position(|g| g.external_user_ids.iter().any(|e| e.value == key) || g.union_ids.iter().any(|u| u.value == key)).unwrap_or(0);
+        let position = groups
+            .iter()
+            .position(|g| g.external_user_ids.iter().any(|e| e.value == key) || g.union_ids.iter().any(|u| u.value == key))
+            .unwrap_or(0);
         let mut customer = groups.swap_remove(position);
         customer.key = key.to_string();
         customer.failures = failures;
@@ -110,13 +114,21 @@ impl DetailService {
         let writes: Vec<_> = outbox.iter().map(write_status).collect();
         let mut timeline: Vec<TimelineItem> = timeline_entries
             .into_iter()
-            .filter(|e| !outbox.iter().any(|w| w.vendor == e.vendor && w.vendor_record_id.as_deref() == Some(e.id.as_str())))
+            .filter(|e| {
+                !outbox
+                    .iter()
+                    .any(|w| w.vendor == e.vendor && w.vendor_record_id.as_deref() == Some(e.id.as_str()))
+            })
             .map(|entry| {
                 let change = match &entry.kind {
                     FollowUpKind::Change { text } => Some(parse_change_log(text)),
                     FollowUpKind::Note { .. } => None,
                 };
-                TimelineItem { entry, change, delivery: None }
+                TimelineItem {
+                    entry,
+                    change,
+                    delivery: None,
+                }
             })
             .collect();
         timeline.extend(timeline_items_from_writes(&outbox));
@@ -154,10 +166,7 @@ async fn ask_vendor(adapter: Arc<dyn VendorAdapter>, key: String, hint: Option<V
     };
     let stale = [
         customer.as_ref().ok().and_then(|a| a.stale.clone()),
-        timeline
-            .as_ref()
-            .and_then(|t| t.as_ref().ok())
-            .and_then(|a| a.stale.clone()),
+        timeline.as_ref().and_then(|t| t.as_ref().ok()).and_then(|a| a.stale.clone()),
     ]
     .into_iter()
     .flatten()
@@ -181,7 +190,8 @@ pub fn write_targets(sources: &[VendorCustomer]) -> Vec<WriteTarget> {
                     vendor: VendorId::Juzi,
                     remark: has_union,
                     note: has_union,
-                    limitation_zh: (!has_union).then(|| "句子互动的写入接口需要客户的 unionId，该客户没有，无法通过句子互动修改。".to_string()),
+                    limitation_zh: (!has_union)
+                        .then(|| "句子互动的写入接口需要客户的 unionId，该客户没有，无法通过句子互动修改。".to_string()),
                 }
             }
             VendorId::Weiling => {

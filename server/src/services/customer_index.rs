@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::{
-    Customer360, CustomerListing, CustomerQuery, CustomerSummary, DEFAULT_PAGE_SIZE, EpochMs, Facets, MAX_PAGE_SIZE, RepRef, Scope, VendorCustomer,
-    VendorFailure, VendorId,
+    Customer360, CustomerListing, CustomerQuery, CustomerSummary, DEFAULT_PAGE_SIZE, EpochMs, Facets, MAX_PAGE_SIZE, RepRef, Scope,
+    VendorCustomer, VendorFailure, VendorId,
 };
 use tokio::sync::{Mutex, RwLock};
 
@@ -58,7 +58,12 @@ pub struct CustomerIndex {
 
 impl CustomerIndex {
     pub fn new(adapters: Vec<Arc<dyn VendorAdapter>>) -> Self {
-        CustomerIndex { adapters, state: RwLock::new(IndexState::default()), refreshing: Mutex::new(()), known_reps: RwLock::new(Vec::new()) }
+        CustomerIndex {
+            adapters,
+            state: RwLock::new(IndexState::default()),
+            refreshing: Mutex::new(()),
+            known_reps: RwLock::new(Vec::new()),
+        }
     }
 
     /// Reps whose customers must be listed even if no vendor names them as followers (a
@@ -75,7 +80,12 @@ impl CustomerIndex {
             let _ = self.refreshing.lock().await;
             return;
         };
-        let mut crawls = futures::future::join_all(self.adapters.iter().map(|a| async move { (a.vendor(), crawl(a.as_ref(), None).await) })).await;
+        let mut crawls = futures::future::join_all(
+            self.adapters
+                .iter()
+                .map(|a| async move { (a.vendor(), crawl(a.as_ref(), None).await) }),
+        )
+        .await;
         // Vendors that list only per rep (Weiling's customer/list needs a userid) are asked
         // once per rep that any other vendor, or SalesDesk's users, know of.
         let mut reps: Vec<(VendorId, String)> = self.known_reps.read().await.clone();
@@ -112,11 +122,20 @@ impl CustomerIndex {
                 }
             }
         }
-        let all: Vec<VendorCustomer> = VendorId::ALL.iter().filter_map(|v| state.snapshots.get(v)).flat_map(|s| s.records.iter().cloned()).collect();
+        let all: Vec<VendorCustomer> = VendorId::ALL
+            .iter()
+            .filter_map(|v| state.snapshots.get(v))
+            .flat_map(|s| s.records.iter().cloned())
+            .collect();
         let merged = merge_customers(all);
         let mut customers: Vec<IndexedCustomer> = merged.into_iter().filter(|c| !c.key.is_empty()).map(index_customer).collect();
         // Most recently followed first; never-followed last; ties by name for a stable order.
-        customers.sort_by(|a, b| b.summary.last_follow_at.cmp(&a.summary.last_follow_at).then_with(|| a.summary.name.cmp(&b.summary.name)));
+        customers.sort_by(|a, b| {
+            b.summary
+                .last_follow_at
+                .cmp(&a.summary.last_follow_at)
+                .then_with(|| a.summary.name.cmp(&b.summary.name))
+        });
         let by_key = customers.iter().enumerate().map(|(i, c)| (c.summary.key.clone(), i)).collect();
         let mut facets = FacetBuilder::default();
         for c in &customers {
@@ -149,7 +168,11 @@ impl CustomerIndex {
     pub async fn get(&self, key: &str) -> Option<(Customer360, Vec<(VendorId, String)>)> {
         self.ensure_loaded().await;
         let state = self.state.read().await;
-        state.by_key.get(key).and_then(|&i| state.customers.get(i)).map(|c| (c.customer.clone(), c.followers.clone()))
+        state
+            .by_key
+            .get(key)
+            .and_then(|&i| state.customers.get(i))
+            .map(|c| (c.customer.clone(), c.followers.clone()))
     }
 
     pub async fn refreshed_at(&self) -> Option<EpochMs> {
@@ -159,7 +182,10 @@ impl CustomerIndex {
     /// The vendors whose last refresh failed.
     pub async fn failures(&self) -> Vec<VendorFailure> {
         let state = self.state.read().await;
-        VendorId::ALL.iter().filter_map(|v| state.snapshots.get(v).and_then(|s| s.failure.clone())).collect()
+        VendorId::ALL
+            .iter()
+            .filter_map(|v| state.snapshots.get(v).and_then(|s| s.failure.clone()))
+            .collect()
     }
 
     pub async fn len(&self) -> usize {
@@ -175,7 +201,10 @@ impl CustomerIndex {
         self.ensure_loaded().await;
         let (customers, all_facets, refreshed_at, failures) = {
             let state = self.state.read().await;
-            let failures = VendorId::ALL.iter().filter_map(|v| state.snapshots.get(v).and_then(|s| s.failure.clone())).collect::<Vec<_>>();
+            let failures = VendorId::ALL
+                .iter()
+                .filter_map(|v| state.snapshots.get(v).and_then(|s| s.failure.clone()))
+                .collect::<Vec<_>>();
             (state.customers.clone(), state.all_facets.clone(), state.refreshed_at, failures)
         };
         let unrestricted = matches!(scope, Scope::All);
@@ -184,7 +213,12 @@ impl CustomerIndex {
             n => n.min(MAX_PAGE_SIZE),
         };
         let page = query.page.max(1);
-        let needle = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(|q| q.to_lowercase());
+        let needle = query
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| q.to_lowercase());
         let needle_digits = needle.as_deref().and_then(|q| normalise_mobile(q).or_else(|| digits_only(q)));
         let mut facets = FacetBuilder::default();
         let mut total = 0u64;
@@ -206,7 +240,16 @@ impl CustomerIndex {
             total += 1;
         }
         let facets = if unrestricted { (*all_facets).clone() } else { facets.finish() };
-        CustomerListing { items, total, page, page_size, facets, failures, refreshed_at, generated_at: chrono::Utc::now().timestamp_millis() }
+        CustomerListing {
+            items,
+            total,
+            page,
+            page_size,
+            facets,
+            failures,
+            refreshed_at,
+            generated_at: chrono::Utc::now().timestamp_millis(),
+        }
     }
 }
 
@@ -273,7 +316,12 @@ impl FacetBuilder {
     }
 
     fn finish(self) -> Facets {
-        Facets { reps: self.reps.into_iter().collect(), tags: self.tags.into_iter().collect(), stages: self.stages.into_iter().collect(), vendors: self.vendors.into_iter().collect() }
+        Facets {
+            reps: self.reps.into_iter().collect(),
+            tags: self.tags.into_iter().collect(),
+            stages: self.stages.into_iter().collect(),
+            vendors: self.vendors.into_iter().collect(),
+        }
     }
 }
 
@@ -298,7 +346,13 @@ async fn crawl(adapter: &dyn VendorAdapter, rep: Option<&str>) -> Result<Vec<Ven
     let mut out = Vec::new();
     let mut cursor = None;
     for _ in 0..MAX_PAGES {
-        let page = adapter.list_customers(&CustomerListQuery { rep_user_id: rep.map(str::to_string), cursor: cursor.clone(), page_size: CRAWL_PAGE_SIZE }).await?;
+        let page = adapter
+            .list_customers(&CustomerListQuery {
+                rep_user_id: rep.map(str::to_string),
+                cursor: cursor.clone(),
+                page_size: CRAWL_PAGE_SIZE,
+            })
+            .await?;
         let empty = page.items.is_empty();
         out.extend(page.items);
         match page.next {
@@ -311,11 +365,18 @@ async fn crawl(adapter: &dyn VendorAdapter, rep: Option<&str>) -> Result<Vec<Ven
 
 /// Precomputes the list row, visibility and search text of one merged customer.
 pub fn index_customer(c: Customer360) -> IndexedCustomer {
-    let followers: Vec<(VendorId, String)> = c.sources.iter().flat_map(|s| s.follow_users.iter().map(move |f| (s.vendor, f.user_id.clone()))).collect();
+    let followers: Vec<(VendorId, String)> = c
+        .sources
+        .iter()
+        .flat_map(|s| s.follow_users.iter().map(move |f| (s.vendor, f.user_id.clone())))
+        .collect();
     let mut reps: Vec<RepRef> = Vec::new();
     for f in &c.followers {
         if !reps.iter().any(|r| r.user_id == f.user_id) {
-            reps.push(RepRef { user_id: f.user_id.clone(), name: f.name.clone() });
+            reps.push(RepRef {
+                user_id: f.user_id.clone(),
+                name: f.name.clone(),
+            });
         }
     }
     let mut remarks: Vec<String> = Vec::new();
@@ -332,7 +393,15 @@ pub fn index_customer(c: Customer360) -> IndexedCustomer {
     tags.dedup();
     let mobiles: Vec<String> = c.mobiles.iter().map(|m| m.value.clone()).collect();
     let mut search_text = String::new();
-    for part in c.names.iter().map(|n| &n.value).chain(remarks.iter()).chain(c.external_user_ids.iter().map(|e| &e.value)).chain(c.corp_names.iter().map(|n| &n.value)).chain(mobiles.iter()) {
+    for part in c
+        .names
+        .iter()
+        .map(|n| &n.value)
+        .chain(remarks.iter())
+        .chain(c.external_user_ids.iter().map(|e| &e.value))
+        .chain(c.corp_names.iter().map(|n| &n.value))
+        .chain(mobiles.iter())
+    {
         search_text.push_str(&part.to_lowercase());
         search_text.push('\u{1f}');
     }
@@ -355,5 +424,10 @@ pub fn index_customer(c: Customer360) -> IndexedCustomer {
         tags,
         last_follow_at: c.last_follow_at,
     };
-    IndexedCustomer { summary, followers, customer: c, search_text }
+    IndexedCustomer {
+        summary,
+        followers,
+        customer: c,
+        search_text,
+    }
 }

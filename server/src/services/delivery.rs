@@ -45,7 +45,11 @@ pub fn backoff_ms(attempts: i64) -> i64 {
 
 impl Delivery {
     pub fn new(store: Store, adapters: &[Arc<dyn VendorAdapter>]) -> Self {
-        Delivery { store, adapters: adapters.iter().map(|a| (a.vendor(), a.clone())).collect(), wake: Arc::new(Notify::new()) }
+        Delivery {
+            store,
+            adapters: adapters.iter().map(|a| (a.vendor(), a.clone())).collect(),
+            wake: Arc::new(Notify::new()),
+        }
     }
 
     /// Runs forever: recovers items a crash left in flight, then delivers due items, waking
@@ -55,7 +59,10 @@ impl Delivery {
         tokio::spawn(async move {
             match this.store.recover_interrupted(now_ms()).await {
                 Ok(0) => {}
-                Ok(n) => tracing::warn!(items = n, "outbox: recovered writes interrupted by a restart; they will be verified before resending"),
+                Ok(n) => tracing::warn!(
+                    items = n,
+                    "outbox: recovered writes interrupted by a restart; they will be verified before resending"
+                ),
                 Err(e) => tracing::error!(error = %e, "outbox: recovery failed"),
             }
             loop {
@@ -97,20 +104,13 @@ impl Delivery {
         let recorded = match result {
             Ok(receipt) => {
                 tracing::info!(id = item.id, vendor = %item.vendor, "outbox: delivered");
-                self.audit(
-                    item.id,
-                    AuditResult::Delivered,
-                    receipt.vendor_record_id.as_deref(),
-                )
-                .await;
-                self.store
-                    .mark_delivered(item.id, receipt.vendor_record_id.as_deref(), now)
-                    .await
+                self.audit(item.id, AuditResult::Delivered, receipt.vendor_record_id.as_deref())
+                    .await;
+                self.store.mark_delivered(item.id, receipt.vendor_record_id.as_deref(), now).await
             }
             Err(Outcome::GiveUp(reason)) => {
                 tracing::warn!(id = item.id, vendor = %item.vendor, reason, "outbox: failed");
-                self.audit(item.id, AuditResult::Failed, Some(&reason))
-                    .await;
+                self.audit(item.id, AuditResult::Failed, Some(&reason)).await;
                 self.store.mark_failed(item.id, &reason, now).await
             }
             Err(Outcome::Retry(e)) => {
@@ -120,12 +120,13 @@ impl Delivery {
                 if attempts >= MAX_ATTEMPTS {
                     tracing::warn!(id = item.id, vendor = %item.vendor, error = %e, "outbox: giving up after {attempts} attempts");
                     let reason = format!("多次重试仍未成功：{reason}");
-                    self.audit(item.id, AuditResult::Failed, Some(&reason))
-                        .await;
+                    self.audit(item.id, AuditResult::Failed, Some(&reason)).await;
                     self.store.mark_failed(item.id, &reason, now).await
                 } else {
                     tracing::info!(id = item.id, vendor = %item.vendor, error = %e, attempts, "outbox: will retry");
-                    self.store.mark_retry(item.id, &reason, uncertain, now + backoff_ms(attempts), now).await
+                    self.store
+                        .mark_retry(item.id, &reason, uncertain, now + backoff_ms(attempts), now)
+                        .await
                 }
             }
         };
@@ -162,11 +163,15 @@ impl Delivery {
             }
         }
         let result = match &item.payload {
-            WritePayload::Remark { remark, description } => adapter.set_remark(&item.target, remark.as_deref(), description.as_deref()).await,
+            WritePayload::Remark { remark, description } => {
+                adapter.set_remark(&item.target, remark.as_deref(), description.as_deref()).await
+            }
             WritePayload::Note { text, at_ms } => adapter.add_follow_up(&item.target, text, *at_ms).await,
         };
         result.map_err(|e| match e.kind {
-            VendorErrorKind::InvalidInput | VendorErrorKind::NotFound | VendorErrorKind::Unsupported => Outcome::GiveUp(e.to_failure().message_zh()),
+            VendorErrorKind::InvalidInput | VendorErrorKind::NotFound | VendorErrorKind::Unsupported => {
+                Outcome::GiveUp(e.to_failure().message_zh())
+            }
             _ => Outcome::Retry(e),
         })
     }
@@ -180,11 +185,13 @@ impl Delivery {
         match adapter.follow_ups(&stub).await {
             Ok(entries) => {
                 let wanted = normalise(text);
-                let found = entries.into_iter().find(|e| {
-                    matches!(&e.kind, FollowUpKind::Note { text } if normalise(text) == wanted) && (e.at - at_ms).abs() <= 1_000
-                });
+                let found = entries
+                    .into_iter()
+                    .find(|e| matches!(&e.kind, FollowUpKind::Note { text } if normalise(text) == wanted) && (e.at - at_ms).abs() <= 1_000);
                 match found {
-                    Some(e) => Verified::Found(WriteReceipt { vendor_record_id: Some(e.id) }),
+                    Some(e) => Verified::Found(WriteReceipt {
+                        vendor_record_id: Some(e.id),
+                    }),
                     None => Verified::Absent,
                 }
             }

@@ -58,7 +58,10 @@ pub fn merge_customers(records: Vec<VendorCustomer>) -> Vec<Customer360> {
         groups[g].push(i);
     }
     let mut slots: Vec<Option<VendorCustomer>> = records.into_iter().map(Some).collect();
-    groups.into_iter().map(|members| build(members.into_iter().filter_map(|i| slots[i].take()).collect())).collect()
+    groups
+        .into_iter()
+        .map(|members| build(members.into_iter().filter_map(|i| slots[i].take()).collect()))
+        .collect()
 }
 
 /// Digits of a mainland mobile (optionally +86/86-prefixed, spaces and dashes ignored);
@@ -75,7 +78,10 @@ fn union_ids_conflict(records: &[VendorCustomer], sets: &mut DisjointSets, a: us
         return false;
     }
     let ids_of = |root: usize, sets: &mut DisjointSets| -> Vec<String> {
-        (0..records.len()).filter(|&k| sets.find(k) == root).filter_map(|k| records[k].union_id.clone()).collect()
+        (0..records.len())
+            .filter(|&k| sets.find(k) == root)
+            .filter_map(|k| records[k].union_id.clone())
+            .collect()
     };
     let (ia, ib) = (ids_of(ra, sets), ids_of(rb, sets));
     !ia.is_empty() && !ib.is_empty() && !ia.iter().any(|x| ib.contains(x))
@@ -85,7 +91,10 @@ fn add<T: PartialEq + Clone>(list: &mut Vec<Sourced<T>>, value: T, vendor: Vendo
     match list.iter_mut().find(|s| s.value == value) {
         Some(s) if !s.vendors.contains(&vendor) => s.vendors.push(vendor),
         Some(_) => {}
-        None => list.push(Sourced { value, vendors: vec![vendor] }),
+        None => list.push(Sourced {
+            value,
+            vendors: vec![vendor],
+        }),
     }
 }
 
@@ -150,7 +159,11 @@ fn build(mut sources: Vec<VendorCustomer>) -> Customer360 {
                     }
                     x.relations.push((v, f.clone()));
                 }
-                None => c.followers.push(Follower { user_id: f.user_id.clone(), name: f.name.clone(), relations: vec![(v, f.clone())] }),
+                None => c.followers.push(Follower {
+                    user_id: f.user_id.clone(),
+                    name: f.name.clone(),
+                    relations: vec![(v, f.clone())],
+                }),
             }
         }
         c.custom_fields.extend(s.custom_fields.iter().cloned().map(|f| (v, f)));
@@ -227,7 +240,13 @@ mod tests {
         assert_eq!(c.stages.len(), 2, "both stages stay visible");
         assert_eq!(c.stages[0].vendors, vec![VendorId::Tanma]);
         assert_eq!(c.stages[1].vendors, vec![VendorId::Weiling]);
-        assert_eq!(c.names, vec![Sourced { value: "王磊".to_string(), vendors: vec![VendorId::Tanma, VendorId::Weiling] }]);
+        assert_eq!(
+            c.names,
+            vec![Sourced {
+                value: "王磊".to_string(),
+                vendors: vec![VendorId::Tanma, VendorId::Weiling]
+            }]
+        );
         assert_eq!(c.vendors(), vec![VendorId::Tanma, VendorId::Weiling]);
     }
 
@@ -254,7 +273,12 @@ mod tests {
 
     #[test]
     fn followers_and_tags_are_combined_per_rep() {
-        let tag = Tag { id: Some("etX".into()), group: Some("客户等级".into()), name: "A类".into(), kind: TagKind::Corp };
+        let tag = Tag {
+            id: Some("etX".into()),
+            group: Some("客户等级".into()),
+            name: "A类".into(),
+            kind: TagKind::Corp,
+        };
         let follow = |vendor_remark: &str| FollowUser {
             user_id: "rocky".into(),
             name: Some("张三".into()),
@@ -272,7 +296,13 @@ mod tests {
         let c = &merge_customers(vec![a, b])[0];
         assert_eq!(c.followers.len(), 1);
         assert_eq!(c.followers[0].relations.len(), 2);
-        assert_eq!(c.tags, vec![Sourced { value: tag, vendors: vec![VendorId::Weiling, VendorId::Juzi] }]);
+        assert_eq!(
+            c.tags,
+            vec![Sourced {
+                value: tag,
+                vendors: vec![VendorId::Weiling, VendorId::Juzi]
+            }]
+        );
     }
 
     #[test]

@@ -22,16 +22,16 @@ pub struct VendorConnections {
 
 impl VendorConnections {
     pub fn from_settings(settings: &Settings) -> Self {
-        VendorConnections { tanma: settings.tanma.clone(), weiling: settings.weiling.clone(), juzi: settings.juzi.clone() }
+        VendorConnections {
+            tanma: settings.tanma.clone(),
+            weiling: settings.weiling.clone(),
+            juzi: settings.juzi.clone(),
+        }
     }
 }
 
 /// `build_backend_with` and the default read-cache policy.
-pub fn build_backend(
-    demo: bool,
-    connections: VendorConnections,
-    store: crate::storage::Store,
-) -> Result<Backend, String> {
+pub fn build_backend(demo: bool, connections: VendorConnections, store: crate::storage::Store) -> Result<Backend, String> {
     build_backend_with(demo, connections, store, CachePolicy::default())
 }
 
@@ -49,11 +49,7 @@ pub fn build_backend_with(
             Arc::new(CachedAdapter::new(adapter, cache))
         }
     };
-    let mode = if demo {
-        VendorMode::Demo
-    } else {
-        VendorMode::Live
-    };
+    let mode = if demo { VendorMode::Demo } else { VendorMode::Live };
     let unconfigured = |vendor| VendorSlot {
         vendor,
         mode: VendorMode::NotConfigured,

@@ -6,11 +6,17 @@ use crate::storage::outbox::{OutboxItem, OutboxState, WritePayload};
 
 pub fn delivery_of(item: &OutboxItem) -> Delivery {
     match item.state {
-        OutboxState::Pending | OutboxState::Delivering => Delivery::Pending { attempts: item.attempts, last_error: item.last_error.clone() },
+        OutboxState::Pending | OutboxState::Delivering => Delivery::Pending {
+            attempts: item.attempts,
+            last_error: item.last_error.clone(),
+        },
         OutboxState::Delivered => Delivery::Delivered,
         OutboxState::Failed => {
             let reason = item.last_error.clone().unwrap_or_else(|| "未知原因".to_string());
-            Delivery::Failed { reason_zh: reason.clone(), reason_en: reason }
+            Delivery::Failed {
+                reason_zh: reason.clone(),
+                reason_en: reason,
+            }
         }
     }
 }

@@ -40,7 +40,14 @@ fn idempotency_key(token: &str) -> Result<String, AppError> {
 }
 
 impl WriteService {
-    pub async fn set_remark(&self, viewer: &Viewer, key: &str, remark: &str, description: &str, token: &str) -> Result<WriteOutcome, AppError> {
+    pub async fn set_remark(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        remark: &str,
+        description: &str,
+        token: &str,
+    ) -> Result<WriteOutcome, AppError> {
         let errors = validate_remark(remark, description);
         if !errors.is_empty() {
             return Err(invalid(errors));
@@ -60,12 +67,20 @@ impl WriteService {
             return Err(invalid(errors));
         }
         let token = idempotency_key(token)?;
-        let payload = WritePayload::Note { text: text.trim().to_string(), at_ms: chrono::Utc::now().timestamp_millis() };
+        let payload = WritePayload::Note {
+            text: text.trim().to_string(),
+            at_ms: chrono::Utc::now().timestamp_millis(),
+        };
         self.submit(viewer, key, &token, payload, |t| t.note).await
     }
 
     pub async fn retry(&self, viewer: &Viewer, key: &str, write_id: i64) -> Result<WriteOutcome, AppError> {
-        let item = self.store.outbox_item(write_id).await.map_err(internal)?.ok_or(AppError::NotFound)?;
+        let item = self
+            .store
+            .outbox_item(write_id)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
         if item.customer_key != key {
             return Err(AppError::NotFound);
         }
@@ -83,7 +98,9 @@ impl WriteService {
             tracing::error!(error = %e, "audit: cannot record resend");
         }
         let items = self.deliver_now(vec![write_id]).await?;
-        Ok(WriteOutcome { writes: items.iter().map(write_status).collect() })
+        Ok(WriteOutcome {
+            writes: items.iter().map(write_status).collect(),
+        })
     }
 
     /// The customer's vendor records, if the viewer may see them.
@@ -111,7 +128,9 @@ impl WriteService {
             WritePayload::Note { .. } => "note",
         };
         for target in targets.iter().filter(|t| supports(t)) {
-            let Some(source) = sources.iter().find(|s| s.vendor == target.vendor) else { continue };
+            let Some(source) = sources.iter().find(|s| s.vendor == target.vendor) else {
+                continue;
+            };
             let Some(rep_user_id) = acting_rep(viewer, source) else { continue };
             writes.push(NewWrite {
                 idempotency_key: format!("{token}:{}:{kind}", target.vendor.slug()),
@@ -129,7 +148,11 @@ impl WriteService {
         }
         if writes.is_empty() {
             let why = targets.iter().filter_map(|t| t.limitation_zh.clone()).collect::<Vec<_>>().join(" ");
-            return Err(AppError::Invalid(if why.is_empty() { "该客户所在的供应商都不支持这项操作。".into() } else { why }));
+            return Err(AppError::Invalid(if why.is_empty() {
+                "该客户所在的供应商都不支持这项操作。".into()
+            } else {
+                why
+            }));
         }
         let now = chrono::Utc::now().timestamp_millis();
         let queued = self.store.enqueue(&writes, now).await.map_err(internal)?;
@@ -149,9 +172,7 @@ impl WriteService {
                 tracing::error!(error = %e, "audit: cannot record write");
             }
         }
-        let items = self
-            .deliver_now(queued.iter().map(|i| i.id).collect())
-            .await?;
+        let items = self.deliver_now(queued.iter().map(|i| i.id).collect()).await?;
         Ok(WriteOutcome {
             writes: items.iter().map(write_status).collect(),
         })
@@ -191,4 +212,3 @@ fn acting_rep(viewer: &Viewer, source: &VendorCustomer) -> Option<String> {
         Role::Rep => None,
     }
 }
-

@@ -54,7 +54,11 @@ pub struct Faults {
 
 impl Faults {
     pub fn new(initial: FaultPlan, envelope: EnvelopeFn) -> Self {
-        Faults { plan: Arc::new(RwLock::new(initial)), counter: Arc::new(AtomicU64::new(0)), envelope }
+        Faults {
+            plan: Arc::new(RwLock::new(initial)),
+            counter: Arc::new(AtomicU64::new(0)),
+            envelope,
+        }
     }
 
     pub async fn set(&self, plan: FaultPlan) {
@@ -100,7 +104,11 @@ pub async fn apply(State(faults): State<Faults>, request: Request, next: Next) -
             tokio::time::sleep(Duration::from_secs(600)).await;
         }
         if plan.malformed {
-            return ([(header::CONTENT_TYPE, "application/json")], Body::from("{\"code\":0,\"data\":[{\"trunc")).into_response();
+            return (
+                [(header::CONTENT_TYPE, "application/json")],
+                Body::from("{\"code\":0,\"data\":[{\"trunc"),
+            )
+                .into_response();
         }
         match &plan.error {
             Some(InjectedError::Code { code, message }) => return Json((faults.envelope)(*code, message)).into_response(),
@@ -158,9 +166,16 @@ mod tests {
 
     #[test]
     fn plan_parses_from_json() {
-        let plan: FaultPlan = serde_json::from_str(r#"{"latency_ms":200,"error":{"code":{"code":1009,"message":"rate limit"}},"rate":0.5}"#).unwrap();
+        let plan: FaultPlan =
+            serde_json::from_str(r#"{"latency_ms":200,"error":{"code":{"code":1009,"message":"rate limit"}},"rate":0.5}"#).unwrap();
         assert_eq!(plan.latency_ms, 200);
-        assert_eq!(plan.error, Some(InjectedError::Code { code: 1009, message: "rate limit".into() }));
+        assert_eq!(
+            plan.error,
+            Some(InjectedError::Code {
+                code: 1009,
+                message: "rate limit".into()
+            })
+        );
         let plan: FaultPlan = serde_json::from_str(r#"{"error":{"status":503}}"#).unwrap();
         assert_eq!(plan.error, Some(InjectedError::Status(503)));
         assert!(serde_json::from_str::<FaultPlan>(r#"{"latncy_ms":1}"#).is_err());

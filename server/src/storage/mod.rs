@@ -42,12 +42,19 @@ impl Store {
     pub async fn open_in_memory() -> Result<Self, String> {
         let options = SqliteConnectOptions::from_str("sqlite::memory:").map_err(|e| e.to_string())?;
         // One connection: each in-memory connection would otherwise be its own database.
-        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.map_err(|e| e.to_string())?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|e| e.to_string())?;
         Self::migrate(pool).await
     }
 
     async fn migrate(pool: SqlitePool) -> Result<Self, String> {
-        sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| format!("database migration failed: {e}"))?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| format!("database migration failed: {e}"))?;
         Ok(Store { pool })
     }
 

@@ -13,8 +13,14 @@ use app::domain::VendorId;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WritePayload {
-    Remark { remark: Option<String>, description: Option<String> },
-    Note { text: String, at_ms: i64 },
+    Remark {
+        remark: Option<String>,
+        description: Option<String>,
+    },
+    Note {
+        text: String,
+        at_ms: i64,
+    },
 }
 
 impl WritePayload {
@@ -131,7 +137,11 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-            let id: i64 = sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = ?").bind(&w.idempotency_key).fetch_one(&mut *tx).await.map_err(db)?;
+            let id: i64 = sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = ?")
+                .bind(&w.idempotency_key)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
             ids.push(id);
         }
         tx.commit().await.map_err(db)?;
@@ -143,7 +153,11 @@ impl Store {
     }
 
     pub async fn outbox_item(&self, id: i64) -> Result<Option<OutboxItem>, String> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?")).bind(id).fetch_optional(self.pool()).await.map_err(db)?;
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db)?;
         row.as_ref().map(from_row).transpose()
     }
 
@@ -169,12 +183,14 @@ impl Store {
     pub async fn claim_ids(&self, ids: &[i64], now_ms: i64) -> Result<Vec<OutboxItem>, String> {
         let mut items = Vec::with_capacity(ids.len());
         for id in ids {
-            let row = sqlx::query(&format!("UPDATE outbox SET state = 'delivering', updated_at = ? WHERE id = ? AND state = 'pending' RETURNING {COLUMNS}"))
-                .bind(now_ms)
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await
-                .map_err(db)?;
+            let row = sqlx::query(&format!(
+                "UPDATE outbox SET state = 'delivering', updated_at = ? WHERE id = ? AND state = 'pending' RETURNING {COLUMNS}"
+            ))
+            .bind(now_ms)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db)?;
             if let Some(row) = row {
                 items.push(from_row(&row)?);
             }
@@ -230,35 +246,46 @@ impl Store {
 
     /// A rep asks to send a failed item again (after checking the vendor by hand).
     pub async fn requeue(&self, id: i64, now_ms: i64) -> Result<bool, String> {
-        let r = sqlx::query("UPDATE outbox SET state = 'pending', uncertain = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'failed'")
-            .bind(now_ms)
-            .bind(now_ms)
-            .bind(id)
-            .execute(self.pool())
-            .await
-            .map_err(db)?;
+        let r = sqlx::query(
+            "UPDATE outbox SET state = 'pending', uncertain = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'failed'",
+        )
+        .bind(now_ms)
+        .bind(now_ms)
+        .bind(id)
+        .execute(self.pool())
+        .await
+        .map_err(db)?;
         Ok(r.rows_affected() == 1)
     }
 
     /// The customer's writes, newest first (their notes show in the timeline at once).
     pub async fn outbox_for_customer(&self, customer_key: &str) -> Result<Vec<OutboxItem>, String> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE customer_key = ? ORDER BY created_at DESC, id DESC"))
-            .bind(customer_key)
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM outbox WHERE customer_key = ? ORDER BY created_at DESC, id DESC"
+        ))
+        .bind(customer_key)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db)?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// The most recent writes of all customers, for admins.
+    pub async fn outbox_recent(&self, limit: i64) -> Result<Vec<OutboxItem>, String> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox ORDER BY created_at DESC, id DESC LIMIT ?"))
+            .bind(limit)
             .fetch_all(self.pool())
             .await
             .map_err(db)?;
         rows.iter().map(from_row).collect()
     }
 
-    /// The most recent writes of all customers, for admins.
-    pub async fn outbox_recent(&self, limit: i64) -> Result<Vec<OutboxItem>, String> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox ORDER BY created_at DESC, id DESC LIMIT ?")).bind(limit).fetch_all(self.pool()).await.map_err(db)?;
-        rows.iter().map(from_row).collect()
-    }
-
     /// Items waiting to be delivered (pending or in flight).
     pub async fn outbox_depth(&self) -> Result<i64, String> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'delivering')").fetch_one(self.pool()).await.map_err(db)
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'delivering')")
+            .fetch_one(self.pool())
+            .await
+            .map_err(db)
     }
 }
 
@@ -271,8 +298,16 @@ mod tests {
             idempotency_key: key.into(),
             vendor: VendorId::Juzi,
             customer_key: "wmA".into(),
-            target: CustomerRef { external_user_id: Some("wmA".into()), union_id: Some("ozA".into()), vendor_customer_id: None, rep_user_id: "rocky".into() },
-            payload: WritePayload::Note { text: text.into(), at_ms: 1_000 },
+            target: CustomerRef {
+                external_user_id: Some("wmA".into()),
+                union_id: Some("ozA".into()),
+                vendor_customer_id: None,
+                rep_user_id: "rocky".into(),
+            },
+            payload: WritePayload::Note {
+                text: text.into(),
+                at_ms: 1_000,
+            },
             author: Some("rep1".into()),
         }
     }
@@ -287,7 +322,10 @@ mod tests {
         let claimed = store.claim_due(30, 10).await.unwrap();
         assert_eq!(claimed.len(), 1);
         assert_eq!(claimed[0].state, OutboxState::Delivering);
-        assert!(store.claim_due(30, 10).await.unwrap().is_empty(), "claimed items are not claimed twice");
+        assert!(
+            store.claim_due(30, 10).await.unwrap().is_empty(),
+            "claimed items are not claimed twice"
+        );
         store.mark_delivered(claimed[0].id, Some("p1"), 40).await.unwrap();
         let item = store.outbox_item(claimed[0].id).await.unwrap().unwrap();
         assert_eq!(item.state, OutboxState::Delivered);

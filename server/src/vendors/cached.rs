@@ -21,10 +21,7 @@ use app::domain::{Clue, EpochMs, FollowUpEntry, Page, VendorCustomer, VendorId};
 use async_trait::async_trait;
 use moka::future::Cache;
 
-use super::{
-    Aged, CallStats, CustomerListQuery, CustomerRef, Stale, VendorAdapter, VendorError,
-    WriteReceipt,
-};
+use super::{Aged, CallStats, CustomerListQuery, CustomerRef, Stale, VendorAdapter, VendorError, WriteReceipt};
 
 /// How long cached reads are trusted. Both are settings (see config).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,11 +94,10 @@ struct Key {
 
 impl Key {
     fn shares_id_with(&self, ids: &[Option<String>; 3]) -> bool {
-        self.ids.iter().flatten().any(|mine| {
-            ids.iter()
-                .flatten()
-                .any(|theirs| !mine.is_empty() && mine == theirs)
-        })
+        self.ids
+            .iter()
+            .flatten()
+            .any(|mine| ids.iter().flatten().any(|theirs| !mine.is_empty() && mine == theirs))
     }
 }
 
@@ -131,11 +127,7 @@ impl Entry {
     }
 
     fn stale(&self) -> Option<Stale> {
-        let failure = self
-            .failure
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let failure = self.failure.lock().unwrap_or_else(|p| p.into_inner()).clone();
         failure.map(|error| Stale {
             fetched_at: self.fetched_at,
             error,
@@ -199,11 +191,7 @@ fn ref_ids(target: &CustomerRef) -> [Option<String>; 3] {
 }
 
 fn customer_ids(c: &VendorCustomer) -> [Option<String>; 3] {
-    [
-        c.external_user_id.clone(),
-        c.vendor_customer_id.clone(),
-        c.union_id.clone(),
-    ]
+    [c.external_user_id.clone(), c.vendor_customer_id.clone(), c.union_id.clone()]
 }
 
 impl Request {
@@ -238,10 +226,7 @@ impl Request {
             Request::Customer {
                 external_user_id,
                 rep_user_id,
-            } => inner
-                .customer(external_user_id, rep_user_id.as_deref())
-                .await
-                .map(Value::Customer),
+            } => inner.customer(external_user_id, rep_user_id.as_deref()).await.map(Value::Customer),
             Request::FollowUps(c) => inner.follow_ups(c).await.map(Value::FollowUps),
             Request::Clue(id) => inner.clue(id).await.map(Value::Clue),
         }
@@ -314,9 +299,7 @@ impl Shared {
         if key.entity == Entity::FollowUps && self.is_uncertain(&key) {
             return;
         }
-        self.entries
-            .insert(key, Entry::new(value, fetched_at))
-            .await;
+        self.entries.insert(key, Entry::new(value, fetched_at)).await;
     }
 
     fn is_uncertain(&self, key: &Key) -> bool {
@@ -329,12 +312,7 @@ impl Shared {
 
     async fn invalidate(&self, ids: &[Option<String>; 3]) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        let doomed: Vec<Arc<Key>> = self
-            .entries
-            .iter()
-            .filter(|(k, _)| k.shares_id_with(ids))
-            .map(|(k, _)| k)
-            .collect();
+        let doomed: Vec<Arc<Key>> = self.entries.iter().filter(|(k, _)| k.shares_id_with(ids)).map(|(k, _)| k).collect();
         for key in doomed {
             self.entries.invalidate(key.as_ref()).await;
         }
@@ -382,28 +360,15 @@ impl VendorAdapter for CachedAdapter {
         self.shared.inner.check().await
     }
 
-    async fn list_customers(
-        &self,
-        query: &CustomerListQuery,
-    ) -> Result<Page<VendorCustomer>, VendorError> {
+    async fn list_customers(&self, query: &CustomerListQuery) -> Result<Page<VendorCustomer>, VendorError> {
         self.shared.inner.list_customers(query).await
     }
 
-    async fn customer(
-        &self,
-        external_user_id: &str,
-        rep_user_id: Option<&str>,
-    ) -> Result<Option<VendorCustomer>, VendorError> {
-        self.customer_aged(external_user_id, rep_user_id)
-            .await
-            .map(|a| a.value)
+    async fn customer(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError> {
+        self.customer_aged(external_user_id, rep_user_id).await.map(|a| a.value)
     }
 
-    async fn customer_aged(
-        &self,
-        external_user_id: &str,
-        rep_user_id: Option<&str>,
-    ) -> Result<Aged<Option<VendorCustomer>>, VendorError> {
+    async fn customer_aged(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Aged<Option<VendorCustomer>>, VendorError> {
         let request = Request::Customer {
             external_user_id: external_user_id.to_string(),
             rep_user_id: rep_user_id.map(str::to_string),
@@ -418,21 +383,12 @@ impl VendorAdapter for CachedAdapter {
         }
     }
 
-    async fn follow_ups(
-        &self,
-        customer: &VendorCustomer,
-    ) -> Result<Vec<FollowUpEntry>, VendorError> {
+    async fn follow_ups(&self, customer: &VendorCustomer) -> Result<Vec<FollowUpEntry>, VendorError> {
         self.follow_ups_aged(customer).await.map(|a| a.value)
     }
 
-    async fn follow_ups_aged(
-        &self,
-        customer: &VendorCustomer,
-    ) -> Result<Aged<Vec<FollowUpEntry>>, VendorError> {
-        let aged = self
-            .shared
-            .read(Request::FollowUps(Box::new(customer.clone())))
-            .await?;
+    async fn follow_ups_aged(&self, customer: &VendorCustomer) -> Result<Aged<Vec<FollowUpEntry>>, VendorError> {
+        let aged = self.shared.read(Request::FollowUps(Box::new(customer.clone()))).await?;
         match aged.value {
             Value::FollowUps(list) => Ok(Aged {
                 value: list,
@@ -442,11 +398,7 @@ impl VendorAdapter for CachedAdapter {
         }
     }
 
-    async fn list_clues(
-        &self,
-        cursor: Option<String>,
-        page_size: u32,
-    ) -> Result<Page<Clue>, VendorError> {
+    async fn list_clues(&self, cursor: Option<String>, page_size: u32) -> Result<Page<Clue>, VendorError> {
         self.shared.inner.list_clues(cursor, page_size).await
     }
 
@@ -457,33 +409,15 @@ impl VendorAdapter for CachedAdapter {
         }
     }
 
-    async fn set_remark(
-        &self,
-        target: &CustomerRef,
-        remark: Option<&str>,
-        description: Option<&str>,
-    ) -> Result<WriteReceipt, VendorError> {
+    async fn set_remark(&self, target: &CustomerRef, remark: Option<&str>, description: Option<&str>) -> Result<WriteReceipt, VendorError> {
         self.shared
-            .around_write(
-                target,
-                false,
-                self.shared.inner.set_remark(target, remark, description),
-            )
+            .around_write(target, false, self.shared.inner.set_remark(target, remark, description))
             .await
     }
 
-    async fn add_follow_up(
-        &self,
-        target: &CustomerRef,
-        text: &str,
-        at_ms: i64,
-    ) -> Result<WriteReceipt, VendorError> {
+    async fn add_follow_up(&self, target: &CustomerRef, text: &str, at_ms: i64) -> Result<WriteReceipt, VendorError> {
         self.shared
-            .around_write(
-                target,
-                true,
-                self.shared.inner.add_follow_up(target, text, at_ms),
-            )
+            .around_write(target, true, self.shared.inner.add_follow_up(target, text, at_ms))
             .await
     }
 }

@@ -2,16 +2,12 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use app::domain::{
-    Clue, EpochMs, FollowUpEntry, FollowUpKind, Page, VendorCustomer, VendorErrorKind, VendorId,
-};
+use app::domain::{Clue, EpochMs, FollowUpEntry, FollowUpKind, Page, VendorCustomer, VendorErrorKind, VendorId};
 use async_trait::async_trait;
 use tokio::sync::Semaphore;
 
 use super::{CachePolicy, CachedAdapter, Clock};
-use crate::vendors::{
-    CallStats, CustomerListQuery, CustomerRef, VendorAdapter, VendorError, WriteReceipt,
-};
+use crate::vendors::{CallStats, CustomerListQuery, CustomerRef, VendorAdapter, VendorError, WriteReceipt};
 
 const EXT: &str = "wmEXT1";
 
@@ -78,21 +74,14 @@ impl VendorAdapter for Fake {
     async fn check(&self) -> Result<(), VendorError> {
         Ok(())
     }
-    async fn list_customers(
-        &self,
-        _q: &CustomerListQuery,
-    ) -> Result<Page<VendorCustomer>, VendorError> {
+    async fn list_customers(&self, _q: &CustomerListQuery) -> Result<Page<VendorCustomer>, VendorError> {
         Ok(Page {
             items: vec![],
             next: None,
             total: None,
         })
     }
-    async fn customer(
-        &self,
-        ext: &str,
-        _rep: Option<&str>,
-    ) -> Result<Option<VendorCustomer>, VendorError> {
+    async fn customer(&self, ext: &str, _rep: Option<&str>) -> Result<Option<VendorCustomer>, VendorError> {
         self.customer_calls.fetch_add(1, Ordering::SeqCst);
         self.pass_gate().await;
         self.outage()?;
@@ -111,9 +100,7 @@ impl VendorAdapter for Fake {
             at: 1,
             author_user_id: None,
             author_name: None,
-            kind: FollowUpKind::Note {
-                text: format!("note {n}"),
-            },
+            kind: FollowUpKind::Note { text: format!("note {n}") },
         }])
     }
     async fn clue(&self, id: &str) -> Result<Option<Clue>, VendorError> {
@@ -122,28 +109,13 @@ impl VendorAdapter for Fake {
         let _ = id;
         Ok(None)
     }
-    async fn add_follow_up(
-        &self,
-        _t: &CustomerRef,
-        _text: &str,
-        _at: i64,
-    ) -> Result<WriteReceipt, VendorError> {
+    async fn add_follow_up(&self, _t: &CustomerRef, _text: &str, _at: i64) -> Result<WriteReceipt, VendorError> {
         match *self.write_error.lock().unwrap() {
-            Some(kind) => Err(VendorError::new(
-                VendorId::Weiling,
-                "/progress/add",
-                kind,
-                "no answer",
-            )),
+            Some(kind) => Err(VendorError::new(VendorId::Weiling, "/progress/add", kind, "no answer")),
             None => Ok(WriteReceipt::default()),
         }
     }
-    async fn set_remark(
-        &self,
-        _t: &CustomerRef,
-        _r: Option<&str>,
-        _d: Option<&str>,
-    ) -> Result<WriteReceipt, VendorError> {
+    async fn set_remark(&self, _t: &CustomerRef, _r: Option<&str>, _d: Option<&str>) -> Result<WriteReceipt, VendorError> {
         Ok(WriteReceipt::default())
     }
 }
@@ -176,11 +148,7 @@ impl Rig {
     }
 
     async fn name(&self) -> Option<String> {
-        self.cache
-            .customer(EXT, None)
-            .await
-            .unwrap()
-            .and_then(|c| c.name)
+        self.cache.customer(EXT, None).await.unwrap().and_then(|c| c.name)
     }
 
     fn target(&self) -> CustomerRef {
@@ -230,11 +198,10 @@ async fn stale_entries_are_served_at_once_while_one_refresh_runs() {
     r.advance(61);
     // Five page views while the vendor is slow: all answered from the copy, one refresh.
     for _ in 0..5 {
-        let aged =
-            tokio::time::timeout(Duration::from_millis(500), r.cache.customer_aged(EXT, None))
-                .await
-                .expect("served without waiting")
-                .unwrap();
+        let aged = tokio::time::timeout(Duration::from_millis(500), r.cache.customer_aged(EXT, None))
+            .await
+            .expect("served without waiting")
+            .unwrap();
         assert_eq!(aged.value.and_then(|c| c.name).as_deref(), Some("张三"));
         assert!(aged.stale.is_none(), "no failure known yet");
     }
@@ -247,11 +214,7 @@ async fn stale_entries_are_served_at_once_while_one_refresh_runs() {
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    assert_eq!(
-        r.name().await.as_deref(),
-        Some("李四"),
-        "the refreshed value replaces the copy"
-    );
+    assert_eq!(r.name().await.as_deref(), Some("李四"), "the refreshed value replaces the copy");
     assert_eq!(r.fake.customers(), 2);
 }
 
@@ -291,11 +254,7 @@ async fn a_miss_with_the_vendor_down_is_an_error() {
     r.fake.down.store(true, Ordering::SeqCst);
     assert!(r.cache.customer(EXT, None).await.is_err());
     r.fake.down.store(false, Ordering::SeqCst);
-    assert_eq!(
-        r.name().await.as_deref(),
-        Some("张三"),
-        "errors are not cached"
-    );
+    assert_eq!(r.name().await.as_deref(), Some("张三"), "errors are not cached");
 }
 
 #[tokio::test]
@@ -305,21 +264,11 @@ async fn writes_invalidate_the_customers_entries() {
     r.cache.follow_ups(&stub).await.unwrap();
     r.cache.clue("unrelated").await.unwrap();
     r.fake.rename("王五");
-    r.cache
-        .set_remark(&r.target(), Some("王总"), None)
-        .await
-        .unwrap();
-    assert_eq!(
-        r.name().await.as_deref(),
-        Some("王五"),
-        "re-read after the write"
-    );
+    r.cache.set_remark(&r.target(), Some("王总"), None).await.unwrap();
+    assert_eq!(r.name().await.as_deref(), Some("王五"), "re-read after the write");
     assert_eq!(r.fake.customers(), 2);
     let before = r.fake.follow_up_calls.load(Ordering::SeqCst);
-    r.cache
-        .add_follow_up(&r.target(), "见面聊", T0)
-        .await
-        .unwrap();
+    r.cache.add_follow_up(&r.target(), "见面聊", T0).await.unwrap();
     let list = r.cache.follow_ups(&stub).await.unwrap();
     assert_eq!(
         r.fake.follow_up_calls.load(Ordering::SeqCst),
@@ -328,11 +277,7 @@ async fn writes_invalidate_the_customers_entries() {
     );
     assert_eq!(list[0].id, format!("p{before}"));
     r.cache.clue("unrelated").await.unwrap();
-    assert_eq!(
-        r.fake.clue_calls.load(Ordering::SeqCst),
-        1,
-        "other records keep their entries"
-    );
+    assert_eq!(r.fake.clue_calls.load(Ordering::SeqCst), 1, "other records keep their entries");
 }
 
 #[tokio::test]
@@ -340,26 +285,14 @@ async fn after_an_uncertain_note_follow_ups_are_read_live_until_a_write_succeeds
     let r = rig(false);
     let stub = r.cache.customer(EXT, None).await.unwrap().unwrap();
     *r.fake.write_error.lock().unwrap() = Some(VendorErrorKind::Timeout);
-    assert!(
-        r.cache
-            .add_follow_up(&r.target(), "合同已发", T0)
-            .await
-            .is_err()
-    );
+    assert!(r.cache.add_follow_up(&r.target(), "合同已发", T0).await.is_err());
     let calls = || r.fake.follow_up_calls.load(Ordering::SeqCst);
     r.cache.follow_ups(&stub).await.unwrap();
     r.cache.follow_ups(&stub).await.unwrap();
     assert_eq!(calls(), 2, "the outbox must see the vendor's own list");
     *r.fake.write_error.lock().unwrap() = None;
-    r.cache
-        .add_follow_up(&r.target(), "合同已发", T0)
-        .await
-        .unwrap();
+    r.cache.add_follow_up(&r.target(), "合同已发", T0).await.unwrap();
     r.cache.follow_ups(&stub).await.unwrap();
     r.cache.follow_ups(&stub).await.unwrap();
-    assert_eq!(
-        calls(),
-        3,
-        "cached again once the note is known to be delivered"
-    );
+    assert_eq!(calls(), 3, "cached again once the note is known to be delivered");
 }

@@ -37,8 +37,10 @@ impl VendorError {
     /// True when the vendor may have applied the request despite the error (the reply was
     /// lost, garbled or a server error). Such writes must be verified before being resent.
     pub fn maybe_applied(&self) -> bool {
-        matches!(self.kind, VendorErrorKind::Timeout | VendorErrorKind::Transport | VendorErrorKind::Upstream | VendorErrorKind::Undecodable)
-            && !self.connect_failed
+        matches!(
+            self.kind,
+            VendorErrorKind::Timeout | VendorErrorKind::Transport | VendorErrorKind::Upstream | VendorErrorKind::Undecodable
+        ) && !self.connect_failed
             && !matches!(self.code, Some(429) | Some(503))
     }
 
@@ -62,7 +64,11 @@ impl VendorError {
             vendor: self.vendor,
             kind: self.kind,
             vendor_code: self.code,
-            vendor_message: if self.kind == VendorErrorKind::InvalidInput { self.vendor_message.clone() } else { None },
+            vendor_message: if self.kind == VendorErrorKind::InvalidInput {
+                self.vendor_message.clone()
+            } else {
+                None
+            },
         }
     }
 
@@ -86,7 +92,12 @@ mod tests {
 
     #[test]
     fn endpoint_never_keeps_query_string() {
-        let e = VendorError::new(VendorId::Juzi, "/api/v1/customer/list?token=abc", VendorErrorKind::Timeout, "no answer");
+        let e = VendorError::new(
+            VendorId::Juzi,
+            "/api/v1/customer/list?token=abc",
+            VendorErrorKind::Timeout,
+            "no answer",
+        );
         assert_eq!(e.endpoint, "/api/v1/customer/list");
         assert!(!e.to_string().contains("abc"));
     }
@@ -98,7 +109,8 @@ mod tests {
             .with_vendor_message("internal detail");
         assert_eq!(e.to_failure().vendor_message, None);
         assert_eq!(e.to_failure().vendor_code, Some(1005));
-        let e = VendorError::new(VendorId::Juzi, "/set_remark", VendorErrorKind::InvalidInput, "x").with_vendor_message("remark exceed the limit");
+        let e = VendorError::new(VendorId::Juzi, "/set_remark", VendorErrorKind::InvalidInput, "x")
+            .with_vendor_message("remark exceed the limit");
         assert_eq!(e.to_failure().vendor_message.as_deref(), Some("remark exceed the limit"));
     }
 }

@@ -147,11 +147,7 @@ impl VendorHttp {
         .await;
         let elapsed = started.elapsed();
         self.stats.record(elapsed, result.as_ref().err());
-        crate::metrics::metrics().vendor_call(
-            self.vendor,
-            elapsed,
-            result.as_ref().err().map(|e| e.kind),
-        );
+        crate::metrics::metrics().vendor_call(self.vendor, elapsed, result.as_ref().err().map(|e| e.kind));
         match &result {
             Ok(_) => tracing::debug!(vendor = %self.vendor, endpoint, ms = elapsed.as_millis() as u64, "vendor call ok"),
             Err(e) => tracing::warn!(vendor = %self.vendor, endpoint, ms = elapsed.as_millis() as u64, error = %e, "vendor call failed"),
@@ -178,7 +174,11 @@ impl VendorHttp {
 
     fn transport_error(&self, endpoint: &str, e: reqwest::Error) -> VendorError {
         // `without_url`: the URL can carry an access token in its query string.
-        let kind = if e.is_timeout() { VendorErrorKind::Timeout } else { VendorErrorKind::Transport };
+        let kind = if e.is_timeout() {
+            VendorErrorKind::Timeout
+        } else {
+            VendorErrorKind::Transport
+        };
         let connect_failed = e.is_connect();
         let e = e.without_url();
         let mut detail = e.to_string();
@@ -276,8 +276,16 @@ mod tests {
 
     #[test]
     fn url_keeps_base_path_prefix() {
-        let http = VendorHttp::new(VendorId::Tanma, Url::parse("https://account.tanmarket.cn/apiServer").unwrap(), HttpPolicy::default()).unwrap();
-        assert_eq!(http.url("/api/v3/clue/get").as_str(), "https://account.tanmarket.cn/apiServer/api/v3/clue/get");
+        let http = VendorHttp::new(
+            VendorId::Tanma,
+            Url::parse("https://account.tanmarket.cn/apiServer").unwrap(),
+            HttpPolicy::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            http.url("/api/v3/clue/get").as_str(),
+            "https://account.tanmarket.cn/apiServer/api/v3/clue/get"
+        );
         let http = VendorHttp::new(VendorId::Juzi, Url::parse("http://127.0.0.1:9/").unwrap(), HttpPolicy::default()).unwrap();
         assert_eq!(http.url("/api/v1/tag/list").as_str(), "http://127.0.0.1:9/api/v1/tag/list");
     }

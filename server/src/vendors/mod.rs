@@ -87,21 +87,12 @@ pub trait VendorAdapter: Send + Sync + 'static {
     async fn customer(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError>;
 
     /// `customer`, telling whether the answer is a stored copy kept while the vendor fails.
-    async fn customer_aged(
-        &self,
-        external_user_id: &str,
-        rep_user_id: Option<&str>,
-    ) -> Result<Aged<Option<VendorCustomer>>, VendorError> {
-        self.customer(external_user_id, rep_user_id)
-            .await
-            .map(Aged::live)
+    async fn customer_aged(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Aged<Option<VendorCustomer>>, VendorError> {
+        self.customer(external_user_id, rep_user_id).await.map(Aged::live)
     }
 
     /// `follow_ups`, telling whether the answer is a stored copy kept while the vendor fails.
-    async fn follow_ups_aged(
-        &self,
-        customer: &VendorCustomer,
-    ) -> Result<Aged<Vec<FollowUpEntry>>, VendorError> {
+    async fn follow_ups_aged(&self, customer: &VendorCustomer) -> Result<Aged<Vec<FollowUpEntry>>, VendorError> {
         self.follow_ups(customer).await.map(Aged::live)
     }
 
@@ -120,7 +111,12 @@ pub trait VendorAdapter: Send + Sync + 'static {
     }
 
     /// Sets the rep's remark and/or description on the customer.
-    async fn set_remark(&self, _target: &CustomerRef, _remark: Option<&str>, _description: Option<&str>) -> Result<WriteReceipt, VendorError> {
+    async fn set_remark(
+        &self,
+        _target: &CustomerRef,
+        _remark: Option<&str>,
+        _description: Option<&str>,
+    ) -> Result<WriteReceipt, VendorError> {
         Err(unsupported(self.vendor(), "set remark"))
     }
 

@@ -21,7 +21,11 @@ pub fn parse_beijing(text: &str) -> Option<i64> {
 
 /// Formats epoch ms as `yyyy-MM-dd HH:mm:ss` Beijing time (what Tanma expects in filters).
 pub fn format_beijing(ms: i64) -> String {
-    beijing().timestamp_millis_opt(ms).single().map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default()
+    beijing()
+        .timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
 }
 
 /// Accepts an epoch in seconds or milliseconds and returns milliseconds. Values below 10^11

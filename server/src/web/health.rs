@@ -12,6 +12,10 @@ pub async fn healthz(State(state): State<WebState>) -> Json<Health> {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         demo: backend.demo(),
-        vendors: backend.vendor_modes().into_iter().map(|(vendor, mode)| HealthVendor { vendor, mode }).collect(),
+        vendors: backend
+            .vendor_modes()
+            .into_iter()
+            .map(|(vendor, mode)| HealthVendor { vendor, mode })
+            .collect(),
     })
 }

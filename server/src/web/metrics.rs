@@ -26,8 +26,7 @@ const FORWARDING_HEADERS: [&str; 3] = ["forwarded", "x-forwarded-for", "x-real-i
 
 impl MetricsAccess {
     pub fn allows(&self, peer: Option<SocketAddr>, headers: &HeaderMap) -> bool {
-        let direct_loopback = peer.is_some_and(|p| p.ip().is_loopback())
-            && !FORWARDING_HEADERS.iter().any(|h| headers.contains_key(*h));
+        let direct_loopback = peer.is_some_and(|p| p.ip().is_loopback()) && !FORWARDING_HEADERS.iter().any(|h| headers.contains_key(*h));
         direct_loopback || self.bearer_matches(headers)
     }
 
@@ -52,12 +51,13 @@ pub async fn serve_metrics(
     axum::Extension(access): axum::Extension<Arc<MetricsAccess>>,
     request: Request,
 ) -> Response {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     if !access.allows(peer, request.headers()) {
-        return (StatusCode::FORBIDDEN, "metrics are served to loopback, or with Authorization: Bearer <SALESDESK_METRICS_TOKEN>\n").into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            "metrics are served to loopback, or with Authorization: Bearer <SALESDESK_METRICS_TOKEN>\n",
+        )
+            .into_response();
     }
     let metrics = crate::metrics::metrics();
     match state.backend.store.outbox_depth().await {
@@ -66,10 +66,7 @@ pub async fn serve_metrics(
     }
     match metrics.encode() {
         Ok(text) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(crate::metrics::CONTENT_TYPE),
-            )],
+            [(header::CONTENT_TYPE, HeaderValue::from_static(crate::metrics::CONTENT_TYPE))],
             text,
         )
             .into_response(),
@@ -106,26 +103,14 @@ mod tests {
         assert!(!open.allows(Some(remote), &headers(&[])));
         assert!(!open.allows(None, &headers(&[])));
         assert!(
-            !open.allows(
-                Some(remote),
-                &headers(&[("authorization", "Bearer anything")])
-            ),
+            !open.allows(Some(remote), &headers(&[("authorization", "Bearer anything")])),
             "no token configured"
         );
         let with_token = MetricsAccess {
             token: Some(SecretString::from("scrape-token-0123456789")),
         };
-        assert!(with_token.allows(
-            Some(remote),
-            &headers(&[("authorization", "Bearer scrape-token-0123456789")])
-        ));
-        assert!(!with_token.allows(
-            Some(remote),
-            &headers(&[("authorization", "Bearer scrape-token-012345678")])
-        ));
-        assert!(!with_token.allows(
-            Some(remote),
-            &headers(&[("authorization", "Basic scrape-token-0123456789")])
-        ));
+        assert!(with_token.allows(Some(remote), &headers(&[("authorization", "Bearer scrape-token-0123456789")])));
+        assert!(!with_token.allows(Some(remote), &headers(&[("authorization", "Bearer scrape-token-012345678")])));
+        assert!(!with_token.allows(Some(remote), &headers(&[("authorization", "Basic scrape-token-0123456789")])));
     }
 }

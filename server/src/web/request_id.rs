@@ -30,17 +30,11 @@ pub fn current() -> Option<String> {
 
 /// A client-supplied id we are willing to repeat in logs: short, plain characters only.
 fn usable(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    (1..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 fn request_id(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(&X_REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .filter(|id| usable(id))
+    headers.get(&X_REQUEST_ID).and_then(|v| v.to_str().ok()).filter(|id| usable(id))
 }
 
 /// The `request` span: id, method and path (no query string: it can hold search terms).
@@ -76,10 +70,7 @@ pub fn with_request_ids<S: Clone + Send + Sync + 'static>(router: Router<S>) -> 
         .layer(PropagateRequestIdLayer::new(X_REQUEST_ID.clone()))
         .layer(axum::middleware::from_fn(scope_id))
         .layer(TraceLayer::new_for_http().make_span_with(RequestSpan))
-        .layer(SetRequestIdLayer::new(
-            X_REQUEST_ID.clone(),
-            MakeRequestUuid,
-        ))
+        .layer(SetRequestIdLayer::new(X_REQUEST_ID.clone(), MakeRequestUuid))
         .layer(axum::middleware::from_fn(drop_unusable_id))
 }
 
@@ -163,10 +154,7 @@ mod tests {
         });
         let text = captured.text();
         assert!(text.contains("request_id=abc-123"), "{text}");
-        assert!(
-            text.contains("path=/customers/wm1") && !text.contains("q="),
-            "{text}"
-        );
+        assert!(text.contains("path=/customers/wm1") && !text.contains("q="), "{text}");
         assert!(!usable("a b") && !usable(&"x".repeat(65)) && usable("0f3c-9A_b.1"));
     }
 
@@ -210,11 +198,7 @@ mod tests {
             )
             .await
             .unwrap();
-        assert_eq!(
-            reply.headers().get("x-request-id").unwrap(),
-            "given-id-1",
-            "echoed back"
-        );
+        assert_eq!(reply.headers().get("x-request-id").unwrap(), "given-id-1", "echoed back");
         let reply = app
             .clone()
             .oneshot(
@@ -225,23 +209,10 @@ mod tests {
             )
             .await
             .unwrap();
-        let fresh = reply
-            .headers()
-            .get("x-request-id")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_string();
-        assert_eq!(
-            fresh.len(),
-            36,
-            "an unusable id is replaced by a UUID: {fresh}"
-        );
+        let fresh = reply.headers().get("x-request-id").unwrap().to_str().unwrap().to_string();
+        assert_eq!(fresh.len(), 36, "an unusable id is replaced by a UUID: {fresh}");
         let text = captured.text();
-        let failed: Vec<_> = text
-            .lines()
-            .filter(|l| l.contains("vendor call failed"))
-            .collect();
+        let failed: Vec<_> = text.lines().filter(|l| l.contains("vendor call failed")).collect();
         assert!(failed[0].contains("request_id=given-id-1"), "{text}");
         assert!(failed[1].contains(&format!("request_id={fresh}")), "{text}");
         assert!(
@@ -250,11 +221,7 @@ mod tests {
             "{text}"
         );
         let seen = seen.lock().unwrap().clone();
-        assert_eq!(
-            seen[0].as_deref(),
-            Some("given-id-1"),
-            "spawned loads keep the id"
-        );
+        assert_eq!(seen[0].as_deref(), Some("given-id-1"), "spawned loads keep the id");
         assert_eq!(seen[1].as_deref(), Some("given-id-1"));
         assert_eq!(seen[3].as_deref(), Some(fresh.as_str()));
     }

@@ -31,12 +31,27 @@ pub fn test_policy() -> HttpPolicy {
 }
 
 pub async fn world(customers: usize) -> World {
-    let demo = demo::start(DemoOptions { customers, now_ms: None, faults: SimulatorFaults::default(), http: test_policy() }).await.expect("simulators start");
+    let demo = demo::start(DemoOptions {
+        customers,
+        now_ms: None,
+        faults: SimulatorFaults::default(),
+        http: test_policy(),
+    })
+    .await
+    .expect("simulators start");
     let c = &demo.connections;
-    let connections = VendorConnections { tanma: c.tanma.clone(), weiling: c.weiling.clone(), juzi: c.juzi.clone() };
+    let connections = VendorConnections {
+        tanma: c.tanma.clone(),
+        weiling: c.weiling.clone(),
+        juzi: c.juzi.clone(),
+    };
     let store = Store::open_in_memory().await.expect("store");
     let backend = Arc::new(build_backend(true, connections, store).expect("backend"));
-    World { demo, backend, http: reqwest::Client::new() }
+    World {
+        demo,
+        backend,
+        http: reqwest::Client::new(),
+    }
 }
 
 impl World {
@@ -46,12 +61,24 @@ impl World {
 }
 
 pub fn admin() -> Viewer {
-    Viewer { user_id: 1, username: "admin".into(), display_name: "管理员".into(), role: Role::Admin, team: None, wecom: VendorUserIds::default(), scope: Scope::All }
+    Viewer {
+        user_id: 1,
+        username: "admin".into(),
+        display_name: "管理员".into(),
+        role: Role::Admin,
+        team: None,
+        wecom: VendorUserIds::default(),
+        scope: Scope::All,
+    }
 }
 
 /// A rep with the same WeCom id at every vendor.
 pub fn rep(wecom_id: &str) -> Viewer {
-    let ids = VendorUserIds { tanma: Some(wecom_id.into()), weiling: Some(wecom_id.into()), juzi: Some(wecom_id.into()) };
+    let ids = VendorUserIds {
+        tanma: Some(wecom_id.into()),
+        weiling: Some(wecom_id.into()),
+        juzi: Some(wecom_id.into()),
+    };
     Viewer {
         user_id: 2,
         username: wecom_id.to_lowercase(),

@@ -75,7 +75,11 @@ fn ClueRow(clue: ClueSummary, now: i64) -> impl IntoView {
     let i18n = use_i18n();
     let href = format!("/clues/{}/{}", clue.vendor.slug(), clue.id);
     let name = clue.name.clone().unwrap_or_else(|| clue.id.clone());
-    let status = if clue.converted_at.is_some() || clue.is_clue == Some(false) { tu_string!(i18n, clues.status_converted) } else { tu_string!(i18n, clues.status_clue) };
+    let status = if clue.converted_at.is_some() || clue.is_clue == Some(false) {
+        tu_string!(i18n, clues.status_converted)
+    } else {
+        tu_string!(i18n, clues.status_clue)
+    };
     view! {
         <li data-testid="clue-row" data-id=clue.id.clone() data-vendor=clue.vendor.slug()>
             <A href=href attr:class="flex flex-col gap-1 px-4 py-3 hover:bg-slate-50 sm:flex-row sm:items-center sm:gap-4">

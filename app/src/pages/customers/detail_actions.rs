@@ -11,7 +11,10 @@ use crate::api::form_redirect::{FORM_DONE_PARAM, FORM_ERROR_PARAM, FORM_FIELD_PA
 use crate::api::{AddNote, RetryWrite, SetRemark};
 use crate::components::time::Timestamp;
 use crate::components::vendor_chip::VendorChip;
-use crate::domain::{CustomerDetail, DESCRIPTION_MAX_CHARS, Delivery, NOTE_MAX_CHARS, REMARK_MAX_CHARS, WriteKind, char_count, validate_note, validate_remark};
+use crate::domain::{
+    CustomerDetail, DESCRIPTION_MAX_CHARS, Delivery, NOTE_MAX_CHARS, REMARK_MAX_CHARS, WriteKind, char_count, validate_note,
+    validate_remark,
+};
 use crate::error::AppError;
 use crate::i18n::*;
 
@@ -25,7 +28,11 @@ pub struct PageActions {
 
 impl PageActions {
     pub fn new() -> Self {
-        PageActions { remark: ServerAction::new(), note: ServerAction::new(), retry: ServerAction::new() }
+        PageActions {
+            remark: ServerAction::new(),
+            note: ServerAction::new(),
+            retry: ServerAction::new(),
+        }
     }
 
     /// Changes whenever any action completes: the page's resource tracks it.
@@ -57,7 +64,11 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
 
     // Results of plain (no-JavaScript) form posts come back in the query string.
     let form_param = move |k: &str| query.read().get(k);
-    let no_js_error = move |form: &str| (form_param(FORM_FIELD_PARAM).as_deref() == Some(form)).then(|| form_param(FORM_ERROR_PARAM)).flatten();
+    let no_js_error = move |form: &str| {
+        (form_param(FORM_FIELD_PARAM).as_deref() == Some(form))
+            .then(|| form_param(FORM_ERROR_PARAM))
+            .flatten()
+    };
 
     let key = detail.customer.key.clone();
     let token_base = detail.form_token.clone();
@@ -109,11 +120,12 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
                     <p class="mt-1 flex flex-wrap items-center gap-1 text-xs text-slate-500">{tu_string!(i18n, customers.sent_to)}{remark_targets.into_iter().map(|vendor| view! { <VendorChip vendor /> }).collect_view()}</p>
                     <ActionForm action=actions.remark attr:data-testid="remark-form" attr:class="mt-2 space-y-2">
                         <input type="hidden" name="key" value=key_remark />
-                        <input type="hidden" name="token" prop:value=token />
+                        <input type="hidden" name="token" value=token />
                         <label class="block text-sm">
                             <span class="flex justify-between"><span>{tu_string!(i18n, customers.remark)}</span>
                                 <span class="text-xs text-slate-400" data-testid="remark-count">{move || tu_string!(i18n, customers.chars, count = char_count(remark.get().trim()), max = REMARK_MAX_CHARS)}</span></span>
-                            <input type="text" name="remark" class=input prop:value=remark on:input=move |ev| remark.set(event_target_value(&ev))
+                            <input type="text" name="remark" class=input value=remark.get_untracked()
+                                prop:value=remark on:input=move |ev| remark.set(event_target_value(&ev))
                                 aria-invalid=move || (char_count(remark.get().trim()) > REMARK_MAX_CHARS).to_string() />
                         </label>
                         <label class="block text-sm">
@@ -145,7 +157,7 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
                     <p class="mt-1 flex flex-wrap items-center gap-1 text-xs text-slate-500">{tu_string!(i18n, customers.sent_to)}{note_targets.into_iter().map(|vendor| view! { <VendorChip vendor /> }).collect_view()}</p>
                     <ActionForm action=actions.note attr:data-testid="note-form" attr:class="mt-2 space-y-2">
                         <input type="hidden" name="key" value=key_note />
-                        <input type="hidden" name="token" prop:value=token />
+                        <input type="hidden" name="token" value=token />
                         <label class="block text-sm">
                             <span class="flex justify-end"><span class="text-xs text-slate-400">{move || tu_string!(i18n, customers.chars, count = char_count(note.get().trim()), max = NOTE_MAX_CHARS)}</span></span>
                             <textarea name="text" rows="4" class=input placeholder=tu_string!(i18n, customers.note_placeholder)
@@ -206,7 +218,12 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
 
 /// Messages under a form: live validation, the server's answer, or the confirmation.
 #[component]
-fn FormFeedback(client_errors: Signal<Vec<String>>, server_error: Signal<Option<String>>, ok: Signal<bool>, testid: &'static str) -> impl IntoView {
+fn FormFeedback(
+    client_errors: Signal<Vec<String>>,
+    server_error: Signal<Option<String>>,
+    ok: Signal<bool>,
+    testid: &'static str,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div data-testid=testid aria-live="polite" class="min-h-[1.25rem] text-sm">

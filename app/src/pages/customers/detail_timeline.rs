@@ -42,7 +42,13 @@ pub fn Timeline(detail: CustomerDetail) -> impl IntoView {
     let items = detail.timeline.clone();
     let failures = detail.timeline_failures.clone();
     let tab = move |f: Filter, slug: &'static str, label: &'static str| {
-        let href = move || if slug.is_empty() { location.pathname.get() } else { format!("{}?t={slug}", location.pathname.get()) };
+        let href = move || {
+            if slug.is_empty() {
+                location.pathname.get()
+            } else {
+                format!("{}?t={slug}", location.pathname.get())
+            }
+        };
         view! {
             <A href=href attr:data-testid=format!("timeline-filter-{}", if slug.is_empty() { "all" } else { slug })
                 attr:aria-current=move || (filter.get() == f).then_some("true")
@@ -119,7 +125,11 @@ fn Entry(item: TimelineItem, now: i64) -> impl IntoView {
 fn ChangeView(change: ChangeLog, original: String) -> impl IntoView {
     let i18n = use_i18n();
     let value = |v: String| {
-        if v.is_empty() { view! { <span class="text-slate-400">"（空）"</span> }.into_any() } else { view! { <span class="break-all rounded bg-slate-100 px-1">{v}</span> }.into_any() }
+        if v.is_empty() {
+            view! { <span class="text-slate-400">"（空）"</span> }.into_any()
+        } else {
+            view! { <span class="break-all rounded bg-slate-100 px-1">{v}</span> }.into_any()
+        }
     };
     let body = match change {
         ChangeLog::Changed { field, from, to } => view! {

@@ -128,7 +128,13 @@ fn Filters(listing: CustomerListing, query: CustomerQuery) -> impl IntoView {
 
 fn page_href(query: &CustomerQuery, page: u32) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in [("q", query.q.clone()), ("rep", query.rep.clone()), ("vendor", query.vendor.map(|v| v.slug().to_string())), ("tag", query.tag.clone()), ("stage", query.stage.clone())] {
+    for (k, v) in [
+        ("q", query.q.clone()),
+        ("rep", query.rep.clone()),
+        ("vendor", query.vendor.map(|v| v.slug().to_string())),
+        ("tag", query.tag.clone()),
+        ("stage", query.stage.clone()),
+    ] {
         if let Some(v) = v {
             out.append_pair(k, &v);
         }

@@ -4,14 +4,9 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::catalogue::{
-    Catalogue, GROUP_INDUSTRY, GROUP_LEVEL, GROUP_PRODUCT, GROUP_SOURCE, GROUP_STATUS, tag_id,
-};
+use super::catalogue::{Catalogue, GROUP_INDUSTRY, GROUP_LEVEL, GROUP_PRODUCT, GROUP_SOURCE, GROUP_STATUS, tag_id};
 use super::gender_label;
-use super::generate::{
-    DAY, HOUR, MINUTE, company, gender_draw, person_name, pick, sorted_times, stage_index,
-    surname_of, weighted,
-};
+use super::generate::{DAY, HOUR, MINUTE, company, gender_draw, person_name, pick, sorted_times, stage_index, surname_of, weighted};
 use super::ids::{self, STREAM_CUSTOMER, record_rng};
 use super::names::{ADD_SOURCES, ADD_WAYS, NICKNAMES, POSITIONS, PRODUCTS};
 use super::seeds;
@@ -32,11 +27,7 @@ pub(super) fn person(opts: &UniverseOptions, cat: &Catalogue, index: usize) -> P
 
     let gender = gender_draw(&mut rng);
     let (_, name) = person_name(&mut rng, gender);
-    let kind = if rng.random_bool(0.88) {
-        KIND_WECHAT
-    } else {
-        KIND_WECOM
-    };
+    let kind = if rng.random_bool(0.88) { KIND_WECHAT } else { KIND_WECOM };
     let external_user_id = ids::external_user_id(&mut rng, index);
     let union_id = if kind == KIND_WECHAT && rng.random_bool(0.92) {
         Some(ids::union_id(&mut rng, index))
@@ -44,13 +35,9 @@ pub(super) fn person(opts: &UniverseOptions, cat: &Catalogue, index: usize) -> P
         None
     };
     let (industry, company, company_short, city) = company(&mut rng);
-    let position = rng
-        .random_bool(0.85)
-        .then(|| pick(&mut rng, &POSITIONS).to_owned());
+    let position = rng.random_bool(0.85).then(|| pick(&mut rng, &POSITIONS).to_owned());
     let mobile_count = if rng.random_bool(0.25) { 2 } else { 1 };
-    let mobiles = (0..mobile_count)
-        .map(|k| ids::mobile(&mut rng, index as u64 * 2 + k))
-        .collect();
+    let mobiles = (0..mobile_count).map(|k| ids::mobile(&mut rng, index as u64 * 2 + k)).collect();
     let stage = STAGES[weighted(&mut rng, &[25, 20, 18, 12, 13, 12])].to_owned();
     let intention = INTENTIONS[weighted(&mut rng, &[30, 45, 25])].to_owned();
     let source = pick(&mut rng, &SOURCES).to_owned();
@@ -86,8 +73,7 @@ pub(super) fn person(opts: &UniverseOptions, cat: &Catalogue, index: usize) -> P
     };
     patch_seed_basics(&mut p);
 
-    let primary =
-        seed_primary_rep(cat, index).unwrap_or_else(|| rng.random_range(0..cat.reps.len()));
+    let primary = seed_primary_rep(cat, index).unwrap_or_else(|| rng.random_range(0..cat.reps.len()));
     let relation_count = if index == seeds::SEED_TANMA_DETAIL || index == seeds::SEED_JUZI {
         1
     } else {
@@ -96,10 +82,7 @@ pub(super) fn person(opts: &UniverseOptions, cat: &Catalogue, index: usize) -> P
     p.follows = relations(&mut rng, cat, &p, primary, relation_count, now);
     patch_seed_relations(cat, &mut p);
 
-    p.presence = seeds::SEED_PRESENCE
-        .get(index)
-        .copied()
-        .unwrap_or_else(|| presence_draw(&mut rng));
+    p.presence = seeds::SEED_PRESENCE.get(index).copied().unwrap_or_else(|| presence_draw(&mut rng));
     if p.presence.tanma {
         let follows = if index == seeds::SEED_TANMA_DETAIL {
             seed001_follows(cat)
@@ -131,11 +114,7 @@ fn presence_draw(rng: &mut ChaCha8Rng) -> Presence {
         (false, false, true),
     ];
     let (tanma, weiling, juzi) = SHAPES[weighted(rng, &[35, 12, 12, 11, 12, 9, 9])];
-    Presence {
-        tanma,
-        weiling,
-        juzi,
-    }
+    Presence { tanma, weiling, juzi }
 }
 
 fn last_follow(p: &Person) -> i64 {
@@ -145,16 +124,8 @@ fn last_follow(p: &Person) -> i64 {
         .flat_map(|t| t.follows.iter())
         .filter(|f| f.follow_type == FOLLOW_NOTE)
         .map(|f| f.created_at_ms);
-    let weiling = p
-        .weiling
-        .iter()
-        .flat_map(|w| w.progress.iter())
-        .map(|r| r.created_at_ms);
-    tanma
-        .chain(weiling)
-        .max()
-        .unwrap_or(p.added_at_ms)
-        .max(p.added_at_ms)
+    let weiling = p.weiling.iter().flat_map(|w| w.progress.iter()).map(|r| r.created_at_ms);
+    tanma.chain(weiling).max().unwrap_or(p.added_at_ms).max(p.added_at_ms)
 }
 
 fn seed_primary_rep(cat: &Catalogue, index: usize) -> Option<usize> {
@@ -174,10 +145,7 @@ fn patch_seed_basics(p: &mut Person) {
             p.external_user_id = seeds::SEED000_EXTERNAL_USER_ID.to_owned();
             p.union_id = None;
             p.kind = KIND_WECHAT;
-            p.mobiles = seeds::SEED000_MOBILES
-                .iter()
-                .map(|m| (*m).to_owned())
-                .collect();
+            p.mobiles = seeds::SEED000_MOBILES.iter().map(|m| (*m).to_owned()).collect();
             p.nickname = seeds::SEED000_NICKNAME.to_owned();
             p.avatar = seeds::SEED000_AVATAR.to_owned();
             p.company = seeds::SEED000_COMPANY.to_owned();
@@ -199,12 +167,8 @@ fn patch_seed_basics(p: &mut Person) {
             p.kind = seeds::SEED004_KIND;
             p.added_at_ms = seeds::SEED004_CREATE_TIMESTAMP;
         }
-        seeds::SEED_TANMA_REQUEST => {
-            p.external_user_id = seeds::SEED000_REQUEST_EXTERNAL_USER_ID.to_owned()
-        }
-        seeds::SEED_TANMA_FOLLOW_REQUEST => {
-            p.external_user_id = seeds::SEED001_REQUEST_EXTERNAL_USER_ID.to_owned()
-        }
+        seeds::SEED_TANMA_REQUEST => p.external_user_id = seeds::SEED000_REQUEST_EXTERNAL_USER_ID.to_owned(),
+        seeds::SEED_TANMA_FOLLOW_REQUEST => p.external_user_id = seeds::SEED001_REQUEST_EXTERNAL_USER_ID.to_owned(),
         _ => {}
     }
 }
@@ -227,14 +191,7 @@ fn patch_seed_relations(cat: &Catalogue, p: &mut Person) {
     }
 }
 
-fn relations(
-    rng: &mut ChaCha8Rng,
-    cat: &Catalogue,
-    p: &Person,
-    primary: usize,
-    count: usize,
-    now: i64,
-) -> Vec<FollowRelation> {
+fn relations(rng: &mut ChaCha8Rng, cat: &Catalogue, p: &Person, primary: usize, count: usize, now: i64) -> Vec<FollowRelation> {
     // Partial Fisher–Yates over the other reps picks distinct secondary reps.
     let mut others: Vec<usize> = (0..cat.reps.len()).filter(|&r| r != primary).collect();
     let extra = count.saturating_sub(1).min(others.len());
@@ -286,12 +243,7 @@ fn relations(
 
 /// Corp tags that agree with the customer: level from intention, industry, source channel,
 /// wanted products; secondary reps tag less.
-fn relation_corp_tags(
-    rng: &mut ChaCha8Rng,
-    cat: &Catalogue,
-    p: &Person,
-    owner: bool,
-) -> Vec<String> {
+fn relation_corp_tags(rng: &mut ChaCha8Rng, cat: &Catalogue, p: &Person, owner: bool) -> Vec<String> {
     let level = match p.intention.as_str() {
         "高" => "A类",
         "中" => "B类",
@@ -307,11 +259,7 @@ fn relation_corp_tags(
     let products = rng.random_range(0..=if owner { 2 } else { 1 });
     let first = rng.random_range(0..PRODUCTS.len());
     for k in 0..products {
-        tags.extend(tag_id(
-            cat,
-            GROUP_PRODUCT,
-            PRODUCTS[(first + k) % PRODUCTS.len()],
-        ));
+        tags.extend(tag_id(cat, GROUP_PRODUCT, PRODUCTS[(first + k) % PRODUCTS.len()]));
     }
     if rng.random_bool(0.3) {
         let status = match stage_index(&p.stage) {
@@ -344,11 +292,7 @@ fn stage_path(rng: &mut ChaCha8Rng, stage: &str) -> Vec<&'static str> {
         return Vec::new();
     };
     let lost = target == 5;
-    let reach = if lost {
-        rng.random_range(0..=3)
-    } else {
-        target
-    };
+    let reach = if lost { rng.random_range(0..=3) } else { target };
     let mut path = vec![STAGES[0]];
     for (s, &name) in STAGES.iter().enumerate().take(reach + 1).skip(1) {
         if s == reach || rng.random_bool(0.7) {
@@ -405,11 +349,7 @@ fn tanma_history(rng: &mut ChaCha8Rng, p: &Person, now: i64) -> Vec<TanmaFollow>
     let initial_intention = pick(rng, &INTENTIONS);
     seq.push(log(text::add_log("意向", initial_intention)));
     if initial_intention != p.intention {
-        seq.push(log(text::change_log(
-            "意向",
-            initial_intention,
-            &p.intention,
-        )));
+        seq.push(log(text::change_log("意向", initial_intention, &p.intention)));
     }
     seq.push(log(text::add_log("客户来源", &p.source)));
     if let Some(label) = gender_label(p.gender).filter(|_| rng.random_bool(0.3)) {
@@ -460,11 +400,7 @@ fn tanma_history(rng: &mut ChaCha8Rng, p: &Person, now: i64) -> Vec<TanmaFollow>
 
 /// Seed 001's records verbatim, by seed 000's rep.
 fn seed001_follows(cat: &Catalogue) -> Vec<TanmaFollow> {
-    let rep = cat
-        .reps
-        .iter()
-        .position(|r| r.user_id == seeds::SEED000_REP)
-        .unwrap_or(0);
+    let rep = cat.reps.iter().position(|r| r.user_id == seeds::SEED000_REP).unwrap_or(0);
     seeds::SEED001_FOLLOWS
         .iter()
         .map(|&(id, content, follow_type, at)| TanmaFollow {
@@ -497,8 +433,7 @@ fn weiling_profile(rng: &mut ChaCha8Rng, p: &Person, now: i64) -> WeilingProfile
     };
     let companies = if rng.random_bool(0.85) {
         vec![WeilingCompany {
-            company_id: (WEILING_COMPANY_ID_BASE + ids::fnv1a(&p.company) % 10_000_000_000_000_000)
-                .to_string(),
+            company_id: (WEILING_COMPANY_ID_BASE + ids::fnv1a(&p.company) % 10_000_000_000_000_000).to_string(),
             company_name: p.company.clone(),
         }]
     } else {
@@ -534,8 +469,7 @@ fn weiling_profile(rng: &mut ChaCha8Rng, p: &Person, now: i64) -> WeilingProfile
             let rep = random_rep(rng, p);
             let (content_html, plain_text) = text::progress_html(rng, &ctx);
             WeilingProgress {
-                progress_id: (WEILING_PROGRESS_ID_BASE + p.index as u64 * 16 + k as u64)
-                    .to_string(),
+                progress_id: (WEILING_PROGRESS_ID_BASE + p.index as u64 * 16 + k as u64).to_string(),
                 rep,
                 created_at_ms,
                 content_html,

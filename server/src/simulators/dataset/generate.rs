@@ -24,12 +24,8 @@ pub fn generate(opts: &UniverseOptions) -> Universe {
     let clue_count = opts.clues.max(1);
     let catalogue = catalogue(opts.seed);
 
-    let mut customers: Vec<Person> = (0..customer_count)
-        .map(|i| person(opts, &catalogue, i))
-        .collect();
-    let clues: Vec<ClueRecord> = (0..clue_count)
-        .map(|j| clue(opts, &catalogue, j, &mut customers))
-        .collect();
+    let mut customers: Vec<Person> = (0..customer_count).map(|i| person(opts, &catalogue, i)).collect();
+    let clues: Vec<ClueRecord> = (0..clue_count).map(|j| clue(opts, &catalogue, j, &mut customers)).collect();
 
     let mut universe = Universe {
         options: UniverseOptions {
@@ -62,14 +58,8 @@ pub fn generate(opts: &UniverseOptions) -> Universe {
 /// builds the tree bottom-up), which is much faster than 100k single inserts.
 fn build_indices(u: &mut Universe) {
     let customers = &u.customers;
-    u.by_external_id = customers
-        .iter()
-        .map(|p| (p.external_user_id.clone(), p.index))
-        .collect();
-    u.by_union_id = customers
-        .iter()
-        .filter_map(|p| Some((p.union_id.clone()?, p.index)))
-        .collect();
+    u.by_external_id = customers.iter().map(|p| (p.external_user_id.clone(), p.index)).collect();
+    u.by_union_id = customers.iter().filter_map(|p| Some((p.union_id.clone()?, p.index))).collect();
     u.by_weiling_id = customers
         .iter()
         .filter_map(|p| Some((p.weiling.as_ref()?.customer_id.clone(), p.index)))
@@ -79,22 +69,12 @@ fn build_indices(u: &mut Universe) {
         .flat_map(|p| p.mobiles.iter().map(|m| (m.clone(), p.index)))
         .collect();
     u.clue_by_id = u.clues.iter().map(|c| (c.customer_id, c.index)).collect();
-    u.clue_by_weiling_id = u
-        .clues
-        .iter()
-        .filter_map(|c| Some((c.weiling_clue_id.clone()?, c.index)))
-        .collect();
+    u.clue_by_weiling_id = u.clues.iter().filter_map(|c| Some((c.weiling_clue_id.clone()?, c.index))).collect();
     u.corp_tag_index = u
         .tag_groups
         .iter()
         .enumerate()
-        .flat_map(|(g, group)| {
-            group
-                .tags
-                .iter()
-                .enumerate()
-                .map(move |(t, tag)| (tag.tag_id.clone(), (g, t)))
-        })
+        .flat_map(|(g, group)| group.tags.iter().enumerate().map(move |(t, tag)| (tag.tag_id.clone(), (g, t))))
         .collect();
 }
 
@@ -140,11 +120,7 @@ pub(super) fn person_name(rng: &mut ChaCha8Rng, gender: u8) -> (&'static str, St
         GENDER_MALE => false,
         _ => rng.random_bool(0.5),
     };
-    let given = if female {
-        pick(rng, &GIVEN_FEMALE)
-    } else {
-        pick(rng, &GIVEN_MALE)
-    };
+    let given = if female { pick(rng, &GIVEN_FEMALE) } else { pick(rng, &GIVEN_MALE) };
     (surname, format!("{surname}{given}"))
 }
 
@@ -154,23 +130,13 @@ pub(super) fn company(rng: &mut ChaCha8Rng) -> (&'static str, String, &'static s
     let city = pick(rng, &CITIES);
     let brand = pick(rng, &BRANDS);
     let suffix = pick(rng, suffixes);
-    (
-        industry,
-        format!("{city}{brand}{suffix}有限公司"),
-        brand,
-        city,
-    )
+    (industry, format!("{city}{brand}{suffix}有限公司"), brand, city)
 }
 
 /// The surname a remark uses: a known compound surname or the first char.
 pub(super) fn surname_of(name: &str) -> &str {
-    if let Some(s) = SURNAMES
-        .iter()
-        .find(|s| s.len() > 3 && name.starts_with(**s))
-    {
+    if let Some(s) = SURNAMES.iter().find(|s| s.len() > 3 && name.starts_with(**s)) {
         return s;
     }
-    name.char_indices()
-        .nth(1)
-        .map_or(name, |(end, _)| &name[..end])
+    name.char_indices().nth(1).map_or(name, |(end, _)| &name[..end])
 }

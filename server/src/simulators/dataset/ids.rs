@@ -6,8 +6,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 
 /// Characters of WeCom/WeChat ids (URL-safe base64 alphabet).
-pub(crate) const URL_SAFE: &[u8; 64] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+pub(crate) const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const ALNUM: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -167,8 +166,8 @@ pub(crate) fn wecom_tag_id(rng: &mut ChaCha8Rng, prefix: &str) -> String {
 
 /// Real mainland mobile prefixes.
 const MOBILE_PREFIXES: [&str; 24] = [
-    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155",
-    "156", "157", "158", "159", "166", "176", "177", "180", "186", "188", "199",
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "156", "157", "158", "159", "166", "176",
+    "177", "180", "186", "188", "199",
 ];
 
 /// Customers use serials `index * 2 + k` (k < 2); clues start here, so the two never clash.
@@ -179,10 +178,7 @@ pub(crate) const CLUE_MOBILE_SERIAL_BASE: u64 = 60_000_000;
 pub(crate) fn mobile(rng: &mut ChaCha8Rng, serial: u64) -> String {
     // 73_939_133 is coprime with 10^8 (odd, not a multiple of 5), so this affine map
     // permutes 0..10^8.
-    let tail = (serial % 100_000_000)
-        .wrapping_mul(73_939_133)
-        .wrapping_add(40_503_187)
-        % 100_000_000;
+    let tail = (serial % 100_000_000).wrapping_mul(73_939_133).wrapping_add(40_503_187) % 100_000_000;
     let prefix = MOBILE_PREFIXES[rng.random_range(0..MOBILE_PREFIXES.len())];
     format!("{prefix}{tail:08}")
 }

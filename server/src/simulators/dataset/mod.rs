@@ -46,38 +46,18 @@ impl Default for UniverseOptions {
 
 /// Seed 000's custom-field definitions, in the order seed 000 lists them.
 pub const TANMA_FIELDS: [TanmaFieldDef; 8] = [
+    TanmaFieldDef { id: 680, name: "电话" },
+    TanmaFieldDef { id: 681, name: "企业" },
+    TanmaFieldDef { id: 682, name: "描述" },
     TanmaFieldDef {
-        id: 680,
-        name: "电话",
+        id: 684, name: "销售阶段"
     },
+    TanmaFieldDef { id: 685, name: "意向" },
     TanmaFieldDef {
-        id: 681,
-        name: "企业",
+        id: 686, name: "客户来源"
     },
-    TanmaFieldDef {
-        id: 682,
-        name: "描述",
-    },
-    TanmaFieldDef {
-        id: 684,
-        name: "销售阶段",
-    },
-    TanmaFieldDef {
-        id: 685,
-        name: "意向",
-    },
-    TanmaFieldDef {
-        id: 686,
-        name: "客户来源",
-    },
-    TanmaFieldDef {
-        id: 683,
-        name: "姓名",
-    },
-    TanmaFieldDef {
-        id: 687,
-        name: "性别 ",
-    },
+    TanmaFieldDef { id: 683, name: "姓名" },
+    TanmaFieldDef { id: 687, name: "性别 " },
 ];
 
 /// Seed 002's clue fields, in the seed's order.
@@ -183,33 +163,24 @@ impl Person {
 impl OptionSet {
     /// Label of `id` in this set.
     pub fn label(&self, id: &str) -> Option<&str> {
-        self.options
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| o.label.as_str())
+        self.options.iter().find(|o| o.id == id).map(|o| o.label.as_str())
     }
 }
 
 impl Universe {
     /// Customer by WeCom external user id.
     pub fn customer_by_external_id(&self, id: &str) -> Option<&Person> {
-        self.by_external_id
-            .get(id)
-            .and_then(|&i| self.customers.get(i))
+        self.by_external_id.get(id).and_then(|&i| self.customers.get(i))
     }
 
     /// Customer by WeChat unionId.
     pub fn customer_by_union_id(&self, id: &str) -> Option<&Person> {
-        self.by_union_id
-            .get(id)
-            .and_then(|&i| self.customers.get(i))
+        self.by_union_id.get(id).and_then(|&i| self.customers.get(i))
     }
 
     /// Customer by Weiling customer_id.
     pub fn customer_by_weiling_id(&self, id: &str) -> Option<&Person> {
-        self.by_weiling_id
-            .get(id)
-            .and_then(|&i| self.customers.get(i))
+        self.by_weiling_id.get(id).and_then(|&i| self.customers.get(i))
     }
 
     /// Clue by Tanma customerId.
@@ -219,10 +190,7 @@ impl Universe {
 
     /// Rep by WeCom user id.
     pub fn rep_by_user_id(&self, user_id: &str) -> Option<(usize, &Rep)> {
-        self.reps
-            .iter()
-            .enumerate()
-            .find(|(_, r)| r.user_id == user_id)
+        self.reps.iter().enumerate().find(|(_, r)| r.user_id == user_id)
     }
 
     /// Corp tag and its group by tag id ("et…").

@@ -28,8 +28,7 @@ pub const SEED000_EXTERNAL_USER_ID: &str = "wmPBvlDQAAAtqjxUNvuEL5CRio1NWNXA";
 pub const SEED000_REP: &str = "LiuFuLai";
 pub const SEED000_MOBILES: [&str; 2] = ["158xxxxxxxx", "123xxxxxxxx"];
 pub const SEED000_NICKNAME: &str = "Dxxxx";
-pub const SEED000_AVATAR: &str =
-    "http://wx.qlogo.cn/mmhead/Q3auHgzwzM7cIBDgl0iaoiciaO8O8cibJFYPFs3vKOQwicDzzLgdjAcibuiaA/0";
+pub const SEED000_AVATAR: &str = "http://wx.qlogo.cn/mmhead/Q3auHgzwzM7cIBDgl0iaoiciaO8O8cibJFYPFs3vKOQwicDzzLgdjAcibuiaA/0";
 /// Values of seed 000's `fields` (电话 is the mobiles joined by '#', 性别 is gender 1).
 pub const SEED000_COMPANY: &str = "hja";
 pub const SEED000_DESCRIPTION: &str = "hj lfla";
@@ -45,102 +44,37 @@ pub type SeedTime = (i64, i64, i64, i64, i64, i64);
 
 /// Seed 001's 22 follow records: (id, content, followType, gmtCreateTime).
 pub const SEED001_FOLLOWS: [(i64, &str, u8, SeedTime); 22] = [
-    (
-        2263,
-        "将姓名:刘工🐶 改为: 刘工",
-        FOLLOW_CHANGE_LOG,
-        (2020, 11, 30, 15, 18, 13),
-    ),
-    (
-        2281,
-        "添加企业:q",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 56, 40),
-    ),
-    (
-        2282,
-        "添加描述:w",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 56, 51),
-    ),
-    (
-        2283,
-        "更新了标签",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 57, 2),
-    ),
-    (
-        2284,
-        "更新了标签",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 57, 24),
-    ),
+    (2263, "将姓名:刘工🐶 改为: 刘工", FOLLOW_CHANGE_LOG, (2020, 11, 30, 15, 18, 13)),
+    (2281, "添加企业:q", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 56, 40)),
+    (2282, "添加描述:w", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 56, 51)),
+    (2283, "更新了标签", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 57, 2)),
+    (2284, "更新了标签", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 57, 24)),
     (
         2285,
         "将销售阶段:需求确定11 改为: 丢单",
         FOLLOW_CHANGE_LOG,
         (2020, 12, 2, 12, 57, 48),
     ),
-    (
-        2286,
-        "将销售阶段:丢单 改为: 方案报价",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 57, 59),
-    ),
+    (2286, "将销售阶段:丢单 改为: 方案报价", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 57, 59)),
     (
         2287,
         "将销售阶段:方案报价 改为: 初步沟通啦",
         FOLLOW_CHANGE_LOG,
         (2020, 12, 2, 12, 58, 7),
     ),
-    (
-        2288,
-        "将意向:高 改为: 低",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 58, 14),
-    ),
-    (
-        2289,
-        "将客户来源:转介绍 改为: 其它",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 58, 17),
-    ),
-    (
-        2290,
-        "将姓名:刘工 改为: 刘",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 58, 24),
-    ),
-    (
-        2291,
-        "将性别 :男 改为: 其它",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 58, 30),
-    ),
-    (
-        2292,
-        "将年龄:31 改为: 312",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 58, 37),
-    ),
-    (
-        2293,
-        "将职业:开发呀 改为: 开发",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 58, 44),
-    ),
+    (2288, "将意向:高 改为: 低", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 58, 14)),
+    (2289, "将客户来源:转介绍 改为: 其它", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 58, 17)),
+    (2290, "将姓名:刘工 改为: 刘", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 58, 24)),
+    (2291, "将性别 :男 改为: 其它", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 58, 30)),
+    (2292, "将年龄:31 改为: 312", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 58, 37)),
+    (2293, "将职业:开发呀 改为: 开发", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 58, 44)),
     (
         2294,
         "将家庭地址:secret a 改为: secret",
         FOLLOW_CHANGE_LOG,
         (2020, 12, 2, 12, 58, 52),
     ),
-    (
-        2295,
-        "将多选:1 改为: 1,33333",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 58, 57),
-    ),
+    (2295, "将多选:1 改为: 1,33333", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 58, 57)),
     (
         2296,
         "将投保日期:2020-11-07 改为: 2020-11-06",
@@ -153,24 +87,9 @@ pub const SEED001_FOLLOWS: [(i64, &str, u8, SeedTime); 22] = [
         FOLLOW_CHANGE_LOG,
         (2020, 12, 2, 12, 59, 7),
     ),
-    (
-        2298,
-        "将部门:dev 改为: deva",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 59, 19),
-    ),
-    (
-        2299,
-        "将保费金:2 改为: 25",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 59, 27),
-    ),
-    (
-        2300,
-        "添加1123:w",
-        FOLLOW_CHANGE_LOG,
-        (2020, 12, 2, 12, 59, 35),
-    ),
+    (2298, "将部门:dev 改为: deva", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 59, 19)),
+    (2299, "将保费金:2 改为: 25", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 59, 27)),
+    (2300, "添加1123:w", FOLLOW_CHANGE_LOG, (2020, 12, 2, 12, 59, 35)),
     (2322, "qq", FOLLOW_NOTE, (2020, 12, 2, 15, 19, 20)),
 ];
 

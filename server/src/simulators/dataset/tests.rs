@@ -10,8 +10,7 @@ fn default_universe() -> Universe {
 }
 
 fn chrono_beijing(ms: i64) -> String {
-    let offset =
-        chrono::FixedOffset::east_opt(8 * 3600).map(|o| o.timestamp_millis_opt(ms).single());
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).map(|o| o.timestamp_millis_opt(ms).single());
     match offset {
         Some(Some(t)) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
         _ => panic!("bad timestamp {ms}"),
@@ -27,10 +26,7 @@ fn same_options_give_identical_universes() {
         seed: opts.seed + 1,
         ..opts.clone()
     });
-    assert_ne!(
-        other.customers[SEED_CUSTOMERS..],
-        default_universe().customers[SEED_CUSTOMERS..]
-    );
+    assert_ne!(other.customers[SEED_CUSTOMERS..], default_universe().customers[SEED_CUSTOMERS..]);
 }
 
 #[test]
@@ -83,11 +79,7 @@ fn scales_linearly_and_keeps_counts() {
     let elapsed = started.elapsed();
     assert_eq!(u.customers.len(), 20_000);
     assert_eq!(u.clues.len(), 5_000);
-    assert_eq!(
-        u.by_external_id.len(),
-        20_000,
-        "external ids must be unique"
-    );
+    assert_eq!(u.by_external_id.len(), 20_000, "external ids must be unique");
     assert_eq!(u.clue_by_id.len(), 5_000, "clue ids must be unique");
     assert!(u.customers.iter().enumerate().all(|(i, p)| p.index == i));
     assert!(u.clues.iter().enumerate().all(|(i, c)| c.index == i));
@@ -105,10 +97,7 @@ fn seed_customers_survive_tiny_option_values() {
     assert_eq!(u.customers.len(), SEED_CUSTOMERS);
     assert_eq!(u.clues.len(), 1);
     assert_eq!(u.options.customers, SEED_CUSTOMERS);
-    assert!(
-        u.customer_by_external_id(seeds::SEED000_EXTERNAL_USER_ID)
-            .is_some()
-    );
+    assert!(u.customer_by_external_id(seeds::SEED000_EXTERNAL_USER_ID).is_some());
     assert!(u.clue_by_tanma_id(seeds::SEED002_CLUE_ID).is_some());
 }
 
@@ -119,10 +108,7 @@ fn ids_are_unique_and_well_formed() {
         clues: 600,
         ..UniverseOptions::default()
     });
-    let url_safe = |s: &str| {
-        s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    };
+    let url_safe = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     let mut unions = BTreeSet::new();
     let mut weilings = BTreeSet::new();
     let mut mobiles = BTreeSet::new();
@@ -152,10 +138,7 @@ fn ids_are_unique_and_well_formed() {
         for m in &p.mobiles {
             assert!(mobiles.insert(m.clone()), "duplicate mobile {m}");
             if p.index != seeds::SEED_TANMA_DETAIL {
-                assert!(
-                    m.len() == 11 && m.bytes().all(|b| b.is_ascii_digit()) && m.starts_with('1'),
-                    "{m}"
-                );
+                assert!(m.len() == 11 && m.bytes().all(|b| b.is_ascii_digit()) && m.starts_with('1'), "{m}");
             }
         }
         for f in p.tanma.iter().flat_map(|t| &t.follows) {
@@ -169,19 +152,12 @@ fn ids_are_unique_and_well_formed() {
         }
         if c.converted_customer.is_none() && c.index > 0 {
             for m in &c.mobiles {
-                assert!(
-                    !mobiles.contains(m),
-                    "fresh clue reuses customer mobile {m}"
-                );
+                assert!(!mobiles.contains(m), "fresh clue reuses customer mobile {m}");
             }
         }
     }
     let kind1 = u.customers.iter().filter(|p| p.kind == KIND_WECHAT).count();
-    let with_union = u
-        .customers
-        .iter()
-        .filter(|p| p.kind == KIND_WECHAT && p.union_id.is_some())
-        .count();
+    let with_union = u.customers.iter().filter(|p| p.kind == KIND_WECHAT && p.union_id.is_some()).count();
     assert!(
         with_union * 10 > kind1 * 8,
         "most WeChat customers have a unionId ({with_union}/{kind1})"
@@ -190,18 +166,10 @@ fn ids_are_unique_and_well_formed() {
     let all_tags: Vec<&str> = u
         .tag_groups
         .iter()
-        .flat_map(|g| {
-            g.tags
-                .iter()
-                .map(|t| t.tag_id.as_str())
-                .chain([g.group_id.as_str()])
-        })
+        .flat_map(|g| g.tags.iter().map(|t| t.tag_id.as_str()).chain([g.group_id.as_str()]))
         .collect();
     assert!(all_tags.iter().all(|t| t.starts_with("et")));
-    assert_eq!(
-        all_tags.iter().collect::<BTreeSet<_>>().len(),
-        all_tags.len()
-    );
+    assert_eq!(all_tags.iter().collect::<BTreeSet<_>>().len(), all_tags.len());
     assert!(u.personal_tags.iter().all(|t| t.tag_id.starts_with("st")));
 }
 
@@ -215,11 +183,7 @@ fn relations_respect_wecom_limits_and_resolve() {
         for f in &p.follows {
             assert!(f.rep < u.reps.len());
             assert!(f.remark.chars().count() <= 20, "remark {:?}", f.remark);
-            assert!(
-                f.description.chars().count() <= 150,
-                "description {:?}",
-                f.description
-            );
+            assert!(f.description.chars().count() <= 150, "description {:?}", f.description);
             assert!(f.added_at_ms >= p.added_at_ms && f.added_at_ms <= u.options.now_ms);
             for t in &f.corp_tags {
                 assert!(u.corp_tag(t).is_some(), "unknown corp tag {t}");
@@ -232,20 +196,13 @@ fn relations_respect_wecom_limits_and_resolve() {
         assert!(p.last_follow_ms >= p.added_at_ms && p.last_follow_ms <= u.options.now_ms);
     }
     assert!(u.customers.iter().any(|p| p.follows.len() == 3));
-    assert!(
-        u.customers
-            .iter()
-            .any(|p| p.follows.iter().any(|f| f.remark.contains('🐶')))
-    );
+    assert!(u.customers.iter().any(|p| p.follows.iter().any(|f| f.remark.contains('🐶'))));
     assert_eq!(u.reps.iter().filter(|r| r.is_manager).count(), 2);
     for rep in &u.reps {
         assert!(
-            u.owned_by(
-                u.rep_by_user_id(&rep.user_id)
-                    .map_or(usize::MAX, |(i, _)| i)
-            )
-            .next()
-            .is_some(),
+            u.owned_by(u.rep_by_user_id(&rep.user_id).map_or(usize::MAX, |(i, _)| i))
+                .next()
+                .is_some(),
             "{} owns nobody",
             rep.user_id
         );
@@ -262,8 +219,7 @@ fn every_change_log_uses_seed_001_grammar() {
             match f.follow_type {
                 FOLLOW_NOTE => assert!(!f.content.is_empty()),
                 FOLLOW_CHANGE_LOG => {
-                    let parsed = parse_change_log(&f.content)
-                        .unwrap_or_else(|| panic!("bad change log {:?}", f.content));
+                    let parsed = parse_change_log(&f.content).unwrap_or_else(|| panic!("bad change log {:?}", f.content));
                     if let ChangeLog::Change { field, old, new } = parsed {
                         assert_eq!(change_log(field, old, new), f.content);
                         assert!(!f.content.contains(": 改为") && !f.content.contains("改为:  "));
@@ -298,13 +254,7 @@ fn every_change_log_uses_seed_001_grammar() {
             new: "其它"
         })
     );
-    assert_eq!(
-        parse_change_log("添加1123:w"),
-        Some(ChangeLog::Add {
-            field: "1123",
-            value: "w"
-        })
-    );
+    assert_eq!(parse_change_log("添加1123:w"), Some(ChangeLog::Add { field: "1123", value: "w" }));
     assert_eq!(parse_change_log("更新了标签"), Some(ChangeLog::TagsUpdated));
     assert_eq!(parse_change_log("将销售阶段: 丢单 改为:方案报价"), None);
     assert_eq!(parse_change_log("电话沟通"), None);
@@ -317,42 +267,18 @@ fn stage_and_intention_logs_chain_to_the_current_values() {
         ..UniverseOptions::default()
     });
     let mut checked = 0;
-    for p in u
-        .customers
-        .iter()
-        .filter(|p| p.index != seeds::SEED_TANMA_DETAIL)
-    {
+    for p in u.customers.iter().filter(|p| p.index != seeds::SEED_TANMA_DETAIL) {
         let Some(t) = &p.tanma else { continue };
         for (field, current) in [("销售阶段", &p.stage), ("意向", &p.intention)] {
             let mut value: Option<&str> = None;
-            for f in t
-                .follows
-                .iter()
-                .filter(|f| f.follow_type == FOLLOW_CHANGE_LOG)
-            {
+            for f in t.follows.iter().filter(|f| f.follow_type == FOLLOW_CHANGE_LOG) {
                 match parse_change_log(&f.content) {
-                    Some(ChangeLog::Add {
-                        field: fld,
-                        value: v,
-                    }) if fld == field => {
-                        assert_eq!(
-                            value, None,
-                            "{field} added twice for {}",
-                            p.external_user_id
-                        );
+                    Some(ChangeLog::Add { field: fld, value: v }) if fld == field => {
+                        assert_eq!(value, None, "{field} added twice for {}", p.external_user_id);
                         value = Some(v);
                     }
-                    Some(ChangeLog::Change {
-                        field: fld,
-                        old,
-                        new,
-                    }) if fld == field => {
-                        assert_eq!(
-                            value,
-                            Some(old),
-                            "{field} chain broken for {}",
-                            p.external_user_id
-                        );
+                    Some(ChangeLog::Change { field: fld, old, new }) if fld == field => {
+                        assert_eq!(value, Some(old), "{field} chain broken for {}", p.external_user_id);
                         value = Some(new);
                     }
                     _ => {}
@@ -382,11 +308,7 @@ fn histories_are_ordered_and_inside_the_timeline() {
             for w in t.follows.windows(2) {
                 assert!(w[0].id < w[1].id && w[0].created_at_ms <= w[1].created_at_ms);
             }
-            assert!(
-                t.follows
-                    .iter()
-                    .all(|f| f.created_at_ms >= p.added_at_ms && f.created_at_ms <= now)
-            );
+            assert!(t.follows.iter().all(|f| f.created_at_ms >= p.added_at_ms && f.created_at_ms <= now));
             assert!(
                 t.follows.iter().all(|f| p.relation(f.rep).is_some()),
                 "follow by a rep without relation"
@@ -398,11 +320,7 @@ fn histories_are_ordered_and_inside_the_timeline() {
                 assert!(!r.plain_text.contains('<'));
                 assert!(r.created_at_ms >= p.added_at_ms && r.created_at_ms <= now);
             }
-            assert!(
-                w.progress
-                    .windows(2)
-                    .all(|x| x[0].created_at_ms <= x[1].created_at_ms)
-            );
+            assert!(w.progress.windows(2).all(|x| x[0].created_at_ms <= x[1].created_at_ms));
         }
     }
 }
@@ -414,13 +332,9 @@ fn vendors_overlap_as_intended() {
         ..UniverseOptions::default()
     });
     let n = u.customers.len();
-    let count =
-        |f: &dyn Fn(&Presence) -> bool| u.customers.iter().filter(|p| f(&p.presence)).count();
+    let count = |f: &dyn Fn(&Presence) -> bool| u.customers.iter().filter(|p| f(&p.presence)).count();
     let all = count(&|p| p.tanma && p.weiling && p.juzi);
-    assert!(
-        all * 100 > n * 30 && all * 100 < n * 40,
-        "all three: {all}/{n}"
-    );
+    assert!(all * 100 > n * 30 && all * 100 < n * 40, "all three: {all}/{n}");
     for (name, c) in [
         ("tanma", count(&|p| p.tanma)),
         ("weiling", count(&|p| p.weiling)),
@@ -446,63 +360,37 @@ fn some_weiling_stages_disagree_with_tanma() {
         customers: 4_000,
         ..UniverseOptions::default()
     });
-    let both = u
-        .customers
-        .iter()
-        .filter(|p| p.presence.tanma && p.presence.weiling)
-        .count();
+    let both = u.customers.iter().filter(|p| p.presence.tanma && p.presence.weiling).count();
     let disagree = u.customers.iter().filter(|p| p.stage_disagrees()).count();
-    assert!(
-        disagree * 100 > both * 6 && disagree * 100 < both * 14,
-        "{disagree}/{both}"
-    );
-    assert!(
-        u.customers
-            .iter()
-            .filter(|p| !p.presence.tanma)
-            .all(|p| !p.stage_disagrees())
-    );
+    assert!(disagree * 100 > both * 6 && disagree * 100 < both * 14, "{disagree}/{both}");
+    assert!(u.customers.iter().filter(|p| !p.presence.tanma).all(|p| !p.stage_disagrees()));
     assert!(
         u.customers
             .iter()
             .filter_map(|p| p.weiling.as_ref())
             .all(|w| STAGES.contains(&w.stage.as_str()))
     );
-    assert!(
-        default_universe()
-            .customers
-            .iter()
-            .any(Person::stage_disagrees)
-    );
+    assert!(default_universe().customers.iter().any(Person::stage_disagrees));
 }
 
 #[test]
 fn weiling_links_companies_opportunities_and_clues() {
     let u = default_universe();
-    let profiles: Vec<&WeilingProfile> = u
-        .customers
-        .iter()
-        .filter_map(|p| p.weiling.as_ref())
-        .collect();
+    let profiles: Vec<&WeilingProfile> = u.customers.iter().filter_map(|p| p.weiling.as_ref()).collect();
     assert!(profiles.iter().any(|w| !w.companies.is_empty()));
     assert!(profiles.iter().any(|w| w.businesses.len() == 2));
     assert!(profiles.iter().any(|w| !w.clue_ids.is_empty()));
     for w in &profiles {
         for id in &w.clue_ids {
             let clue = u.clue_by_weiling_id.get(id).and_then(|&i| u.clues.get(i));
-            assert!(
-                clue.is_some_and(|c| c.converted_customer.is_some()),
-                "clue {id}"
-            );
+            assert!(clue.is_some_and(|c| c.converted_customer.is_some()), "clue {id}");
         }
     }
     // The same company keeps its id across customers.
     let mut by_name = std::collections::BTreeMap::new();
     for c in profiles.iter().flat_map(|w| &w.companies) {
         assert_eq!(
-            by_name
-                .entry(c.company_name.clone())
-                .or_insert_with(|| c.company_id.clone()),
+            by_name.entry(c.company_name.clone()).or_insert_with(|| c.company_id.clone()),
             &c.company_id
         );
     }
@@ -518,10 +406,7 @@ fn clues_follow_seed_002_shape() {
     let mut unresolved = 0;
     let mut nulls = 0;
     for c in &u.clues {
-        assert_eq!(
-            c.fields.iter().map(|f| f.alias).collect::<Vec<_>>(),
-            aliases
-        );
+        assert_eq!(c.fields.iter().map(|f| f.alias).collect::<Vec<_>>(), aliases);
         assert!(c.created_at_ms <= c.updated_at_ms && c.updated_at_ms <= u.options.now_ms);
         assert_eq!(c.converted_at_ms.is_some(), c.converted_customer.is_some());
         if c.converted_at_ms.is_some() {
@@ -531,10 +416,7 @@ fn clues_follow_seed_002_shape() {
             assert!(u.corp_tag(t).is_some());
         }
         for f in &c.fields {
-            let def = CLUE_FIELDS
-                .iter()
-                .find(|d| d.alias == f.alias)
-                .map(|d| d.field_type);
+            let def = CLUE_FIELDS.iter().find(|d| d.alias == f.alias).map(|d| d.field_type);
             assert_eq!(def, Some(f.field_type));
             let Some(v) = &f.value else {
                 nulls += 1;
@@ -550,14 +432,10 @@ fn clues_follow_seed_002_shape() {
                     }
                 }
                 CLUE_JSON_LIST => {
-                    let list: Vec<String> =
-                        serde_json::from_str(v).unwrap_or_else(|e| panic!("{v}: {e}"));
+                    let list: Vec<String> = serde_json::from_str(v).unwrap_or_else(|e| panic!("{v}: {e}"));
                     assert_eq!(list, c.mobiles);
                 }
-                CLUE_DATE => assert!(
-                    chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok(),
-                    "{v}"
-                ),
+                CLUE_DATE => assert!(chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok(), "{v}"),
                 _ => assert!(!v.is_empty()),
             }
         }
@@ -567,17 +445,9 @@ fn clues_follow_seed_002_shape() {
     }
     assert!(unresolved > 0 && nulls > 0);
     assert!(u.clues.iter().any(|c| c.company.is_some()));
-    assert!(
-        u.clues
-            .iter()
-            .any(|c| c.weiling_clue_id.is_some() && !c.in_tanma)
-    );
+    assert!(u.clues.iter().any(|c| c.weiling_clue_id.is_some() && !c.in_tanma));
     assert!(u.clues.iter().filter(|c| c.in_tanma).count() * 2 > u.clues.len());
-    assert!(
-        u.clues
-            .iter()
-            .all(|c| c.in_tanma || c.weiling_clue_id.is_some())
-    );
+    assert!(u.clues.iter().all(|c| c.in_tanma || c.weiling_clue_id.is_some()));
     // Small universes exercise the fallback too.
     let small = default_universe();
     assert!(
@@ -604,10 +474,7 @@ fn seed_000_and_001_are_verbatim() {
     );
     assert_eq!(p.union_id, None);
     let values = p.tanma_fields();
-    let fields: Vec<(i64, &str, Option<&str>)> = values
-        .iter()
-        .map(|f| (f.id, f.name, f.value.as_deref()))
-        .collect();
+    let fields: Vec<(i64, &str, Option<&str>)> = values.iter().map(|f| (f.id, f.name, f.value.as_deref())).collect();
     assert_eq!(
         fields,
         [
@@ -621,59 +488,25 @@ fn seed_000_and_001_are_verbatim() {
             (687, "性别 ", Some("男")),
         ]
     );
-    let follows = &p
-        .tanma
-        .as_ref()
-        .unwrap_or_else(|| panic!("seed 001 follows missing"))
-        .follows;
+    let follows = &p.tanma.as_ref().unwrap_or_else(|| panic!("seed 001 follows missing")).follows;
     let expected = [
         (2263, "将姓名:刘工🐶 改为: 刘工", 2, "2020-11-30 15:18:13"),
         (2281, "添加企业:q", 2, "2020-12-02 12:56:40"),
         (2282, "添加描述:w", 2, "2020-12-02 12:56:51"),
         (2283, "更新了标签", 2, "2020-12-02 12:57:02"),
         (2284, "更新了标签", 2, "2020-12-02 12:57:24"),
-        (
-            2285,
-            "将销售阶段:需求确定11 改为: 丢单",
-            2,
-            "2020-12-02 12:57:48",
-        ),
-        (
-            2286,
-            "将销售阶段:丢单 改为: 方案报价",
-            2,
-            "2020-12-02 12:57:59",
-        ),
-        (
-            2287,
-            "将销售阶段:方案报价 改为: 初步沟通啦",
-            2,
-            "2020-12-02 12:58:07",
-        ),
+        (2285, "将销售阶段:需求确定11 改为: 丢单", 2, "2020-12-02 12:57:48"),
+        (2286, "将销售阶段:丢单 改为: 方案报价", 2, "2020-12-02 12:57:59"),
+        (2287, "将销售阶段:方案报价 改为: 初步沟通啦", 2, "2020-12-02 12:58:07"),
         (2288, "将意向:高 改为: 低", 2, "2020-12-02 12:58:14"),
-        (
-            2289,
-            "将客户来源:转介绍 改为: 其它",
-            2,
-            "2020-12-02 12:58:17",
-        ),
+        (2289, "将客户来源:转介绍 改为: 其它", 2, "2020-12-02 12:58:17"),
         (2290, "将姓名:刘工 改为: 刘", 2, "2020-12-02 12:58:24"),
         (2291, "将性别 :男 改为: 其它", 2, "2020-12-02 12:58:30"),
         (2292, "将年龄:31 改为: 312", 2, "2020-12-02 12:58:37"),
         (2293, "将职业:开发呀 改为: 开发", 2, "2020-12-02 12:58:44"),
-        (
-            2294,
-            "将家庭地址:secret a 改为: secret",
-            2,
-            "2020-12-02 12:58:52",
-        ),
+        (2294, "将家庭地址:secret a 改为: secret", 2, "2020-12-02 12:58:52"),
         (2295, "将多选:1 改为: 1,33333", 2, "2020-12-02 12:58:57"),
-        (
-            2296,
-            "将投保日期:2020-11-07 改为: 2020-11-06",
-            2,
-            "2020-12-02 12:59:01",
-        ),
+        (2296, "将投保日期:2020-11-07 改为: 2020-11-06", 2, "2020-12-02 12:59:01"),
         (
             2297,
             "将日期时间:2020-11-07 10:29:00 改为: 2020-11-07 09:29:00",
@@ -688,25 +521,14 @@ fn seed_000_and_001_are_verbatim() {
     assert_eq!(follows.len(), expected.len());
     for (f, (id, content, follow_type, time)) in follows.iter().zip(expected) {
         assert_eq!(
-            (
-                f.id,
-                f.content.as_str(),
-                f.follow_type,
-                chrono_beijing(f.created_at_ms).as_str()
-            ),
+            (f.id, f.content.as_str(), f.follow_type, chrono_beijing(f.created_at_ms).as_str()),
             (id, content, follow_type, time)
         );
         assert_eq!(u.reps[f.rep].user_id, "LiuFuLai");
     }
     assert_eq!(
-        u.tanma_field_defs
-            .iter()
-            .map(|d| (d.id, d.name))
-            .collect::<Vec<_>>(),
-        TANMA_FIELDS
-            .iter()
-            .map(|d| (d.id, d.name))
-            .collect::<Vec<_>>()
+        u.tanma_field_defs.iter().map(|d| (d.id, d.name)).collect::<Vec<_>>(),
+        TANMA_FIELDS.iter().map(|d| (d.id, d.name)).collect::<Vec<_>>()
     );
     // Generated Tanma customers use the same field ids and names.
     let other = u
@@ -730,9 +552,7 @@ fn seed_request_examples_exist() {
         .customer_by_external_id("wmvRo3DwAAjRcO70jPyfVZa3B6uXc9Ng")
         .unwrap_or_else(|| panic!("seed 000 request customer"));
     assert!(p.presence.tanma);
-    let (rep, _) = u
-        .rep_by_user_id("ZhuShanPeng")
-        .unwrap_or_else(|| panic!("ZhuShanPeng"));
+    let (rep, _) = u.rep_by_user_id("ZhuShanPeng").unwrap_or_else(|| panic!("ZhuShanPeng"));
     assert!(p.relation(rep).is_some());
     let p = u
         .customer_by_external_id("wmCBS_DwAA3ANwxWOMX4L_vpyryu7TLg")
@@ -753,12 +573,7 @@ fn seed_004_is_verbatim() {
     assert_eq!(p.external_user_id, "wmfvEMCAAAPHR9XslvYqTFgCJTULiZgg");
     assert_eq!(
         (p.name.as_str(), p.avatar.as_str(), p.gender, p.kind),
-        (
-            "李四",
-            "http://p.qlogo.cn/bizmail/IcsdgagqefergqerhewSdage/0",
-            1,
-            1
-        )
+        ("李四", "http://p.qlogo.cn/bizmail/IcsdgagqefergqerhewSdage/0", 1, 1)
     );
     assert!(p.presence.juzi);
     assert_eq!(p.follows.len(), 1);
@@ -766,49 +581,28 @@ fn seed_004_is_verbatim() {
     let rep = &u.reps[f.rep];
     assert_eq!(
         (rep.user_id.as_str(), rep.name.as_str(), rep.avatar.as_str()),
-        (
-            "rocky",
-            "张三",
-            "http://p.qlogo.cn/bizmail/IcsdgagqefergqerhewSdage/0"
-        )
+        ("rocky", "张三", "http://p.qlogo.cn/bizmail/IcsdgagqefergqerhewSdage/0")
     );
-    assert_eq!(
-        (f.remark.as_str(), f.added_at_ms),
-        ("张总", 1_604_048_292_000)
-    );
+    assert_eq!((f.remark.as_str(), f.added_at_ms), ("张总", 1_604_048_292_000));
     assert_eq!(f.corp_tags, ["etDodGBwAA-rmc_3HDr84OnvfycgOQQQ"]);
-    let (group, tag) = u
-        .corp_tag(&f.corp_tags[0])
-        .unwrap_or_else(|| panic!("seed tag"));
-    assert_eq!(
-        (group.name.as_str(), tag.name.as_str()),
-        ("标签组名", "标签名")
-    );
+    let (group, tag) = u.corp_tag(&f.corp_tags[0]).unwrap_or_else(|| panic!("seed tag"));
+    assert_eq!((group.name.as_str(), tag.name.as_str()), ("标签组名", "标签名"));
     assert_eq!(f.personal_tags.len(), 1);
-    assert_eq!(
-        u.personal_tag(&f.personal_tags[0]).map(|t| t.name.as_str()),
-        Some("个人标签名")
-    );
+    assert_eq!(u.personal_tag(&f.personal_tags[0]).map(|t| t.name.as_str()), Some("个人标签名"));
     assert_eq!(PERSONAL_TAG_GROUP, "个人标签");
 }
 
 #[test]
 fn seed_002_clue_is_verbatim() {
     let u = default_universe();
-    let c = u
-        .clue_by_tanma_id(410_983_932_389_440)
-        .unwrap_or_else(|| panic!("seed 002 clue"));
+    let c = u.clue_by_tanma_id(410_983_932_389_440).unwrap_or_else(|| panic!("seed 002 clue"));
     assert!(!c.is_clue);
     assert_eq!(c.kind, 1);
     assert!(c.tag_ids.is_empty());
     assert_eq!(chrono_beijing(c.created_at_ms), "2021-05-11 15:15:48");
     assert_eq!(chrono_beijing(c.updated_at_ms), "2021-05-11 15:15:48");
     assert_eq!(c.converted_at_ms, None);
-    let fields: Vec<(&str, u8, Option<&str>)> = c
-        .fields
-        .iter()
-        .map(|f| (f.alias, f.field_type, f.value.as_deref()))
-        .collect();
+    let fields: Vec<(&str, u8, Option<&str>)> = c.fields.iter().map(|f| (f.alias, f.field_type, f.value.as_deref())).collect();
     assert_eq!(
         fields,
         [
@@ -824,8 +618,5 @@ fn seed_002_clue_is_verbatim() {
             ("customer_stage", 2, Some("396823724189760")),
         ]
     );
-    assert_eq!(
-        u.clue_option_label("customer_stage", "396823724189760"),
-        Some("初步沟通")
-    );
+    assert_eq!(u.clue_option_label("customer_stage", "396823724189760"), Some("初步沟通"));
 }

@@ -31,16 +31,9 @@ pub(crate) fn note(rng: &mut ChaCha8Rng, ctx: &NoteContext<'_>) -> String {
     match rng.random_range(0..14) {
         0 => format!("电话沟通，客户关注价格，下{day}约演示"),
         1 => format!("微信发送了{product}方案，客户说内部先讨论一下"),
-        2 => format!(
-            "上门拜访{}，见到{who}，现场演示了{product}，反馈不错",
-            ctx.company_short
-        ),
+        2 => format!("上门拜访{}，见到{who}，现场演示了{product}，反馈不错", ctx.company_short),
         3 => format!("约了下{day} {hour}:{minute} 线上会议，需准备报价单"),
-        4 => format!(
-            "{}{}说预算要等年底审批，先保持联系",
-            ctx.surname,
-            pick(rng, &HONORIFICS)
-        ),
+        4 => format!("{}{}说预算要等年底审批，先保持联系", ctx.surname, pick(rng, &HONORIFICS)),
         5 => "客户对比了两家竞品，更看重售后服务和实施周期".to_owned(),
         6 => format!("已发送{product}报价，折扣需要申请，等领导确认"),
         7 => format!("客户在外出差，约下{day}再电话沟通"),
@@ -54,12 +47,7 @@ pub(crate) fn note(rng: &mut ChaCha8Rng, ctx: &NoteContext<'_>) -> String {
 }
 
 /// A customer or relation description of at most 150 chars.
-pub(crate) fn description(
-    rng: &mut ChaCha8Rng,
-    city: &str,
-    industry: &str,
-    position: Option<&str>,
-) -> String {
+pub(crate) fn description(rng: &mut ChaCha8Rng, city: &str, industry: &str, position: Option<&str>) -> String {
     let product = pick(rng, &PRODUCTS);
     let budget = rng.random_range(3..80);
     let who = position.unwrap_or("联系人");
@@ -101,10 +89,7 @@ pub(crate) fn progress_html(rng: &mut ChaCha8Rng, ctx: &NoteContext<'_>) -> (Str
     let first = note(rng, ctx);
     if rng.random_bool(0.3) {
         let second = note(rng, ctx);
-        (
-            format!("<p>{first}</p><p>{second}</p>"),
-            format!("{first}\n{second}"),
-        )
+        (format!("<p>{first}</p><p>{second}</p>"), format!("{first}\n{second}"))
     } else {
         (format!("<p>{first}</p>"), first)
     }
@@ -132,15 +117,8 @@ pub(crate) fn datetime_change(field: &str, old_ms: i64, new_ms: i64) -> String {
 #[cfg(test)]
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum ChangeLog<'a> {
-    Change {
-        field: &'a str,
-        old: &'a str,
-        new: &'a str,
-    },
-    Add {
-        field: &'a str,
-        value: &'a str,
-    },
+    Change { field: &'a str, old: &'a str, new: &'a str },
+    Add { field: &'a str, value: &'a str },
     TagsUpdated,
 }
 

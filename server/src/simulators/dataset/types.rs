@@ -19,14 +19,7 @@ pub const GENDER_FEMALE: u8 = 2;
 /// Sales stages in pipeline order; the last two are terminal. Tanma's 销售阶段 field and
 /// Weiling's `customer_stage` both take these labels for generated customers (seed records
 /// may hold other, verbatim labels such as "需求确定11").
-pub const STAGES: [&str; 6] = [
-    "初步沟通",
-    "需求确定",
-    "方案报价",
-    "商务谈判",
-    "赢单",
-    "丢单",
-];
+pub const STAGES: [&str; 6] = ["初步沟通", "需求确定", "方案报价", "商务谈判", "赢单", "丢单"];
 /// Purchase intention labels (Tanma 意向).
 pub const INTENTIONS: [&str; 3] = ["高", "中", "低"];
 /// Customer source labels (Tanma 客户来源); seed 001 also shows "其它".

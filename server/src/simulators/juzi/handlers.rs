@@ -67,23 +67,14 @@ pub async fn customer_list(State(state): State<Arc<SimState>>, Query(params): Pa
     if let Some(r) = unauthorized(&state, &params) {
         return r;
     }
-    let Some(current) = param(&params, "current")
-        .and_then(|v| v.parse::<usize>().ok())
-        .filter(|c| *c >= 1)
-    else {
-        return error(
-            BAD_REQUEST_ERRCODE,
-            "current is required and must be a page number from 1",
-        );
+    let Some(current) = param(&params, "current").and_then(|v| v.parse::<usize>().ok()).filter(|c| *c >= 1) else {
+        return error(BAD_REQUEST_ERRCODE, "current is required and must be a page number from 1");
     };
     let Some(page_size) = param(&params, "pageSize")
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|s| (1..=MAX_PAGE_SIZE).contains(s))
     else {
-        return error(
-            BAD_REQUEST_ERRCODE,
-            "pageSize is required and must be between 1 and 1000",
-        );
+        return error(BAD_REQUEST_ERRCODE, "pageSize is required and must be between 1 and 1000");
     };
     let user_id = param(&params, "userId");
     let matching: Vec<&Person> = state
@@ -102,10 +93,7 @@ pub async fn customer_list(State(state): State<Arc<SimState>>, Query(params): Pa
 }
 
 /// `GET /api/v1/customer/detail?token=&unionId=&externalUserId=`; unionId wins when both.
-pub async fn customer_detail(
-    State(state): State<Arc<SimState>>,
-    Query(params): Params,
-) -> Response {
+pub async fn customer_detail(State(state): State<Arc<SimState>>, Query(params): Params) -> Response {
     if let Some(r) = unauthorized(&state, &params) {
         return r;
     }
@@ -115,9 +103,7 @@ pub async fn customer_detail(
         (None, Some(external)) => u.customer_by_external_id(external),
         (None, None) => return error(BAD_REQUEST_ERRCODE, "unionId or externalUserId is required"),
     };
-    let data = juzi_customer(found)
-        .map(|p| project::customer(&state, p))
-        .unwrap_or(Value::Null);
+    let data = juzi_customer(found).map(|p| project::customer(&state, p)).unwrap_or(Value::Null);
     reply(json!({"errcode": 0, "errmsg": "ok", "data": data}))
 }
 
@@ -152,16 +138,11 @@ fn parse_list(body: &Bytes, key: &str) -> Result<Vec<Value>, String> {
 
 /// The universe customer a write addresses, if `user_id` follows it at Juzibot.
 fn relation<'a>(state: &'a SimState, union_id: &str, user_id: &str) -> Option<&'a Person> {
-    juzi_customer(state.universe.customer_by_union_id(union_id))
-        .filter(|p| project::follows(state, p, user_id))
+    juzi_customer(state.universe.customer_by_union_id(union_id)).filter(|p| project::follows(state, p, user_id))
 }
 
 /// `POST /api/v1/customer/set_remark?token=` with `remark_list` (≤ 50).
-pub async fn set_remark(
-    State(state): State<Arc<SimState>>,
-    Query(params): Params,
-    body: Bytes,
-) -> Response {
+pub async fn set_remark(State(state): State<Arc<SimState>>, Query(params): Params, body: Bytes) -> Response {
     if let Some(r) = unauthorized(&state, &params) {
         return r;
     }
@@ -179,11 +160,7 @@ pub async fn set_remark(
             continue;
         };
         let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
-        let failure = if item
-            .remark
-            .as_deref()
-            .is_some_and(|r| r.chars().count() > MAX_REMARK_CHARS)
-        {
+        let failure = if item.remark.as_deref().is_some_and(|r| r.chars().count() > MAX_REMARK_CHARS) {
             Some(("-1", "remark exceed the limit"))
         } else if item
             .description
@@ -192,10 +169,7 @@ pub async fn set_remark(
         {
             Some(("-2", "description exceed the limit"))
         } else if blank(&item.remark) && blank(&item.description) {
-            Some((
-                "400",
-                "remark and description can not be empty at the same request",
-            ))
+            Some(("400", "remark and description can not be empty at the same request"))
         } else if relation(&state, &item.union_id, &item.user_id).is_none() {
             Some((WECOM_NOT_RELATED, "not external contact"))
         } else {
@@ -245,11 +219,7 @@ struct TextIn {
 
 /// `POST /api/v1/customer/add_follow?token=` with `follow_list` (≤ 500). Failed items are
 /// echoed in `fail_list` as sent, as the documents show.
-pub async fn add_follow(
-    State(state): State<Arc<SimState>>,
-    Query(params): Params,
-    body: Bytes,
-) -> Response {
+pub async fn add_follow(State(state): State<Arc<SimState>>, Query(params): Params, body: Bytes) -> Response {
     if let Some(r) = unauthorized(&state, &params) {
         return r;
     }
@@ -258,10 +228,7 @@ pub async fn add_follow(
         Err(message) => return error(BAD_REQUEST_ERRCODE, &message),
     };
     if items.len() > MAX_FOLLOW_ITEMS {
-        return error(
-            BAD_REQUEST_ERRCODE,
-            "follow_list supports 500 items at most",
-        );
+        return error(BAD_REQUEST_ERRCODE, "follow_list supports 500 items at most");
     }
     let mut fail_list = Vec::new();
     for raw in items {

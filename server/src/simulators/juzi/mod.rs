@@ -55,15 +55,10 @@ pub fn router(universe: Arc<Universe>, config: JuziSimConfig, faults: Faults) ->
         .route("/__sim/juzi/requests", get(sim_requests))
         .with_state(state.clone());
     // Counting wraps fault injection, so requests answered by an injected fault count too.
-    faults::with_faults(api, faults)
-        .layer(axum::middleware::from_fn_with_state(state, count_requests))
+    faults::with_faults(api, faults).layer(axum::middleware::from_fn_with_state(state, count_requests))
 }
 
-async fn count_requests(
-    State(state): State<Arc<SimState>>,
-    request: Request,
-    next: Next,
-) -> Response {
+async fn count_requests(State(state): State<Arc<SimState>>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if !path.starts_with("/__sim") {
         state.count_request(path);
@@ -71,19 +66,13 @@ async fn count_requests(
     next.run(request).await
 }
 
-async fn sim_follows(
-    State(state): State<Arc<SimState>>,
-    Query(params): Query<HashMap<String, String>>,
-) -> Response {
+async fn sim_follows(State(state): State<Arc<SimState>>, Query(params): Query<HashMap<String, String>>) -> Response {
     let union_id = params.get("unionId").map(String::as_str);
     let user_id = params.get("userId").map(String::as_str);
     Json(state.follows(union_id, user_id)).into_response()
 }
 
-async fn sim_remarks(
-    State(state): State<Arc<SimState>>,
-    Query(params): Query<HashMap<String, String>>,
-) -> Response {
+async fn sim_remarks(State(state): State<Arc<SimState>>, Query(params): Query<HashMap<String, String>>) -> Response {
     let key = RelationKey {
         union_id: params.get("unionId").cloned().unwrap_or_default(),
         user_id: params.get("userId").cloned().unwrap_or_default(),

@@ -20,11 +20,7 @@ pub fn customer(state: &SimState, p: &Person) -> Value {
     c.insert("avatar".into(), json!(p.avatar));
     c.insert("gender".into(), json!(p.gender));
     c.insert("type".into(), json!(p.kind));
-    let follow_users: Vec<Value> = p
-        .follows
-        .iter()
-        .filter_map(|rel| follow_user(state, p, rel))
-        .collect();
+    let follow_users: Vec<Value> = p.follows.iter().filter_map(|rel| follow_user(state, p, rel)).collect();
     c.insert("followUser".into(), Value::Array(follow_users));
     Value::Object(c)
 }
@@ -38,9 +34,7 @@ fn follow_user(state: &SimState, p: &Person, rel: &FollowRelation) -> Option<Val
             user_id: rep.user_id.clone(),
         })
     });
-    let remark = edit
-        .and_then(|e| e.remark)
-        .unwrap_or_else(|| rel.remark.clone());
+    let remark = edit.and_then(|e| e.remark).unwrap_or_else(|| rel.remark.clone());
     let mut tags: Vec<Value> = rel
         .corp_tags
         .iter()
@@ -94,11 +88,7 @@ pub fn tag_groups(state: &SimState) -> Value {
 
 /// Whether `user_id` follows `p` (a write through that relationship can land).
 pub fn follows(state: &SimState, p: &Person, user_id: &str) -> bool {
-    p.follows.iter().any(|rel| {
-        state
-            .universe
-            .reps
-            .get(rel.rep)
-            .is_some_and(|r| r.user_id == user_id)
-    })
+    p.follows
+        .iter()
+        .any(|rel| state.universe.reps.get(rel.rep).is_some_and(|r| r.user_id == user_id))
 }

@@ -51,12 +51,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl SimState {
     pub fn new(universe: Arc<Universe>, token: SecretString) -> Self {
-        let customers = universe
-            .customers
-            .iter()
-            .filter(|p| p.presence.juzi)
-            .map(|p| p.index)
-            .collect();
+        let customers = universe.customers.iter().filter(|p| p.presence.juzi).map(|p| p.index).collect();
         SimState {
             universe,
             token,
@@ -71,12 +66,7 @@ impl SimState {
         lock(&self.remarks).get(key).cloned()
     }
 
-    pub fn apply_remark(
-        &self,
-        key: RelationKey,
-        remark: Option<String>,
-        description: Option<String>,
-    ) {
+    pub fn apply_remark(&self, key: RelationKey, remark: Option<String>, description: Option<String>) {
         let mut remarks = lock(&self.remarks);
         let edit = remarks.entry(key).or_default();
         if remark.is_some() {
@@ -95,9 +85,7 @@ impl SimState {
     pub fn follows(&self, union_id: Option<&str>, user_id: Option<&str>) -> Vec<StoredFollow> {
         lock(&self.follows)
             .iter()
-            .filter(|f| {
-                union_id.is_none_or(|u| f.union_id == u) && user_id.is_none_or(|u| f.user_id == u)
-            })
+            .filter(|f| union_id.is_none_or(|u| f.union_id == u) && user_id.is_none_or(|u| f.user_id == u))
             .cloned()
             .collect()
     }

@@ -12,26 +12,15 @@ pub const INVALID_TIMESTAMP_MESSAGE: &str = "请求时间与服务器时间相�
 
 /// Checks one request at the simulator's time `now_ms`. HTTP header names are
 /// case-insensitive, so `appId` and `appid` are the same header.
-pub fn verify(
-    config: &TanmaSimConfig,
-    headers: &HeaderMap,
-    body: &[u8],
-    now_ms: i64,
-) -> Result<(), SimError> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    };
+pub fn verify(config: &TanmaSimConfig, headers: &HeaderMap, body: &[u8], now_ms: i64) -> Result<(), SimError> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     let bad_sign = || SimError::new(codes::INVALID_SIGN, INVALID_SIGN_MESSAGE);
 
     let app_id = header("appId").ok_or_else(bad_sign)?;
     if app_id != config.app_id {
         return Err(bad_sign());
     }
-    let timestamp = header("timestamp")
-        .ok_or_else(|| SimError::new(codes::INVALID_TIMESTAMP, INVALID_TIMESTAMP_MESSAGE))?;
+    let timestamp = header("timestamp").ok_or_else(|| SimError::new(codes::INVALID_TIMESTAMP, INVALID_TIMESTAMP_MESSAGE))?;
     let ts_ms: i64 = timestamp
         .parse()
         .ok()
@@ -39,10 +28,7 @@ pub fn verify(
         .ok_or_else(|| SimError::new(codes::INVALID_TIMESTAMP, INVALID_TIMESTAMP_MESSAGE))?;
     let skew_ms = i64::try_from(config.max_clock_skew.as_millis()).unwrap_or(i64::MAX);
     if now_ms.abs_diff(ts_ms) > skew_ms.unsigned_abs() {
-        return Err(SimError::new(
-            codes::INVALID_TIMESTAMP,
-            INVALID_TIMESTAMP_MESSAGE,
-        ));
+        return Err(SimError::new(codes::INVALID_TIMESTAMP, INVALID_TIMESTAMP_MESSAGE));
     }
     let given = header("sign").ok_or_else(bad_sign)?;
     if !sign::verify(app_id, timestamp, body, &config.app_key, given) {
@@ -77,26 +63,15 @@ mod tests {
     }
 
     fn signed(ts: i64, body: &[u8]) -> HeaderMap {
-        let s = sign::signed_headers(
-            "app123",
-            &SecretString::from("key456".to_string()),
-            ts,
-            body,
-        );
+        let s = sign::signed_headers("app123", &SecretString::from("key456".to_string()), ts, body);
         headers(&s.app_id, &s.timestamp, &s.sign)
     }
 
     #[test]
     fn accepts_a_correctly_signed_fresh_request() {
         let body = br#"{"customerId":8}"#;
-        assert_eq!(
-            verify(&config(), &signed(NOW - 1000, body), body, NOW),
-            Ok(())
-        );
-        assert_eq!(
-            verify(&config(), &signed(NOW + 299_000, b""), b"", NOW),
-            Ok(())
-        );
+        assert_eq!(verify(&config(), &signed(NOW - 1000, body), body, NOW), Ok(()));
+        assert_eq!(verify(&config(), &signed(NOW + 299_000, b""), b"", NOW), Ok(()));
     }
 
     #[test]
@@ -104,27 +79,10 @@ mod tests {
         let body = br#"{"customerId":8}"#;
         let e = verify(&config(), &signed(NOW, body), br#"{"customerId":9}"#, NOW).unwrap_err();
         assert_eq!(e.code, 1002);
-        let s = sign::signed_headers(
-            "app123",
-            &SecretString::from("wrong".to_string()),
-            NOW,
-            body,
-        );
-        let e = verify(
-            &config(),
-            &headers("app123", &s.timestamp, &s.sign),
-            body,
-            NOW,
-        )
-        .unwrap_err();
+        let s = sign::signed_headers("app123", &SecretString::from("wrong".to_string()), NOW, body);
+        let e = verify(&config(), &headers("app123", &s.timestamp, &s.sign), body, NOW).unwrap_err();
         assert_eq!(e.code, 1002);
-        let e = verify(
-            &config(),
-            &headers("other", &NOW.to_string(), "00"),
-            body,
-            NOW,
-        )
-        .unwrap_err();
+        let e = verify(&config(), &headers("other", &NOW.to_string(), "00"), body, NOW).unwrap_err();
         assert_eq!(e.code, 1002);
         let mut h = signed(NOW, body);
         h.remove("sign");
@@ -134,27 +92,12 @@ mod tests {
     #[test]
     fn rejects_stale_future_and_second_timestamps() {
         let e = verify(&config(), &signed(NOW - 301_000, b""), b"", NOW).unwrap_err();
-        assert_eq!(
-            (e.code, e.message.as_str()),
-            (1003, INVALID_TIMESTAMP_MESSAGE)
-        );
-        assert_eq!(
-            verify(&config(), &signed(NOW + 301_000, b""), b"", NOW)
-                .unwrap_err()
-                .code,
-            1003
-        );
+        assert_eq!((e.code, e.message.as_str()), (1003, INVALID_TIMESTAMP_MESSAGE));
+        assert_eq!(verify(&config(), &signed(NOW + 301_000, b""), b"", NOW).unwrap_err().code, 1003);
         // A 10-digit seconds value is refused even if it is "now".
-        let s = sign::sign(
-            "app123",
-            "1700000000",
-            b"",
-            &SecretString::from("key456".to_string()),
-        );
+        let s = sign::sign("app123", "1700000000", b"", &SecretString::from("key456".to_string()));
         assert_eq!(
-            verify(&config(), &headers("app123", "1700000000", &s), b"", NOW)
-                .unwrap_err()
-                .code,
+            verify(&config(), &headers("app123", "1700000000", &s), b"", NOW).unwrap_err().code,
             1003
         );
     }

@@ -44,11 +44,7 @@ fn page_size(size: u32) -> usize {
 }
 
 /// Offset paging behind an opaque string cursor (`nextCursor` is `null` on the last page).
-fn cursor_page<T: Clone>(
-    items: &[T],
-    cursor: Option<&str>,
-    size: usize,
-) -> Result<(Vec<T>, Option<String>), SimError> {
+fn cursor_page<T: Clone>(items: &[T], cursor: Option<&str>, size: usize) -> Result<(Vec<T>, Option<String>), SimError> {
     let start = match cursor.filter(|c| !c.is_empty()) {
         None => 0,
         Some(c) => c.parse::<usize>().map_err(|_| invalid("cursor 无效"))?,
@@ -60,9 +56,7 @@ fn cursor_page<T: Clone>(
 }
 
 fn tanma_customer<'a>(sim: &'a Sim, external_user_id: &str) -> Option<&'a Person> {
-    sim.universe
-        .customer_by_external_id(external_user_id)
-        .filter(|p| p.presence.tanma)
+    sim.universe.customer_by_external_id(external_user_id).filter(|p| p.presence.tanma)
 }
 
 /// `/api/v3/echo`: the request body back as `data`.
@@ -105,11 +99,7 @@ pub fn qw_follow_list(sim: &Sim, body: &[u8]) -> Outcome {
 
 pub fn clue_get(sim: &Sim, body: &[u8]) -> Outcome {
     let req: wire::ClueGetRequest = parse(body)?;
-    match sim
-        .universe
-        .clue_by_tanma_id(req.customer_id)
-        .filter(|c| c.in_tanma)
-    {
+    match sim.universe.clue_by_tanma_id(req.customer_id).filter(|c| c.in_tanma) {
         Some(c) => data(&project::clue_detail(c), OK),
         None => Err(SimError::new(codes::FAIL, "线索&待分配客户不存在")),
     }
@@ -117,12 +107,8 @@ pub fn clue_get(sim: &Sim, body: &[u8]) -> Outcome {
 
 pub fn clue_list_asc(sim: &Sim, body: &[u8]) -> Outcome {
     let req: wire::ClueListRequest = parse(body)?;
-    let since = parse_beijing(&req.since)
-        .ok_or_else(|| invalid("since 格式应为 yyyy-MM-dd HH:mm:ss"))?
-        / 1000;
-    let before = parse_beijing(&req.before)
-        .ok_or_else(|| invalid("before 格式应为 yyyy-MM-dd HH:mm:ss"))?
-        / 1000;
+    let since = parse_beijing(&req.since).ok_or_else(|| invalid("since 格式应为 yyyy-MM-dd HH:mm:ss"))? / 1000;
+    let before = parse_beijing(&req.before).ok_or_else(|| invalid("before 格式应为 yyyy-MM-dd HH:mm:ss"))? / 1000;
     // Create times are stored to the second, as the API shows them.
     let mut clues: Vec<_> = sim
         .universe
@@ -137,44 +123,28 @@ pub fn clue_list_asc(sim: &Sim, body: &[u8]) -> Outcome {
     clues.sort_by_key(|c| (c.created_at_ms.div_euclid(1000), c.customer_id));
     let (page, next) = cursor_page(&clues, req.cursor.as_deref(), page_size(req.size))?;
     let list = page.into_iter().map(project::clue_detail).collect();
-    data(
-        &wire::ClueListData {
-            list,
-            next_cursor: next,
-        },
-        SUCCESS,
-    )
+    data(&wire::ClueListData { list, next_cursor: next }, SUCCESS)
 }
 
 /// Follow-ups of a clue, or of a customer by its Tanma customer id.
 pub fn clue_follow_ups(sim: &Sim, body: &[u8]) -> Outcome {
     let req: wire::FollowUpListRequest = parse(body)?;
     let u = &sim.universe;
-    let follows: Vec<_> =
-        if let Some(c) = u.clue_by_tanma_id(req.customer_id).filter(|c| c.in_tanma) {
-            c.follow_ups.iter().collect()
-        } else if let Some(p) = project::person_by_customer_id(u, req.customer_id) {
-            p.tanma.iter().flat_map(|t| &t.follows).collect()
-        } else {
-            return Err(SimError::new(codes::FAIL, "客户不存在"));
-        };
+    let follows: Vec<_> = if let Some(c) = u.clue_by_tanma_id(req.customer_id).filter(|c| c.in_tanma) {
+        c.follow_ups.iter().collect()
+    } else if let Some(p) = project::person_by_customer_id(u, req.customer_id) {
+        p.tanma.iter().flat_map(|t| &t.follows).collect()
+    } else {
+        return Err(SimError::new(codes::FAIL, "客户不存在"));
+    };
     let mut follows: Vec<_> = follows
         .into_iter()
         .filter(|f| req.kind.is_none_or(|k| k == i64::from(f.follow_type)))
         .collect();
     follows.sort_by_key(|f| f.id);
     let (page, next) = cursor_page(&follows, req.cursor.as_deref(), page_size(req.size))?;
-    let list = page
-        .into_iter()
-        .map(|f| project::follow_item(u, f))
-        .collect();
-    data(
-        &wire::FollowUpListData {
-            list,
-            next_cursor: next,
-        },
-        SUCCESS,
-    )
+    let list = page.into_iter().map(|f| project::follow_item(u, f)).collect();
+    data(&wire::FollowUpListData { list, next_cursor: next }, SUCCESS)
 }
 
 pub fn tags_tree(sim: &Sim, _body: &[u8]) -> Outcome {
@@ -189,29 +159,18 @@ pub fn profile_fields(sim: &Sim, _body: &[u8]) -> Outcome {
 pub fn customer_search(sim: &Sim, body: &[u8]) -> Outcome {
     let req: wire::CustomerSearchRequest = parse(body)?;
     let u = &sim.universe;
-    let key = req
-        .search_key
-        .as_deref()
-        .map(str::trim)
-        .filter(|k| !k.is_empty());
+    let key = req.search_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
     let mut customers: Vec<&Person> = u
         .customers
         .iter()
         .filter(|p| p.presence.tanma)
-        .filter(|p| {
-            req.customer_id
-                .is_none_or(|id| id == project::customer_id(p))
-        })
+        .filter(|p| req.customer_id.is_none_or(|id| id == project::customer_id(p)))
         .collect();
     customers.sort_by_key(|p| (std::cmp::Reverse(p.added_at_ms), p.index));
     let mut rows = Vec::new();
     for p in customers {
         for (i, rel) in p.follows.iter().enumerate() {
-            let rep = u
-                .reps
-                .get(rel.rep)
-                .map(|r| r.user_id.as_str())
-                .unwrap_or_default();
+            let rep = u.reps.get(rel.rep).map(|r| r.user_id.as_str()).unwrap_or_default();
             let role_ok = match req.role {
                 Some(1) => i == 0,
                 Some(2) => i > 0,
@@ -271,18 +230,8 @@ mod tests {
     #[test]
     fn bodies_must_be_json_of_the_endpoint_shape() {
         assert_eq!(parse::<wire::ClueGetRequest>(b"").unwrap_err().code, -1);
-        assert_eq!(
-            parse::<wire::ClueGetRequest>(br#"{"customerId":"x"}"#)
-                .unwrap_err()
-                .code,
-            -1
-        );
-        assert_eq!(
-            parse::<wire::ClueGetRequest>(br#"{"customerId":8}"#)
-                .unwrap()
-                .customer_id,
-            8
-        );
+        assert_eq!(parse::<wire::ClueGetRequest>(br#"{"customerId":"x"}"#).unwrap_err().code, -1);
+        assert_eq!(parse::<wire::ClueGetRequest>(br#"{"customerId":8}"#).unwrap().customer_id, 8);
         assert_eq!(page_size(0), DEFAULT_PAGE_SIZE);
         assert_eq!(page_size(1000), MAX_PAGE_SIZE);
     }

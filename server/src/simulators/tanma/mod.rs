@@ -101,19 +101,11 @@ pub fn router(universe: Arc<Universe>, config: TanmaSimConfig, faults: Faults) -
 
 /// A POST route: authenticate over the raw body, then run `handler` on it.
 fn endpoint(handler: fn(&Sim, &[u8]) -> Outcome) -> MethodRouter<Sim> {
-    post(
-        move |State(sim): State<Sim>, headers: HeaderMap, body: Bytes| async move {
-            let outcome = auth::verify(
-                &sim.config,
-                &headers,
-                &body,
-                chrono::Utc::now().timestamp_millis(),
-            )
-            .and_then(|()| handler(&sim, &body));
-            axum::Json(match outcome {
-                Ok((data, message)) => json!({ "code": 0, "message": message, "data": data }),
-                Err(e) => error_envelope(e.code, &e.message),
-            })
-        },
-    )
+    post(move |State(sim): State<Sim>, headers: HeaderMap, body: Bytes| async move {
+        let outcome = auth::verify(&sim.config, &headers, &body, chrono::Utc::now().timestamp_millis()).and_then(|()| handler(&sim, &body));
+        axum::Json(match outcome {
+            Ok((data, message)) => json!({ "code": 0, "message": message, "data": data }),
+            Err(e) => error_envelope(e.code, &e.message),
+        })
+    })
 }

@@ -3,9 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::simulators::dataset::{
-    self, ClueRecord, FollowRelation, Person, TanmaFollow, Universe, seeds,
-};
+use crate::simulators::dataset::{self, ClueRecord, FollowRelation, Person, TanmaFollow, Universe, seeds};
 use crate::vendors::tanma::wire;
 use crate::vendors::time::format_beijing;
 
@@ -27,10 +25,7 @@ pub fn person_by_customer_id(u: &Universe, id: i64) -> Option<&Person> {
 }
 
 fn rep_user_id(u: &Universe, rep: usize) -> String {
-    u.reps
-        .get(rep)
-        .map(|r| r.user_id.clone())
-        .unwrap_or_default()
+    u.reps.get(rep).map(|r| r.user_id.clone()).unwrap_or_default()
 }
 
 /// qw-details: the customer as the rep of `relation` sees it (seed 000's shape).
@@ -110,10 +105,7 @@ pub fn clue_detail(c: &ClueRecord) -> wire::ClueDetail {
             m.insert("creditCode".into(), Value::String(co.credit_code.clone()));
             m.insert("legalPerson".into(), Value::String(co.legal_person.clone()));
             m.insert("industry".into(), Value::String(co.industry.clone()));
-            m.insert(
-                "registeredCapital".into(),
-                Value::String(co.registered_capital.clone()),
-            );
+            m.insert("registeredCapital".into(), Value::String(co.registered_capital.clone()));
             m.insert("address".into(), Value::String(co.address.clone()));
             m
         }),
@@ -151,28 +143,24 @@ pub fn profile_fields(u: &Universe) -> Vec<wire::ProfileField> {
         kind: Some(i64::from(dataset::CLUE_TEXT)),
         options: Vec::new(),
     });
-    let clue = u
-        .clue_field_defs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| wire::ProfileField {
-            id: (CLUE_FIELD_ID_BASE + i as i64).to_string(),
-            alias: Some(d.alias.to_string()),
-            name: d.label.to_string(),
-            kind: Some(i64::from(d.field_type)),
-            options: u
-                .clue_options(d.alias)
-                .map(|set| {
-                    set.options
-                        .iter()
-                        .map(|o| wire::FieldOption {
-                            id: o.id.clone(),
-                            name: o.label.clone(),
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-        });
+    let clue = u.clue_field_defs.iter().enumerate().map(|(i, d)| wire::ProfileField {
+        id: (CLUE_FIELD_ID_BASE + i as i64).to_string(),
+        alias: Some(d.alias.to_string()),
+        name: d.label.to_string(),
+        kind: Some(i64::from(d.field_type)),
+        options: u
+            .clue_options(d.alias)
+            .map(|set| {
+                set.options
+                    .iter()
+                    .map(|o| wire::FieldOption {
+                        id: o.id.clone(),
+                        name: o.label.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    });
     customer.chain(clue).collect()
 }
 
@@ -214,11 +202,17 @@ pub fn search_row(u: &Universe, p: &Person, relation: &FollowRelation) -> wire::
         create_time: Some(format_beijing(p.added_at_ms)),
         main_follows: owner.map(|o| vec![follow(o)]),
         share_follows: Some(
-            p.follows.iter().skip(1).map(|r| serde_json::to_value(follow(r)).unwrap_or(Value::Null)).collect(),
+            p.follows
+                .iter()
+                .skip(1)
+                .map(|r| serde_json::to_value(follow(r)).unwrap_or(Value::Null))
+                .collect(),
         ),
         qw_last_follow_time: Some(format_beijing(p.last_follow_ms)),
         state: Some(relation.add_source.name.clone()).filter(|s| !s.is_empty()),
-        contact_list: Some(vec![wire::SearchContact { qw_customer_time: Some(format_beijing(relation.added_at_ms)) }]),
+        contact_list: Some(vec![wire::SearchContact {
+            qw_customer_time: Some(format_beijing(relation.added_at_ms)),
+        }]),
         group_list: Some(Vec::new()),
         sales_stage_name: Some(p.stage.clone()),
         custom,

@@ -45,26 +45,16 @@ impl Tokens {
     /// A new token for matching credentials.
     pub fn issue(&self, app_id: &str, app_secret: &str) -> Result<String, Refusal> {
         if !constant_time_eq(app_id.as_bytes(), self.app_id.as_bytes())
-            || !constant_time_eq(
-                app_secret.as_bytes(),
-                self.app_secret.expose_secret().as_bytes(),
-            )
+            || !constant_time_eq(app_secret.as_bytes(), self.app_secret.expose_secret().as_bytes())
         {
             return Err(Refusal::BadCredentials);
         }
-        let token: String = rand::rng()
-            .sample_iter(&Alphanumeric)
-            .take(TOKEN_LENGTH)
-            .map(char::from)
-            .collect();
+        let token: String = rand::rng().sample_iter(&Alphanumeric).take(TOKEN_LENGTH).map(char::from).collect();
         let now = Instant::now();
         let mut issued = self.issued.lock().unwrap_or_else(|p| p.into_inner());
         issued.retain(|_, expires| *expires > now);
         if issued.len() >= MAX_TOKENS
-            && let Some(oldest) = issued
-                .iter()
-                .min_by_key(|(_, e)| **e)
-                .map(|(t, _)| t.clone())
+            && let Some(oldest) = issued.iter().min_by_key(|(_, e)| **e).map(|(t, _)| t.clone())
         {
             issued.remove(&oldest);
         }
@@ -76,9 +66,7 @@ impl Tokens {
     /// Whether `token` was issued here and has not expired.
     pub fn valid(&self, token: &str) -> bool {
         let issued = self.issued.lock().unwrap_or_else(|p| p.into_inner());
-        issued
-            .get(token)
-            .is_some_and(|expires| Instant::now() < *expires)
+        issued.get(token).is_some_and(|expires| Instant::now() < *expires)
     }
 
     /// Expires every token now (test hook).
@@ -101,11 +89,7 @@ mod tests {
 
     #[test]
     fn issues_checks_and_expires() {
-        let t = Tokens::new(
-            "app".into(),
-            SecretString::from("s3cret"),
-            Duration::from_secs(60),
-        );
+        let t = Tokens::new("app".into(), SecretString::from("s3cret"), Duration::from_secs(60));
         assert!(t.issue("app", "wrong").is_err());
         assert!(t.issue("App", "s3cret").is_err());
         let token = t.issue("app", "s3cret").ok().unwrap();

@@ -20,17 +20,14 @@ use super::store::{CreatedProgress, RemarkEdit, Store};
 use super::{CLUE_PAGE, CUSTOMER_ID_PAGE, PROGRESS_PAGE, WeilingSimConfig, error_envelope};
 use crate::simulators::dataset::{Person, Universe, WeilingProfile};
 use crate::vendors::weiling::codes::{
-    BAD_APP_CREDENTIALS, BODY_UNPARSEABLE, CUSTOMER_NOT_FOUND, DATA_NOT_FOUND, END_OF_LIST,
-    ILLEGAL_PARAMETER, METHOD_NOT_SUPPORTED, MISSING_PARAMETER, OVER_LIMIT, TOKEN_REJECTED,
+    BAD_APP_CREDENTIALS, BODY_UNPARSEABLE, CUSTOMER_NOT_FOUND, DATA_NOT_FOUND, END_OF_LIST, ILLEGAL_PARAMETER, METHOD_NOT_SUPPORTED,
+    MISSING_PARAMETER, OVER_LIMIT, TOKEN_REJECTED,
 };
 use crate::vendors::weiling::wire::{
-    ClueBatchRequest, ClueListData, CustomDetailData, CustomerBatchData, CustomerBatchRequest,
-    CustomerEditRequest, CustomerIdList, Envelope, ProgressCreateData, ProgressCreateRequest,
-    ProgressFailure, ProgressListData, ProgressSuccess,
+    ClueBatchRequest, ClueListData, CustomDetailData, CustomerBatchData, CustomerBatchRequest, CustomerEditRequest, CustomerIdList,
+    Envelope, ProgressCreateData, ProgressCreateRequest, ProgressFailure, ProgressListData, ProgressSuccess,
 };
-use crate::vendors::weiling::{
-    MAX_BATCH, MAX_DESCRIPTION_CHARS, MAX_PROGRESS_CHARS, MAX_REMARK_CHARS,
-};
+use crate::vendors::weiling::{MAX_BATCH, MAX_DESCRIPTION_CHARS, MAX_PROGRESS_CHARS, MAX_REMARK_CHARS};
 
 /// v2 progress object types (0 contact, 3 company, 4 visitor, 6 group, 7 opportunity).
 const PROGRESS_TYPES: [i64; 5] = [0, 3, 4, 6, 7];
@@ -111,24 +108,18 @@ fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, Reject> {
 
 /// Parses a JSON body: not JSON → 1011; a required key missing → 1000; wrong types → 1001.
 fn body<T: DeserializeOwned>(bytes: &Bytes, required_keys: &[&str]) -> Result<T, Reject> {
-    let value: Value =
-        serde_json::from_slice(bytes).map_err(|_| fail(BODY_UNPARSEABLE, "body参数解析异常"))?;
+    let value: Value = serde_json::from_slice(bytes).map_err(|_| fail(BODY_UNPARSEABLE, "body参数解析异常"))?;
     for key in required_keys {
         if value.get(key).is_none_or(Value::is_null) {
             return Err(fail(MISSING_PARAMETER, &format!("参数缺失: {key}")));
         }
     }
-    serde_json::from_value(value)
-        .map_err(|e| fail(ILLEGAL_PARAMETER, &format!("不合法的参数: {e}")))
+    serde_json::from_value(value).map_err(|e| fail(ILLEGAL_PARAMETER, &format!("不合法的参数: {e}")))
 }
 
 /// Cursors are `<tag>-<offset>`; a foreign or mangled cursor is an illegal parameter.
 fn offset(params: &Params, tag: &str) -> Result<usize, Reject> {
-    match params
-        .get("cursor")
-        .map(String::as_str)
-        .filter(|c| !c.is_empty())
-    {
+    match params.get("cursor").map(String::as_str).filter(|c| !c.is_empty()) {
         None => Ok(0),
         Some(c) => c
             .strip_prefix(tag)
@@ -140,21 +131,12 @@ fn offset(params: &Params, tag: &str) -> Result<usize, Reject> {
 
 /// One page of `items` from `start`, and the cursor of the next page ("" on the last).
 /// Asking past the end of a non-empty list is 1006, "all data loaded".
-fn page<T: Clone>(
-    items: &[T],
-    start: usize,
-    size: usize,
-    tag: &str,
-) -> Result<(Vec<T>, String), Reject> {
+fn page<T: Clone>(items: &[T], start: usize, size: usize, tag: &str) -> Result<(Vec<T>, String), Reject> {
     if start > 0 && start >= items.len() {
         return Err(fail(END_OF_LIST, "数据加载完毕"));
     }
     let end = (start + size).min(items.len());
-    let next = if end < items.len() {
-        format!("{tag}-{end}")
-    } else {
-        String::new()
-    };
+    let next = if end < items.len() { format!("{tag}-{end}") } else { String::new() };
     Ok((items[start..end].to_vec(), next))
 }
 
@@ -168,9 +150,7 @@ pub async fn token(State(sim): State<Arc<Sim>>, Query(params): Query<Params>) ->
     };
     match sim.tokens.issue(app_id, app_secret) {
         Ok(token) => ok(json!({ "access_token": token })),
-        Err(Refusal::BadCredentials) => {
-            fail(BAD_APP_CREDENTIALS, "app_id或app_secret不正确").into_response()
-        }
+        Err(Refusal::BadCredentials) => fail(BAD_APP_CREDENTIALS, "app_id或app_secret不正确").into_response(),
     }
 }
 
@@ -195,9 +175,7 @@ pub async fn customer_list(State(sim): State<Arc<Sim>>, Query(params): Query<Par
             params.get("remark_mobile").filter(|s| !s.is_empty()),
         ) {
             (Some(user_id), _) => {
-                let (rep, _) = u
-                    .rep_by_user_id(user_id)
-                    .ok_or_else(|| fail(ILLEGAL_PARAMETER, "userid不存在"))?;
+                let (rep, _) = u.rep_by_user_id(user_id).ok_or_else(|| fail(ILLEGAL_PARAMETER, "userid不存在"))?;
                 u.customers
                     .iter()
                     .filter(|p| p.relation(rep).is_some())
@@ -211,28 +189,16 @@ pub async fn customer_list(State(sim): State<Arc<Sim>>, Query(params): Query<Par
                     .filter_map(|p| Some((p, p.weiling.as_ref()?)))
                     .filter(|(p, w)| {
                         p.follows.iter().any(|f| {
-                            let user_id = u
-                                .reps
-                                .get(f.rep)
-                                .map(|r| r.user_id.as_str())
-                                .unwrap_or_default();
-                            let edited = store
-                                .edit(&w.customer_id, user_id)
-                                .and_then(|e| e.remark_mobiles.as_ref());
-                            edited
-                                .unwrap_or(&f.remark_mobiles)
-                                .iter()
-                                .any(|m| m == mobile)
+                            let user_id = u.reps.get(f.rep).map(|r| r.user_id.as_str()).unwrap_or_default();
+                            let edited = store.edit(&w.customer_id, user_id).and_then(|e| e.remark_mobiles.as_ref());
+                            edited.unwrap_or(&f.remark_mobiles).iter().any(|m| m == mobile)
                         })
                     })
                     .map(|(_, w)| w.customer_id.clone())
                     .collect()
             }
             (None, None) => {
-                return Err(fail(
-                    MISSING_PARAMETER,
-                    "参数缺失: userid和remark_mobile必填其一",
-                ));
+                return Err(fail(MISSING_PARAMETER, "参数缺失: userid和remark_mobile必填其一"));
             }
         };
         let (data_list, cursor) = page(&ids, start, CUSTOMER_ID_PAGE, "cl")?;
@@ -243,11 +209,7 @@ pub async fn customer_list(State(sim): State<Arc<Sim>>, Query(params): Query<Par
     })
 }
 
-pub async fn customer_batch(
-    State(sim): State<Arc<Sim>>,
-    Query(params): Query<Params>,
-    bytes: Bytes,
-) -> Response {
+pub async fn customer_batch(State(sim): State<Arc<Sim>>, Query(params): Query<Params>, bytes: Bytes) -> Response {
     handle(|| {
         sim.authorize(&params)?;
         let request: CustomerBatchRequest = body(&bytes, &["customer_ids"])?;
@@ -255,10 +217,7 @@ pub async fn customer_batch(
             return Err(fail(MISSING_PARAMETER, "参数缺失: customer_ids"));
         }
         if request.customer_ids.len() > MAX_BATCH {
-            return Err(fail(
-                OVER_LIMIT,
-                &format!("数据超过限制: customer_ids最多{MAX_BATCH}个"),
-            ));
+            return Err(fail(OVER_LIMIT, &format!("数据超过限制: customer_ids最多{MAX_BATCH}个")));
         }
         let store = sim.store();
         let customer_list = request
@@ -271,10 +230,7 @@ pub async fn customer_batch(
     })
 }
 
-pub async fn customer_by_external_userid(
-    State(sim): State<Arc<Sim>>,
-    Query(params): Query<Params>,
-) -> Response {
+pub async fn customer_by_external_userid(State(sim): State<Arc<Sim>>, Query(params): Query<Params>) -> Response {
     handle(|| {
         sim.authorize(&params)?;
         let external_userid = required(&params, "external_userid")?;
@@ -282,20 +238,13 @@ pub async fn customer_by_external_userid(
             .universe
             .customer_by_external_id(external_userid)
             .ok_or_else(|| fail(CUSTOMER_NOT_FOUND, "客户不存在"))?;
-        let w = p
-            .weiling
-            .as_ref()
-            .ok_or_else(|| fail(CUSTOMER_NOT_FOUND, "客户不存在"))?;
+        let w = p.weiling.as_ref().ok_or_else(|| fail(CUSTOMER_NOT_FOUND, "客户不存在"))?;
         let store = sim.store();
         Ok(ok(project::customer(&sim.universe, p, w, &store)))
     })
 }
 
-pub async fn customer_edit(
-    State(sim): State<Arc<Sim>>,
-    Query(params): Query<Params>,
-    bytes: Bytes,
-) -> Response {
+pub async fn customer_edit(State(sim): State<Arc<Sim>>, Query(params): Query<Params>, bytes: Bytes) -> Response {
     handle(|| {
         sim.authorize(&params)?;
         let request: CustomerEditRequest = body(&bytes, &["user_id", "customer_id"])?;
@@ -312,10 +261,7 @@ pub async fn customer_edit(
         if let Some(r) = &request.remark
             && r.chars().count() > MAX_REMARK_CHARS
         {
-            return Err(fail(
-                OVER_LIMIT,
-                &format!("数据超过限制: remark最多{MAX_REMARK_CHARS}个字符"),
-            ));
+            return Err(fail(OVER_LIMIT, &format!("数据超过限制: remark最多{MAX_REMARK_CHARS}个字符")));
         }
         if let Some(d) = &request.description
             && d.chars().count() > MAX_DESCRIPTION_CHARS
@@ -330,8 +276,7 @@ pub async fn customer_edit(
             description: request.description,
             remark_mobiles: request.remark_mobiles,
         };
-        sim.store()
-            .apply_edit(&request.customer_id, &request.user_id, change);
+        sim.store().apply_edit(&request.customer_id, &request.user_id, change);
         Ok(Json(json!({ "code": 0, "msg": "success" })).into_response())
     })
 }
@@ -359,9 +304,7 @@ pub async fn progress_list(State(sim): State<Arc<Sim>>, Query(params): Query<Par
                 cursor: Some(String::new()),
             }));
         }
-        let (_, w) = sim
-            .weiling_customer(id)
-            .ok_or_else(|| fail(DATA_NOT_FOUND, "数据不存在"))?;
+        let (_, w) = sim.weiling_customer(id).ok_or_else(|| fail(DATA_NOT_FOUND, "数据不存在"))?;
         let records = project::progress(&sim.universe, w, &sim.store());
         let (progress_list, cursor) = page(&records, start, PROGRESS_PAGE, "pg")?;
         Ok(ok(ProgressListData {
@@ -371,11 +314,7 @@ pub async fn progress_list(State(sim): State<Arc<Sim>>, Query(params): Query<Par
     })
 }
 
-pub async fn progress_create(
-    State(sim): State<Arc<Sim>>,
-    Query(params): Query<Params>,
-    bytes: Bytes,
-) -> Response {
+pub async fn progress_create(State(sim): State<Arc<Sim>>, Query(params): Query<Params>, bytes: Bytes) -> Response {
     handle(|| {
         sim.authorize(&params)?;
         let request: ProgressCreateRequest = body(&bytes, &["id", "type", "progress_list"])?;
@@ -384,10 +323,7 @@ pub async fn progress_create(
             return Err(fail(MISSING_PARAMETER, "参数缺失: progress_list"));
         }
         if request.progress_list.len() > MAX_BATCH {
-            return Err(fail(
-                OVER_LIMIT,
-                &format!("数据超过限制: progress_list最多{MAX_BATCH}条"),
-            ));
+            return Err(fail(OVER_LIMIT, &format!("数据超过限制: progress_list最多{MAX_BATCH}条")));
         }
         if request.kind != 0 || sim.weiling_customer(&request.id).is_none() {
             return Err(fail(DATA_NOT_FOUND, "数据不存在"));
@@ -403,10 +339,7 @@ pub async fn progress_create(
             let failure = if item.content.trim().is_empty() {
                 Some(refuse(MISSING_PARAMETER, "content不能为空"))
             } else if item.content.chars().count() > MAX_PROGRESS_CHARS {
-                Some(refuse(
-                    OVER_LIMIT,
-                    &format!("content长度不能超过{MAX_PROGRESS_CHARS}"),
-                ))
+                Some(refuse(OVER_LIMIT, &format!("content长度不能超过{MAX_PROGRESS_CHARS}")))
             } else if !(1_000_000_000_000..10_000_000_000_000).contains(&item.create_time) {
                 Some(refuse(BAD_FORMAT, "create_time需为13位时间戳"))
             } else if item
@@ -416,15 +349,9 @@ pub async fn progress_create(
             {
                 Some(refuse(ILLEGAL_PARAMETER, "userId不正确"))
             } else if item.image_file_list.len() > MAX_IMAGES {
-                Some(refuse(
-                    OVER_LIMIT,
-                    &format!("图片数量不能超过{MAX_IMAGES}个"),
-                ))
+                Some(refuse(OVER_LIMIT, &format!("图片数量不能超过{MAX_IMAGES}个")))
             } else if item.attachment_file_list.len() > MAX_ATTACHMENTS {
-                Some(refuse(
-                    OVER_LIMIT,
-                    &format!("附件数量不能超过{MAX_ATTACHMENTS}个"),
-                ))
+                Some(refuse(OVER_LIMIT, &format!("附件数量不能超过{MAX_ATTACHMENTS}个")))
             } else {
                 None
             };
@@ -490,26 +417,13 @@ pub async fn clue_list(State(sim): State<Arc<Sim>>, Query(params): Query<Params>
             .iter()
             .filter_map(|c| Some((c, c.weiling_clue_id.as_deref()?)))
             .filter(|(c, _)| after.is_none_or(|t| c.created_at_ms > t))
-            .filter(|(c, _)| {
-                owner.is_none_or(|o| {
-                    c.owner
-                        .and_then(|i| u.reps.get(i))
-                        .is_some_and(|r| &r.user_id == o)
-                })
-            })
+            .filter(|(c, _)| owner.is_none_or(|o| c.owner.and_then(|i| u.reps.get(i)).is_some_and(|r| &r.user_id == o)))
             .filter(|(c, _)| mobile.is_none_or(|m| c.mobiles.iter().any(|x| x == m)))
             .collect();
         // Oldest first: "clues created after `start`" reads naturally as an ascending feed.
-        clues.sort_by(|a, b| {
-            a.0.created_at_ms
-                .cmp(&b.0.created_at_ms)
-                .then_with(|| a.1.cmp(b.1))
-        });
+        clues.sort_by(|a, b| a.0.created_at_ms.cmp(&b.0.created_at_ms).then_with(|| a.1.cmp(b.1)));
         let (slice, cursor) = page(&clues, start, CLUE_PAGE, "ck")?;
-        let clue_list = slice
-            .into_iter()
-            .map(|(c, id)| project::clue(u, c, id))
-            .collect();
+        let clue_list = slice.into_iter().map(|(c, id)| project::clue(u, c, id)).collect();
         Ok(ok(ClueListData {
             clue_list,
             cursor: Some(cursor),
@@ -517,11 +431,7 @@ pub async fn clue_list(State(sim): State<Arc<Sim>>, Query(params): Query<Params>
     })
 }
 
-pub async fn clue_batch(
-    State(sim): State<Arc<Sim>>,
-    Query(params): Query<Params>,
-    bytes: Bytes,
-) -> Response {
+pub async fn clue_batch(State(sim): State<Arc<Sim>>, Query(params): Query<Params>, bytes: Bytes) -> Response {
     handle(|| {
         sim.authorize(&params)?;
         let request: ClueBatchRequest = body(&bytes, &["clue_ids"])?;
@@ -529,10 +439,7 @@ pub async fn clue_batch(
             return Err(fail(MISSING_PARAMETER, "参数缺失: clue_ids"));
         }
         if request.clue_ids.len() > MAX_BATCH {
-            return Err(fail(
-                OVER_LIMIT,
-                &format!("数据超过限制: clue_ids最多{MAX_BATCH}个"),
-            ));
+            return Err(fail(OVER_LIMIT, &format!("数据超过限制: clue_ids最多{MAX_BATCH}个")));
         }
         let u = &sim.universe;
         let clue_list = request
@@ -545,10 +452,7 @@ pub async fn clue_batch(
                     .map(|c| project::clue(u, c, id))
             })
             .collect();
-        Ok(ok(ClueListData {
-            clue_list,
-            cursor: None,
-        }))
+        Ok(ok(ClueListData { clue_list, cursor: None }))
     })
 }
 

@@ -53,51 +53,21 @@ pub fn router(universe: Arc<Universe>, config: WeilingSimConfig, faults: Faults)
     let api = |path: &str| format!("{BASE_PATH}{path}");
     let unsupported = handlers::method_not_supported;
     let routes = Router::new()
-        .route(
-            &api(paths::TOKEN),
-            get(handlers::token).fallback(handlers::token_wrong_method),
-        )
-        .route(
-            &api(paths::CUSTOMER_LIST),
-            get(handlers::customer_list).fallback(unsupported),
-        )
-        .route(
-            &api(paths::CUSTOMER_BATCH),
-            post(handlers::customer_batch).fallback(unsupported),
-        )
+        .route(&api(paths::TOKEN), get(handlers::token).fallback(handlers::token_wrong_method))
+        .route(&api(paths::CUSTOMER_LIST), get(handlers::customer_list).fallback(unsupported))
+        .route(&api(paths::CUSTOMER_BATCH), post(handlers::customer_batch).fallback(unsupported))
         .route(
             &api(paths::CUSTOMER_BY_EXTERNAL_USERID),
             get(handlers::customer_by_external_userid).fallback(unsupported),
         )
-        .route(
-            &api(paths::CUSTOMER_EDIT),
-            post(handlers::customer_edit).fallback(unsupported),
-        )
-        .route(
-            &api(paths::PROGRESS_LIST),
-            get(handlers::progress_list).fallback(unsupported),
-        )
-        .route(
-            &api(paths::PROGRESS_CREATE),
-            post(handlers::progress_create).fallback(unsupported),
-        )
-        .route(
-            &api(paths::CUSTOM_DETAIL),
-            get(handlers::custom_detail).fallback(unsupported),
-        )
-        .route(
-            &api(paths::CLUE_LIST),
-            get(handlers::clue_list).fallback(unsupported),
-        )
-        .route(
-            &api(paths::CLUE_BATCH),
-            post(handlers::clue_batch).fallback(unsupported),
-        )
+        .route(&api(paths::CUSTOMER_EDIT), post(handlers::customer_edit).fallback(unsupported))
+        .route(&api(paths::PROGRESS_LIST), get(handlers::progress_list).fallback(unsupported))
+        .route(&api(paths::PROGRESS_CREATE), post(handlers::progress_create).fallback(unsupported))
+        .route(&api(paths::CUSTOM_DETAIL), get(handlers::custom_detail).fallback(unsupported))
+        .route(&api(paths::CLUE_LIST), get(handlers::clue_list).fallback(unsupported))
+        .route(&api(paths::CLUE_BATCH), post(handlers::clue_batch).fallback(unsupported))
         .route("/__sim/weiling/stats", get(handlers::stats))
-        .route(
-            "/__sim/weiling/expire_tokens",
-            post(handlers::expire_tokens),
-        )
+        .route("/__sim/weiling/expire_tokens", post(handlers::expire_tokens))
         .with_state(sim);
     faults::with_faults(routes, faults)
 }

@@ -3,25 +3,15 @@
 //! descriptions. Stored writes are layered on top.
 
 use super::store::Store;
-use crate::simulators::dataset::{
-    ClueRecord, INTENTIONS, KIND_WECOM, PERSONAL_TAG_GROUP, Person, SOURCES, Universe,
-    WeilingProfile,
-};
+use crate::simulators::dataset::{ClueRecord, INTENTIONS, KIND_WECOM, PERSONAL_TAG_GROUP, Person, SOURCES, Universe, WeilingProfile};
 use crate::vendors::weiling::wire::{
-    AddSource, BusinessRef, Clue, ClueRef, CompanyRef, Customer, FieldDescription, FieldOption,
-    FollowUser, Progress, Tag,
+    AddSource, BusinessRef, Clue, ClueRef, CompanyRef, Customer, FieldDescription, FieldOption, FollowUser, Progress, Tag,
 };
 
 /// Keys of the 意向 options; `label` is the stored key, `value` the display text.
 const INTENTION_KEYS: [&str; 3] = ["intention_high", "intention_mid", "intention_low"];
 /// Keys of the 客户来源 options, parallel to `SOURCES`.
-const SOURCE_KEYS: [&str; 5] = [
-    "source_referral",
-    "source_website",
-    "source_expo",
-    "source_street",
-    "source_ads",
-];
+const SOURCE_KEYS: [&str; 5] = ["source_referral", "source_website", "source_expo", "source_street", "source_ads"];
 
 /// `v2/custom/detail?api_key=contact`.
 pub fn contact_fields() -> Vec<FieldDescription> {
@@ -34,42 +24,22 @@ pub fn contact_fields() -> Vec<FieldDescription> {
             })
             .collect::<Vec<_>>()
     };
-    let field = |api: &str, view: &str, ty: &str, opts: Vec<FieldOption>, max: Option<&str>| {
-        FieldDescription {
-            api_name: Some(api.into()),
-            view_name: Some(view.into()),
-            property_type: Some(ty.into()),
-            required: Some(false),
-            enabled: Some(true),
-            property_source: Some(1),
-            options: opts,
-            min_length: None,
-            max_length: max.map(str::to_string),
-        }
+    let field = |api: &str, view: &str, ty: &str, opts: Vec<FieldOption>, max: Option<&str>| FieldDescription {
+        api_name: Some(api.into()),
+        view_name: Some(view.into()),
+        property_type: Some(ty.into()),
+        required: Some(false),
+        enabled: Some(true),
+        property_source: Some(1),
+        options: opts,
+        min_length: None,
+        max_length: max.map(str::to_string),
     };
     vec![
-        field(
-            "intention",
-            "意向",
-            "select",
-            options(&INTENTION_KEYS, &INTENTIONS),
-            None,
-        ),
-        field(
-            "customer_source",
-            "客户来源",
-            "select",
-            options(&SOURCE_KEYS, &SOURCES),
-            None,
-        ),
+        field("intention", "意向", "select", options(&INTENTION_KEYS, &INTENTIONS), None),
+        field("customer_source", "客户来源", "select", options(&SOURCE_KEYS, &SOURCES), None),
         field("industry", "行业", "text", Vec::new(), Some("50")),
-        field(
-            "first_contact_date",
-            "首次接触日期",
-            "date",
-            Vec::new(),
-            None,
-        ),
+        field("first_contact_date", "首次接触日期", "date", Vec::new(), None),
     ]
 }
 
@@ -134,12 +104,8 @@ pub fn customer(u: &Universe, p: &Person, w: &WeilingProfile, store: &Store) -> 
                 lost_state: Some(f.lost),
                 create_time: Some(f.added_at_ms),
                 userid: Some(rep.user_id.clone()),
-                remark: edit
-                    .and_then(|e| e.remark.clone())
-                    .or_else(|| Some(f.remark.clone())),
-                description: edit
-                    .and_then(|e| e.description.clone())
-                    .or_else(|| Some(f.description.clone())),
+                remark: edit.and_then(|e| e.remark.clone()).or_else(|| Some(f.remark.clone())),
+                description: edit.and_then(|e| e.description.clone()).or_else(|| Some(f.description.clone())),
                 remark_mobiles: edit
                     .and_then(|e| e.remark_mobiles.clone())
                     .unwrap_or_else(|| f.remark_mobiles.clone()),
@@ -195,13 +161,7 @@ pub fn customer(u: &Universe, p: &Person, w: &WeilingProfile, store: &Store) -> 
                 business_name: Some(b.business_name.clone()),
             })
             .collect(),
-        clue_list: w
-            .clue_ids
-            .iter()
-            .map(|id| ClueRef {
-                clue_id: Some(id.clone()),
-            })
-            .collect(),
+        clue_list: w.clue_ids.iter().map(|id| ClueRef { clue_id: Some(id.clone()) }).collect(),
         latest_progress_id: records.first().and_then(|r| r.progress_id.clone()),
         first_progress_time: records.last().and_then(|r| r.create_time),
     }
@@ -229,22 +189,13 @@ pub fn progress(u: &Universe, w: &WeilingProfile, store: &Store) -> Vec<Progress
         create_time: Some(r.create_time),
         attachment_file: r.attachments.clone(),
     }));
-    all.sort_by(|a, b| {
-        b.create_time
-            .cmp(&a.create_time)
-            .then_with(|| b.progress_id.cmp(&a.progress_id))
-    });
+    all.sort_by(|a, b| b.create_time.cmp(&a.create_time).then_with(|| b.progress_id.cmp(&a.progress_id)));
     all
 }
 
 /// A clue as 4.2 clue/list and 4.3 clue/batch return it.
 pub fn clue(u: &Universe, c: &ClueRecord, clue_id: &str) -> Clue {
-    let field = |alias: &str| {
-        c.fields
-            .iter()
-            .find(|f| f.alias == alias)
-            .and_then(|f| f.value.as_deref())
-    };
+    let field = |alias: &str| c.fields.iter().find(|f| f.alias == alias).and_then(|f| f.value.as_deref());
     let option = |alias: &str| field(alias).and_then(|id| u.clue_option_label(alias, id));
     let text = |alias: &str| field(alias).map(str::to_string).filter(|s| !s.is_empty());
     let level = match option("purchase_intention") {
@@ -253,10 +204,7 @@ pub fn clue(u: &Universe, c: &ClueRecord, clue_id: &str) -> Clue {
         Some("低") => "C",
         _ => "D",
     };
-    let owner = c
-        .owner
-        .and_then(|i| u.reps.get(i))
-        .map(|r| r.user_id.clone());
+    let owner = c.owner.and_then(|i| u.reps.get(i)).map(|r| r.user_id.clone());
     let converted = c
         .converted_customer
         .and_then(|i| u.customers.get(i))
@@ -269,16 +217,8 @@ pub fn clue(u: &Universe, c: &ClueRecord, clue_id: &str) -> Clue {
         clue_source: Some(0),
         from_channel_name: option("customer_source").map(str::to_string),
         level: Some(level.into()),
-        corp_name: c
-            .company
-            .as_ref()
-            .map(|co| co.name.clone())
-            .or_else(|| text("corp_name")),
-        corp_address: c
-            .company
-            .as_ref()
-            .map(|co| co.address.clone())
-            .or_else(|| text("address")),
+        corp_name: c.company.as_ref().map(|co| co.name.clone()).or_else(|| text("corp_name")),
+        corp_address: c.company.as_ref().map(|co| co.address.clone()).or_else(|| text("address")),
         register_address: None,
         legal_person: c.company.as_ref().map(|co| co.legal_person.clone()),
         keyword: None,

@@ -38,15 +38,11 @@ pub struct Store {
 
 impl Store {
     pub fn edit(&self, customer_id: &str, user_id: &str) -> Option<&RemarkEdit> {
-        self.edits
-            .get(&(customer_id.to_string(), user_id.to_string()))
+        self.edits.get(&(customer_id.to_string(), user_id.to_string()))
     }
 
     pub fn apply_edit(&mut self, customer_id: &str, user_id: &str, change: RemarkEdit) {
-        let entry = self
-            .edits
-            .entry((customer_id.to_string(), user_id.to_string()))
-            .or_default();
+        let entry = self.edits.entry((customer_id.to_string(), user_id.to_string())).or_default();
         if change.remark.is_some() {
             entry.remark = change.remark;
         }
@@ -60,10 +56,7 @@ impl Store {
     }
 
     pub fn progress(&self, customer_id: &str) -> &[CreatedProgress] {
-        self.progress
-            .get(customer_id)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        self.progress.get(customer_id).map(Vec::as_slice).unwrap_or_default()
     }
 
     /// Stores a record and returns its new id.
@@ -71,10 +64,7 @@ impl Store {
         let id = (CREATED_PROGRESS_ID_BASE + self.next_progress).to_string();
         self.next_progress += 1;
         record.progress_id = id.clone();
-        self.progress
-            .entry(customer_id.to_string())
-            .or_default()
-            .push(record);
+        self.progress.entry(customer_id.to_string()).or_default().push(record);
         id
     }
 

@@ -10,9 +10,7 @@ use super::client::{JuziClient, PATH_CUSTOMER_LIST};
 use super::limits::{self, MAX_PAGE_SIZE};
 use super::map;
 use super::wire::{DetailQuery, FollowItem, FollowText, ListQuery, RemarkItem};
-use crate::vendors::{
-    CallStats, CustomerListQuery, CustomerRef, VendorAdapter, VendorError, WriteReceipt,
-};
+use crate::vendors::{CallStats, CustomerListQuery, CustomerRef, VendorAdapter, VendorError, WriteReceipt};
 
 /// Page size used when the caller asks for 0.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -40,25 +38,17 @@ impl VendorAdapter for JuziClient {
 
     /// `Page::next` is the next page number (`current`) as text; sizes above the documented
     /// 1000 are lowered to 1000.
-    async fn list_customers(
-        &self,
-        query: &CustomerListQuery,
-    ) -> Result<Page<VendorCustomer>, VendorError> {
+    async fn list_customers(&self, query: &CustomerListQuery) -> Result<Page<VendorCustomer>, VendorError> {
         let current = match query.cursor.as_deref() {
             None => 1,
-            Some(text) => text
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|p| *p >= 1)
-                .ok_or_else(|| {
-                    VendorError::new(
-                        VendorId::Juzi,
-                        PATH_CUSTOMER_LIST,
-                        VendorErrorKind::InvalidInput,
-                        format!("cursor {text:?} is not a Juzibot page number (1, 2, …)"),
-                    )
-                })?,
+            Some(text) => text.trim().parse::<u32>().ok().filter(|p| *p >= 1).ok_or_else(|| {
+                VendorError::new(
+                    VendorId::Juzi,
+                    PATH_CUSTOMER_LIST,
+                    VendorErrorKind::InvalidInput,
+                    format!("cursor {text:?} is not a Juzibot page number (1, 2, …)"),
+                )
+            })?,
         };
         let page_size = match query.page_size {
             0 => DEFAULT_PAGE_SIZE,
@@ -86,28 +76,15 @@ impl VendorAdapter for JuziClient {
     }
 
     /// Detail by externalUserId. The hub's detail is not per rep: every follow user comes back.
-    async fn customer(
-        &self,
-        external_user_id: &str,
-        _rep_user_id: Option<&str>,
-    ) -> Result<Option<VendorCustomer>, VendorError> {
+    async fn customer(&self, external_user_id: &str, _rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError> {
         let query = DetailQuery {
             union_id: None,
             external_user_id: Some(external_user_id.to_string()),
         };
-        Ok(self
-            .customer_detail(&query)
-            .await?
-            .as_ref()
-            .map(map::customer))
+        Ok(self.customer_detail(&query).await?.as_ref().map(map::customer))
     }
 
-    async fn set_remark(
-        &self,
-        target: &CustomerRef,
-        remark: Option<&str>,
-        description: Option<&str>,
-    ) -> Result<WriteReceipt, VendorError> {
+    async fn set_remark(&self, target: &CustomerRef, remark: Option<&str>, description: Option<&str>) -> Result<WriteReceipt, VendorError> {
         let union_id = limits::require_union_id(target.union_id.as_deref())
             .map_err(|e| e.to_vendor_error(super::client::PATH_SET_REMARK))?
             .to_string();
@@ -122,12 +99,7 @@ impl VendorAdapter for JuziClient {
 
     /// The note's time goes out in epoch **seconds**, as in seed 004's sample (1602667647),
     /// although `createTimestamp` elsewhere is milliseconds.
-    async fn add_follow_up(
-        &self,
-        target: &CustomerRef,
-        text: &str,
-        at_ms: i64,
-    ) -> Result<WriteReceipt, VendorError> {
+    async fn add_follow_up(&self, target: &CustomerRef, text: &str, at_ms: i64) -> Result<WriteReceipt, VendorError> {
         let union_id = limits::require_union_id(target.union_id.as_deref())
             .map_err(|e| e.to_vendor_error(super::client::PATH_ADD_FOLLOW))?
             .to_string();

@@ -10,9 +10,8 @@ use serde::de::DeserializeOwned;
 use super::errors::{envelope_error, kind_for};
 use super::limits::{self, MAX_FOLLOW_ITEMS, MAX_REMARK_ITEMS};
 use super::wire::{
-    AddFollowRequest, AddFollowResponse, Customer, DetailQuery, DetailResponse, FollowFailure,
-    FollowItem, Head, ListQuery, ListResponse, LooseCode, RemarkFailure, RemarkItem,
-    SetRemarkRequest, SetRemarkResponse, TagGroup, TagListQuery, TagListResponse,
+    AddFollowRequest, AddFollowResponse, Customer, DetailQuery, DetailResponse, FollowFailure, FollowItem, Head, ListQuery, ListResponse,
+    LooseCode, RemarkFailure, RemarkItem, SetRemarkRequest, SetRemarkResponse, TagGroup, TagListQuery, TagListResponse,
 };
 use crate::config::JuziSettings;
 use crate::vendors::{CallKind, VendorError, VendorHttp};
@@ -47,9 +46,7 @@ impl ItemOutcome {
     pub fn into_result(self) -> Result<(), VendorError> {
         match self {
             ItemOutcome::Applied => Ok(()),
-            ItemOutcome::Refused(e) | ItemOutcome::Rejected(e) | ItemOutcome::CallFailed(e) => {
-                Err(e)
-            }
+            ItemOutcome::Refused(e) | ItemOutcome::Rejected(e) | ItemOutcome::CallFailed(e) => Err(e),
         }
     }
 
@@ -100,10 +97,7 @@ impl JuziClient {
     }
 
     /// `GET /api/v1/customer/detail`; `Ok(None)` when the hub answers success without data.
-    pub async fn customer_detail(
-        &self,
-        query: &DetailQuery,
-    ) -> Result<Option<Customer>, VendorError> {
+    pub async fn customer_detail(&self, query: &DetailQuery) -> Result<Option<Customer>, VendorError> {
         if query.union_id.is_none() && query.external_user_id.is_none() {
             return Err(VendorError::new(
                 VendorId::Juzi,
@@ -127,17 +121,12 @@ impl JuziClient {
                     .map(|e| ItemOutcome::Refused(e.to_vendor_error(PATH_SET_REMARK)))
             })
             .collect();
-        let sendable: Vec<usize> = (0..items.len())
-            .filter(|&i| outcomes[i].is_none())
-            .collect();
+        let sendable: Vec<usize> = (0..items.len()).filter(|&i| outcomes[i].is_none()).collect();
         for chunk in sendable.chunks(MAX_REMARK_ITEMS) {
             let request = SetRemarkRequest {
                 remark_list: chunk.iter().map(|&i| items[i].clone()).collect(),
             };
-            let results = match self
-                .post::<_, SetRemarkResponse>(PATH_SET_REMARK, &request)
-                .await
-            {
+            let results = match self.post::<_, SetRemarkResponse>(PATH_SET_REMARK, &request).await {
                 Ok(reply) => attribute(
                     PATH_SET_REMARK,
                     &request.remark_list,
@@ -151,10 +140,7 @@ impl JuziClient {
                 outcomes[i] = Some(outcome);
             }
         }
-        outcomes
-            .into_iter()
-            .map(|o| o.unwrap_or(ItemOutcome::Applied))
-            .collect()
+        outcomes.into_iter().map(|o| o.unwrap_or(ItemOutcome::Applied)).collect()
     }
 
     /// `POST /api/v1/customer/add_follow` for any number of items, checked, in calls of at
@@ -168,17 +154,12 @@ impl JuziClient {
                     .map(|e| ItemOutcome::Refused(e.to_vendor_error(PATH_ADD_FOLLOW)))
             })
             .collect();
-        let sendable: Vec<usize> = (0..items.len())
-            .filter(|&i| outcomes[i].is_none())
-            .collect();
+        let sendable: Vec<usize> = (0..items.len()).filter(|&i| outcomes[i].is_none()).collect();
         for chunk in sendable.chunks(MAX_FOLLOW_ITEMS) {
             let request = AddFollowRequest {
                 follow_list: chunk.iter().map(|&i| items[i].clone()).collect(),
             };
-            let results = match self
-                .post::<_, AddFollowResponse>(PATH_ADD_FOLLOW, &request)
-                .await
-            {
+            let results = match self.post::<_, AddFollowResponse>(PATH_ADD_FOLLOW, &request).await {
                 Ok(reply) => attribute(
                     PATH_ADD_FOLLOW,
                     &request.follow_list,
@@ -192,10 +173,7 @@ impl JuziClient {
                 outcomes[i] = Some(outcome);
             }
         }
-        outcomes
-            .into_iter()
-            .map(|o| o.unwrap_or(ItemOutcome::Applied))
-            .collect()
+        outcomes.into_iter().map(|o| o.unwrap_or(ItemOutcome::Applied)).collect()
     }
 
     async fn get<Q, T>(&self, path: &'static str, query: &Q) -> Result<T, VendorError>
@@ -244,28 +222,13 @@ impl JuziClient {
 /// Reads the envelope: a non-zero `errcode` becomes the classified error; success must then
 /// match the documented shape.
 fn decode<T: DeserializeOwned>(endpoint: &str, body: &[u8]) -> Result<T, VendorError> {
-    let undecodable = |detail: String| {
-        VendorError::new(
-            VendorId::Juzi,
-            endpoint,
-            VendorErrorKind::Undecodable,
-            detail,
-        )
-    };
-    let head: Head = serde_json::from_slice(body)
-        .map_err(|e| undecodable(format!("reply is not a JSON envelope: {e}")))?;
-    let code = head
-        .errcode
-        .ok_or_else(|| undecodable("reply has no errcode".to_string()))?;
+    let undecodable = |detail: String| VendorError::new(VendorId::Juzi, endpoint, VendorErrorKind::Undecodable, detail);
+    let head: Head = serde_json::from_slice(body).map_err(|e| undecodable(format!("reply is not a JSON envelope: {e}")))?;
+    let code = head.errcode.ok_or_else(|| undecodable("reply has no errcode".to_string()))?;
     if code != 0 {
-        return Err(envelope_error(
-            endpoint,
-            code,
-            head.errmsg.as_deref().unwrap_or_default(),
-        ));
+        return Err(envelope_error(endpoint, code, head.errmsg.as_deref().unwrap_or_default()));
     }
-    serde_json::from_slice(body)
-        .map_err(|e| undecodable(format!("reply does not have the documented shape: {e}")))
+    serde_json::from_slice(body).map_err(|e| undecodable(format!("reply does not have the documented shape: {e}")))
 }
 
 /// Matches `fail_list` entries to the items sent in one call. An entry is attributed to the
@@ -284,10 +247,7 @@ fn attribute<I, F>(
     for failure in &failures {
         let slot = [true, false]
             .into_iter()
-            .find_map(|exact| {
-                (0..sent.len())
-                    .find(|&i| outcomes[i].is_none() && matches(failure, &sent[i], exact))
-            })
+            .find_map(|exact| (0..sent.len()).find(|&i| outcomes[i].is_none() && matches(failure, &sent[i], exact)))
             .or_else(|| (sent.len() == 1 && outcomes[0].is_none()).then_some(0));
         match slot {
             Some(i) => outcomes[i] = Some(ItemOutcome::Rejected(to_error(endpoint, failure))),
@@ -300,25 +260,19 @@ fn attribute<I, F>(
             VendorId::Juzi,
             endpoint,
             VendorErrorKind::Undecodable,
-            format!(
-                "fail_list has {unattributed} entries matching no item sent; this item's outcome is unknown"
-            ),
+            format!("fail_list has {unattributed} entries matching no item sent; this item's outcome is unknown"),
         );
         return outcomes
             .into_iter()
             .map(|o| o.unwrap_or_else(|| ItemOutcome::CallFailed(unknown.clone())))
             .collect();
     }
-    outcomes
-        .into_iter()
-        .map(|o| o.unwrap_or(ItemOutcome::Applied))
-        .collect()
+    outcomes.into_iter().map(|o| o.unwrap_or(ItemOutcome::Applied)).collect()
 }
 
 fn remark_failure_matches(failure: &RemarkFailure, item: &RemarkItem, exact: bool) -> bool {
     let same_key = failure.user_id == item.user_id && failure.union_id == item.union_id;
-    same_key
-        && (!exact || (failure.remark == item.remark && failure.description == item.description))
+    same_key && (!exact || (failure.remark == item.remark && failure.description == item.description))
 }
 
 fn follow_failure_matches(failure: &FollowFailure, item: &FollowItem, exact: bool) -> bool {
@@ -327,31 +281,16 @@ fn follow_failure_matches(failure: &FollowFailure, item: &FollowItem, exact: boo
 }
 
 fn remark_failure_error(endpoint: &str, failure: &RemarkFailure) -> VendorError {
-    item_error(
-        endpoint,
-        &failure.user_id,
-        failure.errcode.as_ref(),
-        failure.errmsg.as_deref(),
-    )
+    item_error(endpoint, &failure.user_id, failure.errcode.as_ref(), failure.errmsg.as_deref())
 }
 
 fn follow_failure_error(endpoint: &str, failure: &FollowFailure) -> VendorError {
-    item_error(
-        endpoint,
-        &failure.user_id,
-        failure.errcode.as_ref(),
-        failure.errmsg.as_deref(),
-    )
+    item_error(endpoint, &failure.user_id, failure.errcode.as_ref(), failure.errmsg.as_deref())
 }
 
 /// A fail_list entry as an error: Juzibot's -1/-2 are refused input; WeCom's codes and
 /// entries without a code are upstream failures.
-fn item_error(
-    endpoint: &str,
-    user_id: &str,
-    code: Option<&LooseCode>,
-    message: Option<&str>,
-) -> VendorError {
+fn item_error(endpoint: &str, user_id: &str, code: Option<&LooseCode>, message: Option<&str>) -> VendorError {
     let message = message.unwrap_or_default();
     let number = code.and_then(LooseCode::as_i64);
     let kind = number.map_or(VendorErrorKind::Upstream, |c| kind_for(c, message));
@@ -396,24 +335,12 @@ mod tests {
 
     #[test]
     fn fail_list_marks_only_listed_items() {
-        let sent = vec![
-            remark("a", "u1", "x"),
-            remark("b", "u2", "y"),
-            remark("a", "u1", "z"),
-        ];
+        let sent = vec![remark("a", "u1", "x"), remark("b", "u2", "y"), remark("a", "u1", "z")];
         let fails = vec![failure("a", "u1", "z", LooseCode::Number(-1))];
-        let out = attribute(
-            PATH_SET_REMARK,
-            &sent,
-            fails,
-            remark_failure_matches,
-            remark_failure_error,
-        );
+        let out = attribute(PATH_SET_REMARK, &sent, fails, remark_failure_matches, remark_failure_error);
         assert!(out[0].is_applied());
         assert!(out[1].is_applied());
-        let ItemOutcome::Rejected(e) = &out[2] else {
-            panic!("{out:?}")
-        };
+        let ItemOutcome::Rejected(e) = &out[2] else { panic!("{out:?}") };
         assert_eq!(e.kind, VendorErrorKind::InvalidInput);
         assert_eq!(e.code, Some(-1));
     }
@@ -422,16 +349,8 @@ mod tests {
     fn wecom_string_codes_are_upstream() {
         let sent = vec![remark("a", "u1", "x")];
         let fails = vec![failure("a", "u1", "x", LooseCode::Text("84061".into()))];
-        let out = attribute(
-            PATH_SET_REMARK,
-            &sent,
-            fails,
-            remark_failure_matches,
-            remark_failure_error,
-        );
-        let ItemOutcome::Rejected(e) = &out[0] else {
-            panic!("{out:?}")
-        };
+        let out = attribute(PATH_SET_REMARK, &sent, fails, remark_failure_matches, remark_failure_error);
+        let ItemOutcome::Rejected(e) = &out[0] else { panic!("{out:?}") };
         assert_eq!(e.kind, VendorErrorKind::Upstream);
         assert_eq!(e.code, Some(84061));
     }
@@ -441,18 +360,11 @@ mod tests {
         let out = attribute(
             PATH_SET_REMARK,
             &[remark("a", "u1", "x")],
-            vec![failure(
-                "zhangsan",
-                "other",
-                "x",
-                LooseCode::Text(String::new()),
-            )],
+            vec![failure("zhangsan", "other", "x", LooseCode::Text(String::new()))],
             remark_failure_matches,
             remark_failure_error,
         );
-        let ItemOutcome::Rejected(e) = &out[0] else {
-            panic!("{out:?}")
-        };
+        let ItemOutcome::Rejected(e) = &out[0] else { panic!("{out:?}") };
         assert_eq!(e.code, None);
         let out = attribute(
             PATH_SET_REMARK,
@@ -461,9 +373,10 @@ mod tests {
             remark_failure_matches,
             remark_failure_error,
         );
-        assert!(out.iter().all(
-            |o| matches!(o, ItemOutcome::CallFailed(e) if e.kind == VendorErrorKind::Undecodable)
-        ));
+        assert!(
+            out.iter()
+                .all(|o| matches!(o, ItemOutcome::CallFailed(e) if e.kind == VendorErrorKind::Undecodable))
+        );
     }
 
     #[test]
@@ -493,48 +406,25 @@ mod tests {
             errcode: None,
             errmsg: None,
         }];
-        let out = attribute(
-            PATH_ADD_FOLLOW,
-            &sent,
-            fails,
-            follow_failure_matches,
-            follow_failure_error,
-        );
+        let out = attribute(PATH_ADD_FOLLOW, &sent, fails, follow_failure_matches, follow_failure_error);
         assert!(out[0].is_applied());
         assert!(matches!(&out[1], ItemOutcome::Rejected(e) if e.kind == VendorErrorKind::Upstream));
     }
 
     #[test]
     fn decode_classifies_envelopes() {
-        let ok: SetRemarkResponse =
-            decode(PATH_SET_REMARK, br#"{"errcode":0,"errmsg":"ok"}"#).unwrap();
+        let ok: SetRemarkResponse = decode(PATH_SET_REMARK, br#"{"errcode":0,"errmsg":"ok"}"#).unwrap();
         assert!(ok.fail_list.is_empty());
-        let e = decode::<SetRemarkResponse>(
-            PATH_SET_REMARK,
-            br#"{"errcode":-2,"errmsg":"description exceed the limit"}"#,
-        )
-        .unwrap_err();
+        let e = decode::<SetRemarkResponse>(PATH_SET_REMARK, br#"{"errcode":-2,"errmsg":"description exceed the limit"}"#).unwrap_err();
         assert_eq!(e.kind, VendorErrorKind::InvalidInput);
-        assert_eq!(
-            e.vendor_message.as_deref(),
-            Some("description exceed the limit")
-        );
-        let e = decode::<ListResponse>(
-            PATH_CUSTOMER_LIST,
-            br#"{"errcode":401,"errmsg":"invalid token"}"#,
-        )
-        .unwrap_err();
+        assert_eq!(e.vendor_message.as_deref(), Some("description exceed the limit"));
+        let e = decode::<ListResponse>(PATH_CUSTOMER_LIST, br#"{"errcode":401,"errmsg":"invalid token"}"#).unwrap_err();
         assert_eq!(e.kind, VendorErrorKind::AuthRejected);
-        let e = decode::<ListResponse>(PATH_CUSTOMER_LIST, br#"{"code":0,"data":[{"trunc"#)
-            .unwrap_err();
+        let e = decode::<ListResponse>(PATH_CUSTOMER_LIST, br#"{"code":0,"data":[{"trunc"#).unwrap_err();
         assert_eq!(e.kind, VendorErrorKind::Undecodable);
         let e = decode::<ListResponse>(PATH_CUSTOMER_LIST, br#"{"data":[]}"#).unwrap_err();
         assert_eq!(e.kind, VendorErrorKind::Undecodable);
-        let e = decode::<ListResponse>(
-            PATH_CUSTOMER_LIST,
-            br#"{"errcode":0,"data":[{"name":"no id"}]}"#,
-        )
-        .unwrap_err();
+        let e = decode::<ListResponse>(PATH_CUSTOMER_LIST, br#"{"errcode":0,"data":[{"name":"no id"}]}"#).unwrap_err();
         assert_eq!(e.kind, VendorErrorKind::Undecodable);
     }
 }

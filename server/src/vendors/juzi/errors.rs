@@ -45,14 +45,9 @@ pub fn kind_for(code: i64, message: &str) -> VendorErrorKind {
 /// The error for a reply whose envelope carries a non-zero `errcode`.
 pub fn envelope_error(endpoint: &str, code: i64, message: &str) -> VendorError {
     let kind = kind_for(code, message);
-    VendorError::new(
-        VendorId::Juzi,
-        endpoint,
-        kind,
-        format!("hub answered errcode {code}"),
-    )
-    .with_code(code)
-    .with_vendor_message(message)
+    VendorError::new(VendorId::Juzi, endpoint, kind, format!("hub answered errcode {code}"))
+        .with_code(code)
+        .with_vendor_message(message)
 }
 
 #[cfg(test)]
@@ -61,38 +56,22 @@ mod tests {
 
     #[test]
     fn documented_codes() {
-        assert_eq!(
-            kind_for(-1, "remark exceed the limit"),
-            VendorErrorKind::InvalidInput
-        );
-        assert_eq!(
-            kind_for(-2, "description exceed the limit"),
-            VendorErrorKind::InvalidInput
-        );
+        assert_eq!(kind_for(-1, "remark exceed the limit"), VendorErrorKind::InvalidInput);
+        assert_eq!(kind_for(-2, "description exceed the limit"), VendorErrorKind::InvalidInput);
     }
 
     #[test]
     fn auth_by_code_or_message() {
-        assert_eq!(
-            kind_for(AUTH_ERRCODE, "invalid token"),
-            VendorErrorKind::AuthRejected
-        );
+        assert_eq!(kind_for(AUTH_ERRCODE, "invalid token"), VendorErrorKind::AuthRejected);
         assert_eq!(kind_for(403, ""), VendorErrorKind::AuthRejected);
         assert_eq!(kind_for(1, "Token 无效"), VendorErrorKind::AuthRejected);
-        assert_eq!(
-            kind_for(7, "接口调用凭证错误"),
-            VendorErrorKind::AuthRejected
-        );
+        assert_eq!(kind_for(7, "接口调用凭证错误"), VendorErrorKind::AuthRejected);
     }
 
     #[test]
     fn unknown_codes_are_upstream_with_code_kept() {
         assert_eq!(kind_for(500, "internal error"), VendorErrorKind::Upstream);
-        let e = envelope_error(
-            "/api/v1/customer/list?token=s3cret",
-            84061,
-            "not external contact",
-        );
+        let e = envelope_error("/api/v1/customer/list?token=s3cret", 84061, "not external contact");
         assert_eq!(e.kind, VendorErrorKind::Upstream);
         assert_eq!(e.code, Some(84061));
         assert_eq!(e.vendor_message.as_deref(), Some("not external contact"));

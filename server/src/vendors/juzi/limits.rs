@@ -58,13 +58,7 @@ impl LimitError {
     /// The error reported for `endpoint`; the message is kept so the rep sees the reason.
     pub fn to_vendor_error(&self, endpoint: &str) -> VendorError {
         let reason = self.to_string();
-        VendorError::new(
-            VendorId::Juzi,
-            endpoint,
-            self.kind(),
-            format!("refused before sending: {reason}"),
-        )
-        .with_vendor_message(reason)
+        VendorError::new(VendorId::Juzi, endpoint, self.kind(), format!("refused before sending: {reason}")).with_vendor_message(reason)
     }
 }
 
@@ -174,14 +168,8 @@ mod tests {
 
     #[test]
     fn remark_and_description_cannot_both_be_empty() {
-        assert_eq!(
-            check_remark_item(&remark(None, None)),
-            Err(LimitError::NothingToSet)
-        );
-        assert_eq!(
-            check_remark_item(&remark(Some(""), Some("  "))),
-            Err(LimitError::NothingToSet)
-        );
+        assert_eq!(check_remark_item(&remark(None, None)), Err(LimitError::NothingToSet));
+        assert_eq!(check_remark_item(&remark(Some(""), Some("  "))), Err(LimitError::NothingToSet));
         // Clearing the remark while setting a description is allowed.
         assert_eq!(check_remark_item(&remark(Some(""), Some("大客户"))), Ok(()));
     }
@@ -216,20 +204,12 @@ mod tests {
         };
         assert_eq!(check_follow_item(&item), Ok(()));
         item.text.push(text(" "));
-        assert_eq!(
-            check_follow_item(&item),
-            Err(LimitError::EmptyContent { index: 1 })
-        );
+        assert_eq!(check_follow_item(&item), Err(LimitError::EmptyContent { index: 1 }));
         item.text.clear();
         assert_eq!(check_follow_item(&item), Err(LimitError::NoText));
-        let err = LimitError::RemarkTooLong { chars: 21 }
-            .to_vendor_error("/api/v1/customer/set_remark?token=secret");
+        let err = LimitError::RemarkTooLong { chars: 21 }.to_vendor_error("/api/v1/customer/set_remark?token=secret");
         assert_eq!(err.kind, VendorErrorKind::InvalidInput);
         assert_eq!(err.endpoint, "/api/v1/customer/set_remark");
-        assert!(
-            err.vendor_message
-                .as_deref()
-                .is_some_and(|m| m.contains("at most 20"))
-        );
+        assert!(err.vendor_message.as_deref().is_some_and(|m| m.contains("at most 20")));
     }
 }

@@ -29,12 +29,7 @@ pub fn follow_user(f: &wire::FollowUser) -> FollowUser {
         added_at: f.create_timestamp.filter(|t| *t > 0).map(epoch_to_ms),
         // WeCom's `state` is the channel code of the 联系我 / 获客链接 the customer came through.
         add_source: f.state.as_deref().and_then(non_empty),
-        remark_mobiles: f
-            .remark_mobiles
-            .iter()
-            .flatten()
-            .filter_map(|m| non_empty(m))
-            .collect(),
+        remark_mobiles: f.remark_mobiles.iter().flatten().filter_map(|m| non_empty(m)).collect(),
         tags: f.tags.iter().map(tag).collect(),
     }
 }
@@ -106,14 +101,8 @@ mod tests {
         let c = customer(&seed_customer());
         assert_eq!(c.vendor, VendorId::Juzi);
         assert_eq!(c.vendor_customer_id, None);
-        assert_eq!(
-            c.external_user_id.as_deref(),
-            Some("wmfvEMCAAAPHR9XslvYqTFgCJTULiZgg")
-        );
-        assert_eq!(
-            c.union_id.as_deref(),
-            Some("ozynqsulJFCZ2z1aYeS8h-nuasdAAA")
-        );
+        assert_eq!(c.external_user_id.as_deref(), Some("wmfvEMCAAAPHR9XslvYqTFgCJTULiZgg"));
+        assert_eq!(c.union_id.as_deref(), Some("ozynqsulJFCZ2z1aYeS8h-nuasdAAA"));
         assert_eq!(c.name.as_deref(), Some("李四"));
         assert_eq!(c.gender, Gender::Male);
         assert_eq!(c.kind, CustomerKind::WeChat);

@@ -180,11 +180,7 @@ pub struct SetRemarkResponse {
     #[serde(default)]
     pub errmsg: String,
     /// Only the items that failed; absent when all succeeded.
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub fail_list: Vec<RemarkFailure>,
 }
 
@@ -236,11 +232,7 @@ pub struct AddFollowResponse {
     #[serde(default)]
     pub errmsg: String,
     /// The items that failed, echoed; absent when all succeeded.
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub fail_list: Vec<FollowFailure>,
 }
 
@@ -327,9 +319,7 @@ fn string_or_number<'de, D>(d: D) -> Result<String, D::Error>
 where
     D: Deserializer<'de>,
 {
-    Ok(Option::<LooseCode>::deserialize(d)?
-        .map(|c| c.text())
-        .unwrap_or_default())
+    Ok(Option::<LooseCode>::deserialize(d)?.map(|c| c.text()).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -338,31 +328,20 @@ mod tests {
 
     #[test]
     fn tag_type_accepts_string_and_number() {
-        let t: CustomerTag =
-            serde_json::from_str(r#"{"groupName":"g","tagName":"t","type":"1","tagId":"et1"}"#)
-                .unwrap();
+        let t: CustomerTag = serde_json::from_str(r#"{"groupName":"g","tagName":"t","type":"1","tagId":"et1"}"#).unwrap();
         assert_eq!(t.kind, TAG_TYPE_CORP);
-        let t: CustomerTag =
-            serde_json::from_str(r#"{"groupName":"g","tagName":"t","type":2}"#).unwrap();
+        let t: CustomerTag = serde_json::from_str(r#"{"groupName":"g","tagName":"t","type":2}"#).unwrap();
         assert_eq!(t.kind, TAG_TYPE_PERSONAL);
         assert_eq!(t.tag_id, None);
     }
 
     #[test]
     fn fail_list_errcode_accepts_string_number_and_empty() {
-        let f: RemarkFailure = serde_json::from_str(
-            r#"{"userId":"u","unionId":"x","errcode":"40096","errmsg":"bad"}"#,
-        )
-        .unwrap();
+        let f: RemarkFailure = serde_json::from_str(r#"{"userId":"u","unionId":"x","errcode":"40096","errmsg":"bad"}"#).unwrap();
         assert_eq!(f.errcode.as_ref().and_then(LooseCode::as_i64), Some(40096));
-        let f: RemarkFailure = serde_json::from_str(
-            r#"{"userId":"u","unionId":"x","errcode":-1,"errmsg":"too long"}"#,
-        )
-        .unwrap();
+        let f: RemarkFailure = serde_json::from_str(r#"{"userId":"u","unionId":"x","errcode":-1,"errmsg":"too long"}"#).unwrap();
         assert_eq!(f.errcode.as_ref().and_then(LooseCode::as_i64), Some(-1));
-        let f: RemarkFailure =
-            serde_json::from_str(r#"{"userId":"u","unionId":"x","errcode":"","errmsg":""}"#)
-                .unwrap();
+        let f: RemarkFailure = serde_json::from_str(r#"{"userId":"u","unionId":"x","errcode":"","errmsg":""}"#).unwrap();
         assert_eq!(f.errcode.as_ref().and_then(LooseCode::as_i64), None);
         assert_eq!(f.errcode.map(|c| c.text()), Some(String::new()));
     }
@@ -371,11 +350,9 @@ mod tests {
     fn missing_and_null_lists_default() {
         let r: SetRemarkResponse = serde_json::from_str(r#"{"errcode":0,"errmsg":"ok"}"#).unwrap();
         assert!(r.fail_list.is_empty());
-        let r: AddFollowResponse =
-            serde_json::from_str(r#"{"errcode":0,"errmsg":"ok","fail_list":null}"#).unwrap();
+        let r: AddFollowResponse = serde_json::from_str(r#"{"errcode":0,"errmsg":"ok","fail_list":null}"#).unwrap();
         assert!(r.fail_list.is_empty());
-        let c: Customer =
-            serde_json::from_str(r#"{"externalUserId":"wm1","followUser":null}"#).unwrap();
+        let c: Customer = serde_json::from_str(r#"{"externalUserId":"wm1","followUser":null}"#).unwrap();
         assert!(c.follow_user.is_empty());
         assert_eq!(c.union_id, None);
     }
@@ -388,10 +365,7 @@ mod tests {
             remark: Some("张总".into()),
             description: None,
         };
-        let json = serde_json::to_value(SetRemarkRequest {
-            remark_list: vec![item],
-        })
-        .unwrap();
+        let json = serde_json::to_value(SetRemarkRequest { remark_list: vec![item] }).unwrap();
         assert_eq!(
             json,
             serde_json::json!({"remark_list":[{"userId":"u","unionId":"x","remark":"张总"}]})
@@ -407,10 +381,7 @@ mod tests {
 
     #[test]
     fn follow_user_extras_from_docs_site() {
-        let f: FollowUser = serde_json::from_str(
-            r#"{"userId":"rocky","state":"expo","remarkMobiles":["13800000000"]}"#,
-        )
-        .unwrap();
+        let f: FollowUser = serde_json::from_str(r#"{"userId":"rocky","state":"expo","remarkMobiles":["13800000000"]}"#).unwrap();
         assert_eq!(f.state.as_deref(), Some("expo"));
         assert_eq!(f.remark_mobiles, Some(vec!["13800000000".to_string()]));
         assert_eq!(f.create_timestamp, None);

@@ -37,11 +37,7 @@ impl TanmaClient {
         };
         let data = self.customer_search(&req).await?;
         let mut reps: Vec<String> = Vec::new();
-        for row in data
-            .data
-            .iter()
-            .filter(|r| r.external_user_id.as_deref() == Some(external_user_id))
-        {
+        for row in data.data.iter().filter(|r| r.external_user_id.as_deref() == Some(external_user_id)) {
             if let Some(rep) = row.qw_sales_id.as_ref().filter(|r| !r.is_empty())
                 && !reps.contains(rep)
             {
@@ -93,10 +89,7 @@ impl TanmaClient {
             let data = self.clue_follow_ups(&req).await?;
             let got = data.list.len();
             for item in &data.list {
-                entries.push(
-                    map::follow_from_item(item)
-                        .map_err(|d| undecodable(paths::CLUE_FOLLOW_UPS, d))?,
-                );
+                entries.push(map::follow_from_item(item).map_err(|d| undecodable(paths::CLUE_FOLLOW_UPS, d))?);
             }
             match data.next_cursor {
                 Some(next) if got > 0 && cursor.as_ref() != Some(&next) => cursor = Some(next),
@@ -131,18 +124,14 @@ impl VendorAdapter for TanmaClient {
 
     /// customer/search, `pageNo` as the cursor. With a rep, `salesIdList = [rep]` and no
     /// `role` (owner and collaborator relations both count).
-    async fn list_customers(
-        &self,
-        query: &CustomerListQuery,
-    ) -> Result<Page<VendorCustomer>, VendorError> {
+    async fn list_customers(&self, query: &CustomerListQuery) -> Result<Page<VendorCustomer>, VendorError> {
         let page_no = match query.cursor.as_deref() {
             None | Some("") => 1,
-            Some(c) => c.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                invalid(
-                    paths::CUSTOMER_SEARCH,
-                    "customer cursor is not a Tanma page number",
-                )
-            })?,
+            Some(c) => c
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| invalid(paths::CUSTOMER_SEARCH, "customer cursor is not a Tanma page number"))?,
         };
         let page_size = query.page_size.clamp(1, API_PAGE_SIZE);
         let req = CustomerSearchRequest {
@@ -171,11 +160,7 @@ impl VendorAdapter for TanmaClient {
 
     /// qw-details is per relationship: with a rep, that relation; without one, every rep
     /// customer/search reports for the customer (at most [`MAX_RELATIONS`]), merged.
-    async fn customer(
-        &self,
-        external_user_id: &str,
-        rep_user_id: Option<&str>,
-    ) -> Result<Option<VendorCustomer>, VendorError> {
+    async fn customer(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError> {
         if external_user_id.trim().is_empty() {
             return Err(invalid(paths::QW_DETAILS, "external user id is empty"));
         }
@@ -197,21 +182,12 @@ impl VendorAdapter for TanmaClient {
 
     /// qw-list-by-customer by external user id (seed 001); customers known only by Tanma's
     /// own id (clues, unassigned customers) use clue/list-follow-up instead.
-    async fn follow_ups(
-        &self,
-        customer: &VendorCustomer,
-    ) -> Result<Vec<FollowUpEntry>, VendorError> {
-        let mut entries = if let Some(ext) = customer
-            .external_user_id
-            .as_deref()
-            .filter(|e| !e.is_empty())
-        {
+    async fn follow_ups(&self, customer: &VendorCustomer) -> Result<Vec<FollowUpEntry>, VendorError> {
+        let mut entries = if let Some(ext) = customer.external_user_id.as_deref().filter(|e| !e.is_empty()) {
             self.qw_follow_records(ext)
                 .await?
                 .iter()
-                .map(|r| {
-                    map::follow_from_record(r).map_err(|d| undecodable(paths::QW_FOLLOW_LIST, d))
-                })
+                .map(|r| map::follow_from_record(r).map_err(|d| undecodable(paths::QW_FOLLOW_LIST, d)))
                 .collect::<Result<Vec<_>, _>>()?
         } else if let Some(id) = customer.vendor_customer_id.as_deref() {
             let id = id
@@ -229,36 +205,20 @@ impl VendorAdapter for TanmaClient {
     }
 
     /// Newest first, by walking create-time windows backwards (see clue_pages.rs).
-    async fn list_clues(
-        &self,
-        cursor: Option<String>,
-        page_size: u32,
-    ) -> Result<Page<Clue>, VendorError> {
+    async fn list_clues(&self, cursor: Option<String>, page_size: u32) -> Result<Page<Clue>, VendorError> {
         let now_s = chrono::Utc::now().timestamp();
         let start = match cursor.as_deref() {
             None | Some("") => ClueCursor::first(now_s + 1),
-            Some(c) => ClueCursor::parse(c).ok_or_else(|| {
-                invalid(
-                    paths::CLUE_LIST_ASC,
-                    "clue cursor is not one SalesDesk issued",
-                )
-            })?,
+            Some(c) => ClueCursor::parse(c).ok_or_else(|| invalid(paths::CLUE_LIST_ASC, "clue cursor is not one SalesDesk issued"))?,
         };
         let page_size = page_size.clamp(1, API_PAGE_SIZE) as usize;
-        let (details, next) = newest_first_page(
-            start,
-            now_s,
-            page_size,
-            WindowPlan::default(),
-            |since, before| self.clue_window(since, before),
-        )
+        let (details, next) = newest_first_page(start, now_s, page_size, WindowPlan::default(), |since, before| {
+            self.clue_window(since, before)
+        })
         .await?;
         let (tags, fields) = self.metadata().await;
         Ok(Page {
-            items: details
-                .iter()
-                .map(|d| map::clue_from_detail(d, &fields, &tags))
-                .collect(),
+            items: details.iter().map(|d| map::clue_from_detail(d, &fields, &tags)).collect(),
             next: next.map(|n| n.encode()),
             total: None,
         })

@@ -62,19 +62,8 @@ mod tests {
         assert_eq!(*cache.get_or_load(load).await.unwrap(), 11);
 
         let failing: Cached<u32> = Cached::new(Duration::from_secs(60));
-        assert!(
-            failing
-                .get_or_load(|| async { Err::<u32, _>("down") })
-                .await
-                .is_err()
-        );
-        assert_eq!(
-            *failing
-                .get_or_load(|| async { Ok::<u32, &str>(7) })
-                .await
-                .unwrap(),
-            7
-        );
+        assert!(failing.get_or_load(|| async { Err::<u32, _>("down") }).await.is_err());
+        assert_eq!(*failing.get_or_load(|| async { Ok::<u32, &str>(7) }).await.unwrap(), 7);
     }
 
     #[tokio::test]

@@ -17,9 +17,8 @@ use super::cache::Cached;
 use super::map::{FieldIndex, TagIndex};
 use super::sign::sign_now;
 use super::wire::{
-    ClueDetail, ClueGetRequest, ClueListData, ClueListRequest, CustomerSearchData,
-    CustomerSearchRequest, EchoRequest, FollowUpListData, FollowUpListRequest, ProfileField,
-    QwCustomerDetail, QwDetailsRequest, QwFollowListRequest, QwFollowRecord, TagGroup, codes,
+    ClueDetail, ClueGetRequest, ClueListData, ClueListRequest, CustomerSearchData, CustomerSearchRequest, EchoRequest, FollowUpListData,
+    FollowUpListRequest, ProfileField, QwCustomerDetail, QwDetailsRequest, QwFollowListRequest, QwFollowRecord, TagGroup, codes,
 };
 use crate::config::TanmaSettings;
 use crate::vendors::{CallKind, VendorError, VendorHttp};
@@ -56,10 +55,7 @@ impl TanmaClient {
     }
 
     /// As [`TanmaClient::new`] with another metadata cache lifetime (tests use zero).
-    pub fn with_metadata_ttl(
-        settings: TanmaSettings,
-        metadata_ttl: Duration,
-    ) -> Result<Self, String> {
+    pub fn with_metadata_ttl(settings: TanmaSettings, metadata_ttl: Duration) -> Result<Self, String> {
         if settings.app_id.trim().is_empty() {
             return Err("Tanma appId is empty".into());
         }
@@ -69,9 +65,7 @@ impl TanmaClient {
         if settings.app_key.expose_secret().is_empty() {
             return Err("Tanma appKey is empty".into());
         }
-        if settings.send_app_key_header
-            && HeaderValue::from_str(settings.app_key.expose_secret()).is_err()
-        {
+        if settings.send_app_key_header && HeaderValue::from_str(settings.app_key.expose_secret()).is_err() {
             return Err("Tanma appKey contains characters not allowed in an HTTP header (needed to send the appKey header)".into());
         }
         let http = VendorHttp::new(VENDOR, settings.base_url, settings.http)?;
@@ -109,50 +103,33 @@ impl TanmaClient {
     }
 
     /// `POST /api/v2/customer/qw-details`: the customer as `qw_user_id` sees it.
-    pub async fn qw_details(
-        &self,
-        external_user_id: &str,
-        qw_user_id: &str,
-    ) -> Result<Vec<QwCustomerDetail>, VendorError> {
+    pub async fn qw_details(&self, external_user_id: &str, qw_user_id: &str) -> Result<Vec<QwCustomerDetail>, VendorError> {
         let req = QwDetailsRequest {
             external_user_id: external_user_id.into(),
             qw_user_id: qw_user_id.into(),
         };
-        let data: Option<Vec<QwCustomerDetail>> = self
-            .post(paths::QW_DETAILS, CallKind::Read, Some(&req))
-            .await?;
+        let data: Option<Vec<QwCustomerDetail>> = self.post(paths::QW_DETAILS, CallKind::Read, Some(&req)).await?;
         Ok(data.unwrap_or_default())
     }
 
     /// `POST /api/v2/customer/follow/qw-list-by-customer`, in the vendor's order.
-    pub async fn qw_follow_records(
-        &self,
-        external_user_id: &str,
-    ) -> Result<Vec<QwFollowRecord>, VendorError> {
+    pub async fn qw_follow_records(&self, external_user_id: &str) -> Result<Vec<QwFollowRecord>, VendorError> {
         let req = QwFollowListRequest {
             external_user_id: external_user_id.into(),
         };
-        let data: Option<Vec<QwFollowRecord>> = self
-            .post(paths::QW_FOLLOW_LIST, CallKind::Read, Some(&req))
-            .await?;
+        let data: Option<Vec<QwFollowRecord>> = self.post(paths::QW_FOLLOW_LIST, CallKind::Read, Some(&req)).await?;
         Ok(data.unwrap_or_default())
     }
 
     /// `POST /api/v3/clue/get`; `None` when the vendor answers with no data.
     pub async fn clue_get(&self, customer_id: i64) -> Result<Option<ClueDetail>, VendorError> {
-        self.post(
-            paths::CLUE_GET,
-            CallKind::Read,
-            Some(&ClueGetRequest { customer_id }),
-        )
-        .await
+        self.post(paths::CLUE_GET, CallKind::Read, Some(&ClueGetRequest { customer_id }))
+            .await
     }
 
     /// `POST /api/v3/clue/list-by-create-time-asc`: one cursor page, oldest first.
     pub async fn clue_list_asc(&self, req: &ClueListRequest) -> Result<ClueListData, VendorError> {
-        let data: Option<ClueListData> = self
-            .post(paths::CLUE_LIST_ASC, CallKind::Read, Some(req))
-            .await?;
+        let data: Option<ClueListData> = self.post(paths::CLUE_LIST_ASC, CallKind::Read, Some(req)).await?;
         Ok(data.unwrap_or(ClueListData {
             list: Vec::new(),
             next_cursor: None,
@@ -160,13 +137,8 @@ impl TanmaClient {
     }
 
     /// `POST /api/v3/clue/list-follow-up`: one cursor page.
-    pub async fn clue_follow_ups(
-        &self,
-        req: &FollowUpListRequest,
-    ) -> Result<FollowUpListData, VendorError> {
-        let data: Option<FollowUpListData> = self
-            .post(paths::CLUE_FOLLOW_UPS, CallKind::Read, Some(req))
-            .await?;
+    pub async fn clue_follow_ups(&self, req: &FollowUpListRequest) -> Result<FollowUpListData, VendorError> {
+        let data: Option<FollowUpListData> = self.post(paths::CLUE_FOLLOW_UPS, CallKind::Read, Some(req)).await?;
         Ok(data.unwrap_or(FollowUpListData {
             list: Vec::new(),
             next_cursor: None,
@@ -175,28 +147,19 @@ impl TanmaClient {
 
     /// `POST /api/v3/tags/list-tree` (no body).
     pub async fn tag_tree(&self) -> Result<Vec<TagGroup>, VendorError> {
-        let data: Option<Vec<TagGroup>> = self
-            .post(paths::TAGS_TREE, CallKind::Read, None::<&()>)
-            .await?;
+        let data: Option<Vec<TagGroup>> = self.post(paths::TAGS_TREE, CallKind::Read, None::<&()>).await?;
         Ok(data.unwrap_or_default())
     }
 
     /// `POST /api/v3/profile-fields` (no body; the reply shape is our design, see wire.rs).
     pub async fn profile_fields(&self) -> Result<Vec<ProfileField>, VendorError> {
-        let data: Option<Vec<ProfileField>> = self
-            .post(paths::PROFILE_FIELDS, CallKind::Read, None::<&()>)
-            .await?;
+        let data: Option<Vec<ProfileField>> = self.post(paths::PROFILE_FIELDS, CallKind::Read, None::<&()>).await?;
         Ok(data.unwrap_or_default())
     }
 
     /// `POST /api/v3/customer/search` 高级筛选: one page of customer relations.
-    pub async fn customer_search(
-        &self,
-        req: &CustomerSearchRequest,
-    ) -> Result<CustomerSearchData, VendorError> {
-        let data: Option<CustomerSearchData> = self
-            .post(paths::CUSTOMER_SEARCH, CallKind::Read, Some(req))
-            .await?;
+    pub async fn customer_search(&self, req: &CustomerSearchRequest) -> Result<CustomerSearchData, VendorError> {
+        let data: Option<CustomerSearchData> = self.post(paths::CUSTOMER_SEARCH, CallKind::Read, Some(req)).await?;
         Ok(data.unwrap_or(CustomerSearchData {
             data: Vec::new(),
             total_page: Some(0),
@@ -244,12 +207,7 @@ impl TanmaClient {
 
     /// POSTs `body` (serialised once; `None` sends an empty body, signed as the empty
     /// string) and returns the envelope's `data` decoded as `T`.
-    pub async fn post<B, T>(
-        &self,
-        endpoint: &str,
-        kind: CallKind,
-        body: Option<&B>,
-    ) -> Result<T, VendorError>
+    pub async fn post<B, T>(&self, endpoint: &str, kind: CallKind, body: Option<&B>) -> Result<T, VendorError>
     where
         B: Serialize + ?Sized,
         T: DeserializeOwned,
@@ -276,11 +234,7 @@ impl TanmaClient {
     }
 
     /// One attempt's request, signed now over exactly the bytes it carries.
-    fn signed_request(
-        &self,
-        endpoint: &str,
-        body: Bytes,
-    ) -> Result<reqwest::RequestBuilder, VendorError> {
+    fn signed_request(&self, endpoint: &str, body: Bytes) -> Result<reqwest::RequestBuilder, VendorError> {
         let signed = sign_now(&self.app_id, &self.app_key, &body);
         let header = |value: &str, sensitive: bool| {
             let mut v = HeaderValue::from_str(value).map_err(|_| {
@@ -329,11 +283,7 @@ pub fn decode_envelope<T: DeserializeOwned>(endpoint: &str, body: &[u8]) -> Resu
         )
     })?;
     if envelope.code != codes::SUCCESS {
-        return Err(classify(
-            endpoint,
-            envelope.code,
-            envelope.message.unwrap_or_default(),
-        ));
+        return Err(classify(endpoint, envelope.code, envelope.message.unwrap_or_default()));
     }
     serde_json::from_value(envelope.data).map_err(|e| {
         VendorError::new(
@@ -348,12 +298,18 @@ pub fn decode_envelope<T: DeserializeOwned>(endpoint: &str, body: &[u8]) -> Resu
 /// Maps a business error code to an error kind (codes from VENDORS.md §1.3).
 pub fn classify(endpoint: &str, code: i64, message: String) -> VendorError {
     let (kind, detail) = match code {
-        codes::INVALID_SIGN => (VendorErrorKind::AuthRejected, "signature rejected (1002): check the Tanma appId and appKey".to_string()),
+        codes::INVALID_SIGN => (
+            VendorErrorKind::AuthRejected,
+            "signature rejected (1002): check the Tanma appId and appKey".to_string(),
+        ),
         codes::INVALID_TIMESTAMP => (
             VendorErrorKind::AuthRejected,
             "request timestamp rejected as too far from Tanma's clock (1003): check this host's clock (NTP)".to_string(),
         ),
-        codes::INVALID_PARAMS => (VendorErrorKind::InvalidInput, "request parameters failed validation (40417)".to_string()),
+        codes::INVALID_PARAMS => (
+            VendorErrorKind::InvalidInput,
+            "request parameters failed validation (40417)".to_string(),
+        ),
         // Tanma has no documented not-found code; -1 with a "does not exist" message is
         // how its failures read (and how the simulator answers for unknown ids).
         codes::FAIL if message.contains("不存在") => (VendorErrorKind::NotFound, "record does not exist (-1)".to_string()),
@@ -374,11 +330,9 @@ mod tests {
 
     #[test]
     fn success_yields_data() {
-        let v: Option<ClueDetail> =
-            decode_envelope("/x", br#"{"code":0,"message":"ok","data":null}"#).unwrap();
+        let v: Option<ClueDetail> = decode_envelope("/x", br#"{"code":0,"message":"ok","data":null}"#).unwrap();
         assert_eq!(v, None);
-        let v: Vec<String> =
-            decode_envelope("/x", br#"{"code":0,"message":"ok","data":["a"]}"#).unwrap();
+        let v: Vec<String> = decode_envelope("/x", br#"{"code":0,"message":"ok","data":["a"]}"#).unwrap();
         assert_eq!(v, vec!["a"]);
     }
 
@@ -387,21 +341,14 @@ mod tests {
         let e = err(r#"{"code":1002,"message":"签名校验未通过","data":null}"#);
         assert_eq!(
             (e.kind, e.code, e.vendor_message.as_deref()),
-            (
-                VendorErrorKind::AuthRejected,
-                Some(1002),
-                Some("签名校验未通过")
-            )
+            (VendorErrorKind::AuthRejected, Some(1002), Some("签名校验未通过"))
         );
         let e = err(r#"{"code":1003,"message":"请求时间与服务器时间相差过大"}"#);
         assert_eq!(e.kind, VendorErrorKind::AuthRejected);
         assert!(e.detail.contains("clock"), "{}", e.detail);
         let e = err(r#"{"code":40417,"message":"请求参数验证失败：电话号码重复"}"#);
         assert_eq!(e.kind, VendorErrorKind::InvalidInput);
-        assert_eq!(
-            e.to_failure().vendor_message.as_deref(),
-            Some("请求参数验证失败：电话号码重复")
-        );
+        assert_eq!(e.to_failure().vendor_message.as_deref(), Some("请求参数验证失败：电话号码重复"));
         let e = err(r#"{"code":-1,"message":"失败"}"#);
         assert_eq!((e.kind, e.code), (VendorErrorKind::Upstream, Some(-1)));
         let e = err(r#"{"code":-1,"message":"线索&待分配客户不存在"}"#);
@@ -412,20 +359,10 @@ mod tests {
 
     #[test]
     fn bad_bodies_are_undecodable() {
-        assert_eq!(
-            err("{\"code\":0,\"data\":[{\"trunc").kind,
-            VendorErrorKind::Undecodable
-        );
-        assert_eq!(
-            err("<html>gateway</html>").kind,
-            VendorErrorKind::Undecodable
-        );
-        assert_eq!(
-            err(r#"{"message":"no code"}"#).kind,
-            VendorErrorKind::Undecodable
-        );
-        let e = decode_envelope::<Vec<QwFollowRecord>>("/x", br#"{"code":0,"data":[{"id":"x"}]}"#)
-            .unwrap_err();
+        assert_eq!(err("{\"code\":0,\"data\":[{\"trunc").kind, VendorErrorKind::Undecodable);
+        assert_eq!(err("<html>gateway</html>").kind, VendorErrorKind::Undecodable);
+        assert_eq!(err(r#"{"message":"no code"}"#).kind, VendorErrorKind::Undecodable);
+        let e = decode_envelope::<Vec<QwFollowRecord>>("/x", br#"{"code":0,"data":[{"id":"x"}]}"#).unwrap_err();
         assert_eq!(e.kind, VendorErrorKind::Undecodable);
     }
 }

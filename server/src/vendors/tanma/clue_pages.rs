@@ -168,15 +168,7 @@ where
 
 /// Newest first by create time, then by id (ids grow over time).
 pub fn sort_newest_first(clues: &mut [ClueDetail]) {
-    clues.sort_by_key(|c| {
-        std::cmp::Reverse((
-            c.create_time
-                .as_deref()
-                .and_then(parse_beijing)
-                .unwrap_or(i64::MIN),
-            c.customer_id,
-        ))
-    });
+    clues.sort_by_key(|c| std::cmp::Reverse((c.create_time.as_deref().and_then(parse_beijing).unwrap_or(i64::MIN), c.customer_id)));
 }
 
 #[cfg(test)]
@@ -233,10 +225,9 @@ mod tests {
         let mut pages = Vec::new();
         let mut cursor = ClueCursor::first(NOW + 1);
         loop {
-            let (items, next) =
-                newest_first_page(cursor, NOW, page_size, plan, |s, b| fake.fetch(s, b))
-                    .await
-                    .unwrap();
+            let (items, next) = newest_first_page(cursor, NOW, page_size, plan, |s, b| fake.fetch(s, b))
+                .await
+                .unwrap();
             pages.push(items.iter().map(|c| c.customer_id).collect());
             match next {
                 Some(n) => cursor = ClueCursor::parse(&n.encode()).unwrap(),
@@ -316,11 +307,9 @@ mod tests {
             calls: RefCell::new(0),
         };
         let start = ClueCursor::first(NOW + 1);
-        let e = newest_first_page(start, NOW, 3, WindowPlan::default(), |s, b| {
-            fake.fetch(s, b)
-        })
-        .await
-        .unwrap_err();
+        let e = newest_first_page(start, NOW, 3, WindowPlan::default(), |s, b| fake.fetch(s, b))
+            .await
+            .unwrap_err();
         assert_eq!(e.kind, VendorErrorKind::Upstream);
     }
 

@@ -4,14 +4,13 @@
 use std::collections::HashMap;
 
 use app::domain::{
-    Clue, ClueCompany, CustomField, FieldValue, FollowUpEntry, FollowUpKind, FollowUser, Gender,
-    Tag, TagKind, VendorCustomer, VendorId,
+    Clue, ClueCompany, CustomField, FieldValue, FollowUpEntry, FollowUpKind, FollowUser, Gender, Tag, TagKind, VendorCustomer, VendorId,
 };
 use serde_json::Value;
 
 use super::wire::{
-    ClueDetail, ClueField, FIELD_DATE, FIELD_MOBILES, FIELD_OPTION, FIELD_TEXT, FOLLOW_TYPE_NOTE,
-    FollowUpItem, ProfileField, QwCustomerDetail, QwField, QwFollowRecord, SearchRow, TagGroup,
+    ClueDetail, ClueField, FIELD_DATE, FIELD_MOBILES, FIELD_OPTION, FIELD_TEXT, FOLLOW_TYPE_NOTE, FollowUpItem, ProfileField,
+    QwCustomerDetail, QwField, QwFollowRecord, SearchRow, TagGroup,
 };
 use crate::vendors::time::parse_beijing;
 
@@ -33,12 +32,7 @@ impl TagIndex {
             for item in &group.tags {
                 let tag = Tag {
                     // The WeCom id is the one other vendors show too; Tanma's own id otherwise.
-                    id: Some(
-                        item.qw_tag_id
-                            .clone()
-                            .filter(|s| !s.is_empty())
-                            .unwrap_or_else(|| item.id.clone()),
-                    ),
+                    id: Some(item.qw_tag_id.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| item.id.clone())),
                     group: Some(group.name.clone()),
                     name: item.name.clone(),
                     kind: TagKind::Corp,
@@ -79,11 +73,7 @@ impl FieldIndex {
             }
             by_id.insert(f.id.clone(), i);
         }
-        FieldIndex {
-            fields,
-            by_alias,
-            by_id,
-        }
+        FieldIndex { fields, by_alias, by_id }
     }
 
     pub fn by_alias(&self, alias: &str) -> Option<&ProfileField> {
@@ -102,11 +92,7 @@ impl FieldIndex {
 /// An option's label within one field. Option ids are looked up only in their own field:
 /// small ids such as `1` repeat across fields.
 fn option_label<'a>(field: Option<&'a ProfileField>, option_id: &str) -> Option<&'a str> {
-    field?
-        .options
-        .iter()
-        .find(|o| o.id == option_id)
-        .map(|o| o.name.as_str())
+    field?.options.iter().find(|o| o.id == option_id).map(|o| o.name.as_str())
 }
 
 /// Labels of Tanma's built-in clue field aliases (seed 002), used when the field
@@ -136,15 +122,9 @@ pub fn customer_from_details(details: &[QwCustomerDetail]) -> Option<VendorCusto
     let first = details.first()?;
     let mut c = VendorCustomer::new(VENDOR);
     c.external_user_id = Some(first.external_user_id.clone());
-    c.union_id = details
-        .iter()
-        .find_map(|d| non_empty(d.union_id.as_deref()));
-    c.avatar = details
-        .iter()
-        .find_map(|d| non_empty(d.wechat_avatar.as_deref()));
-    let nickname = details
-        .iter()
-        .find_map(|d| non_empty(d.wechat_nickname.as_deref()));
+    c.union_id = details.iter().find_map(|d| non_empty(d.union_id.as_deref()));
+    c.avatar = details.iter().find_map(|d| non_empty(d.wechat_avatar.as_deref()));
+    let nickname = details.iter().find_map(|d| non_empty(d.wechat_nickname.as_deref()));
 
     let field = |label: &str| -> Option<String> {
         first
@@ -158,9 +138,7 @@ pub fn customer_from_details(details: &[QwCustomerDetail]) -> Option<VendorCusto
     c.corp_name = field("企业");
     c.position = field("职位").or_else(|| field("职务"));
     c.stage = field("销售阶段");
-    c.gender = field("性别")
-        .map(|g| gender_from_label(&g))
-        .unwrap_or_default();
+    c.gender = field("性别").map(|g| gender_from_label(&g)).unwrap_or_default();
 
     for d in details {
         for m in d.mobiles.iter().flatten() {
@@ -217,11 +195,7 @@ fn gender_from_label(label: &str) -> Gender {
 // ---------------------------------------------------------------------------------------
 // customer/search row → VendorCustomer
 
-pub fn customer_from_search_row(
-    row: &SearchRow,
-    fields: &FieldIndex,
-    tags: &TagIndex,
-) -> VendorCustomer {
+pub fn customer_from_search_row(row: &SearchRow, fields: &FieldIndex, tags: &TagIndex) -> VendorCustomer {
     let mut c = VendorCustomer::new(VENDOR);
     c.vendor_customer_id = row.customer_id.clone();
     c.external_user_id = non_empty(row.external_user_id.as_deref());
@@ -243,12 +217,7 @@ pub fn customer_from_search_row(
                 .find_map(|ct| ct.qw_customer_time.as_deref().and_then(parse_beijing)),
             add_source: non_empty(row.state.as_deref()),
             remark_mobiles: Vec::new(),
-            tags: row
-                .tags
-                .iter()
-                .flatten()
-                .filter_map(|t| search_tag(t, tags))
-                .collect(),
+            tags: row.tags.iter().flatten().filter_map(|t| search_tag(t, tags)).collect(),
         });
     }
     // Custom-field values arrive as extra keys named by the numeric field id.
@@ -259,9 +228,7 @@ pub fn customer_from_search_row(
         let def = fields.by_id(key);
         c.custom_fields.push(CustomField {
             key: key.clone(),
-            label: def
-                .map(|d| d.name.trim().to_string())
-                .unwrap_or_else(|| key.clone()),
+            label: def.map(|d| d.name.trim().to_string()).unwrap_or_else(|| key.clone()),
             value: search_value(value, def),
         });
     }
@@ -277,21 +244,14 @@ fn search_tag(value: &Value, index: &TagIndex) -> Option<Tag> {
         kind: TagKind::Corp,
     };
     match value {
-        Value::String(s) if !s.is_empty() => Some(
-            index
-                .resolve(s)
-                .cloned()
-                .unwrap_or_else(|| unresolved(s.clone())),
-        ),
+        Value::String(s) if !s.is_empty() => Some(index.resolve(s).cloned().unwrap_or_else(|| unresolved(s.clone()))),
         Value::Number(n) => {
             let s = n.to_string();
             Some(index.resolve(&s).cloned().unwrap_or_else(|| unresolved(s)))
         }
         Value::Object(o) => {
             let text = |k: &str| o.get(k).and_then(scalar_text);
-            let id = text("qwTagId")
-                .or_else(|| text("id"))
-                .or_else(|| text("tagId"));
+            let id = text("qwTagId").or_else(|| text("id")).or_else(|| text("tagId"));
             if let Some(found) = id.as_deref().and_then(|i| index.resolve(i)) {
                 return Some(found.clone());
             }
@@ -318,9 +278,7 @@ fn search_value(value: &Value, def: Option<&ProfileField>) -> FieldValue {
         }
     };
     match value {
-        Value::String(_) | Value::Number(_) | Value::Bool(_) => {
-            scalar_text(value).map(one).unwrap_or(FieldValue::Empty)
-        }
+        Value::String(_) | Value::Number(_) | Value::Bool(_) => scalar_text(value).map(one).unwrap_or(FieldValue::Empty),
         Value::Array(items) => {
             // Multi-value fields: option ids resolve one by one; shown as one line.
             let parts: Vec<String> = items
@@ -398,11 +356,10 @@ pub fn follow_from_item(item: &FollowUpItem) -> Result<FollowUpEntry, String> {
 /// Newest first; equal times by record id, larger (later) first.
 pub fn sort_newest_first(entries: &mut [FollowUpEntry]) {
     entries.sort_by(|a, b| {
-        b.at.cmp(&a.at)
-            .then_with(|| match (a.id.parse::<i64>(), b.id.parse::<i64>()) {
-                (Ok(x), Ok(y)) => y.cmp(&x),
-                _ => b.id.cmp(&a.id),
-            })
+        b.at.cmp(&a.at).then_with(|| match (a.id.parse::<i64>(), b.id.parse::<i64>()) {
+            (Ok(x), Ok(y)) => y.cmp(&x),
+            _ => b.id.cmp(&a.id),
+        })
     });
 }
 
@@ -480,9 +437,7 @@ pub fn clue_value(f: &ClueField, def: Option<&ProfileField>) -> FieldValue {
         },
         FIELD_DATE => FieldValue::Date(text.clone()),
         FIELD_MOBILES => match serde_json::from_str::<Vec<String>>(text) {
-            Ok(list) => {
-                FieldValue::Mobiles(list.into_iter().filter(|m| !m.trim().is_empty()).collect())
-            }
+            Ok(list) => FieldValue::Mobiles(list.into_iter().filter(|m| !m.trim().is_empty()).collect()),
             Err(_) => FieldValue::Raw(text.clone()),
         },
         _ => FieldValue::Raw(text.clone()),
@@ -500,11 +455,7 @@ fn company(info: &serde_json::Map<String, Value>) -> Option<ClueCompany> {
     let attributes: Vec<(String, String)> = info
         .iter()
         .filter(|(k, _)| !NAME_KEYS.contains(&k.as_str()))
-        .filter_map(|(k, v)| {
-            scalar_text(v)
-                .filter(|s| !s.is_empty())
-                .map(|s| (k.clone(), s))
-        })
+        .filter_map(|(k, v)| scalar_text(v).filter(|s| !s.is_empty()).map(|s| (k.clone(), s)))
         .collect();
     if name.is_none() && attributes.is_empty() {
         return None;
@@ -513,9 +464,7 @@ fn company(info: &serde_json::Map<String, Value>) -> Option<ClueCompany> {
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
+    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
 fn push_unique(list: &mut Vec<String>, value: &str) {
@@ -528,9 +477,7 @@ fn push_unique(list: &mut Vec<String>, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vendors::tanma::wire::{
-        FieldOption, FollowUpOperator, SearchContact, SearchFollow, TagItem,
-    };
+    use crate::vendors::tanma::wire::{FieldOption, FollowUpOperator, SearchContact, SearchFollow, TagItem};
 
     fn seed_detail() -> QwCustomerDetail {
         let fields = [
@@ -565,10 +512,7 @@ mod tests {
     fn details_map_to_customer() {
         let c = customer_from_details(&[seed_detail()]).unwrap();
         assert_eq!(c.vendor, VendorId::Tanma);
-        assert_eq!(
-            c.external_user_id.as_deref(),
-            Some("wmPBvlDQAAAtqjxUNvuEL5CRio1NWNXA")
-        );
+        assert_eq!(c.external_user_id.as_deref(), Some("wmPBvlDQAAAtqjxUNvuEL5CRio1NWNXA"));
         assert_eq!(c.name.as_deref(), Some("大刘a"));
         assert_eq!(c.corp_name.as_deref(), Some("hja"));
         assert_eq!(c.stage.as_deref(), Some("需求确定11"));
@@ -577,10 +521,7 @@ mod tests {
         assert_eq!(c.avatar.as_deref(), Some("http://wx.qlogo.cn/a/0"));
         assert_eq!(c.follow_users.len(), 1);
         assert_eq!(c.follow_users[0].user_id, "LiuFuLai");
-        assert_eq!(
-            c.follow_users[0].added_at,
-            parse_beijing("2020-11-30 15:00:00")
-        );
+        assert_eq!(c.follow_users[0].added_at, parse_beijing("2020-11-30 15:00:00"));
         let gender = c.custom_fields.iter().find(|f| f.key == "687").unwrap();
         assert_eq!(gender.label, "性别");
         assert_eq!(gender.value, FieldValue::Text("男".into()));
@@ -639,12 +580,7 @@ mod tests {
         };
         let e = follow_from_item(&item).unwrap();
         assert_eq!(e.author_name.as_deref(), Some("张三"));
-        assert_eq!(
-            e.kind,
-            FollowUpKind::Note {
-                text: String::new()
-            }
-        );
+        assert_eq!(e.kind, FollowUpKind::Note { text: String::new() });
     }
 
     #[test]
@@ -655,9 +591,7 @@ mod tests {
             author_user_id: None,
             author_name: None,
             at,
-            kind: FollowUpKind::Note {
-                text: String::new(),
-            },
+            kind: FollowUpKind::Note { text: String::new() },
         };
         let mut v = vec![mk("9", 1), mk("10", 1), mk("2", 5)];
         sort_newest_first(&mut v);
@@ -690,10 +624,7 @@ mod tests {
     fn clue_values_are_typed() {
         let def = stage_field();
         assert_eq!(
-            clue_value(
-                &clue_field("customer_stage", 2, Some("396823724189760")),
-                Some(&def)
-            ),
+            clue_value(&clue_field("customer_stage", 2, Some("396823724189760")), Some(&def)),
             FieldValue::Choice {
                 id: "396823724189760".into(),
                 label: Some("方案报价".into())
@@ -707,19 +638,13 @@ mod tests {
             }
         );
         assert_eq!(
-            clue_value(
-                &clue_field("customer_stage", 2, Some("396823724189760")),
-                None
-            ),
+            clue_value(&clue_field("customer_stage", 2, Some("396823724189760")), None),
             FieldValue::Choice {
                 id: "396823724189760".into(),
                 label: None
             }
         );
-        assert_eq!(
-            clue_value(&clue_field("gender", 2, None), None),
-            FieldValue::Empty
-        );
+        assert_eq!(clue_value(&clue_field("gender", 2, None), None), FieldValue::Empty);
         assert_eq!(
             clue_value(&clue_field("description", 1, Some("u 诶IE")), None),
             FieldValue::Text("u 诶IE".into())
@@ -736,10 +661,7 @@ mod tests {
             clue_value(&clue_field("mobile", 8, Some("145678388,")), None),
             FieldValue::Raw("145678388,".into())
         );
-        assert_eq!(
-            clue_value(&clue_field("x", 99, Some("?")), None),
-            FieldValue::Raw("?".into())
-        );
+        assert_eq!(clue_value(&clue_field("x", 99, Some("?")), None), FieldValue::Raw("?".into()));
     }
 
     #[test]
@@ -786,11 +708,7 @@ mod tests {
         assert_eq!(c.name.as_deref(), Some("打马赛克就"));
         assert_eq!(c.mobiles, vec!["145678388"]);
         assert_eq!(c.is_clue, Some(false));
-        let names: Vec<_> = c
-            .tags
-            .iter()
-            .map(|t| (t.id.as_deref(), t.name.as_str()))
-            .collect();
+        let names: Vec<_> = c.tags.iter().map(|t| (t.id.as_deref(), t.name.as_str())).collect();
         assert_eq!(names, [(Some("etEdu"), "教育"), (Some("12"), "金融")]);
         assert_eq!(c.tags[0].group.as_deref(), Some("行业"));
         assert_eq!(c.unresolved_tag_ids, vec!["999"]);
@@ -799,16 +717,10 @@ mod tests {
         let stage = c.fields.iter().find(|f| f.key == "customer_stage").unwrap();
         assert_eq!(stage.label, "销售阶段");
         let address = c.fields.iter().find(|f| f.key == "address").unwrap();
-        assert_eq!(
-            (address.label.as_str(), &address.value),
-            ("地址", &FieldValue::Empty)
-        );
+        assert_eq!((address.label.as_str(), &address.value), ("地址", &FieldValue::Empty));
         let company = c.company.unwrap();
         assert_eq!(company.name.as_deref(), Some("上海某某"));
-        assert_eq!(
-            company.attributes,
-            vec![("creditCode".to_string(), "9131".to_string())]
-        );
+        assert_eq!(company.attributes, vec![("creditCode".to_string(), "9131".to_string())]);
     }
 
     #[test]
@@ -853,10 +765,8 @@ mod tests {
             ..Default::default()
         };
         row.custom.insert("91641".into(), serde_json::json!(1));
-        row.custom
-            .insert("91637".into(), Value::String("描述文本".into()));
-        row.custom
-            .insert("sendChatCount".into(), serde_json::json!(3));
+        row.custom.insert("91637".into(), Value::String("描述文本".into()));
+        row.custom.insert("sendChatCount".into(), serde_json::json!(3));
         row.custom.insert("97673".into(), Value::Null);
         let c = customer_from_search_row(&row, &fields, &tags);
         assert_eq!(c.vendor_customer_id.as_deref(), Some("88"));
@@ -885,9 +795,6 @@ mod tests {
             )
         );
         let d = c.custom_fields.iter().find(|f| f.key == "91637").unwrap();
-        assert_eq!(
-            (d.label.as_str(), &d.value),
-            ("91637", &FieldValue::Text("描述文本".into()))
-        );
+        assert_eq!((d.label.as_str(), &d.value), ("91637", &FieldValue::Text("描述文本".into())));
     }
 }

@@ -41,12 +41,7 @@ pub fn sign(app_id: &str, timestamp: &str, body: &[u8], app_key: &SecretString) 
 }
 
 /// Signs `body` at `timestamp_ms` (milliseconds since the Unix epoch).
-pub fn signed_headers(
-    app_id: &str,
-    app_key: &SecretString,
-    timestamp_ms: i64,
-    body: &[u8],
-) -> SignedHeaders {
+pub fn signed_headers(app_id: &str, app_key: &SecretString, timestamp_ms: i64, body: &[u8]) -> SignedHeaders {
     let timestamp = timestamp_ms.to_string();
     let sign = sign(app_id, &timestamp, body, app_key);
     SignedHeaders {
@@ -65,13 +60,7 @@ pub fn sign_now(app_id: &str, app_key: &SecretString, body: &[u8]) -> SignedHead
 /// Whether `given` is the signature of this request. Compares in constant time (for the
 /// simulator, which plays the server) and accepts only lowercase hex, the one form every
 /// known client sends.
-pub fn verify(
-    app_id: &str,
-    timestamp: &str,
-    body: &[u8],
-    app_key: &SecretString,
-    given: &str,
-) -> bool {
+pub fn verify(app_id: &str, timestamp: &str, body: &[u8], app_key: &SecretString, given: &str) -> bool {
     let expected = sign(app_id, timestamp, body, app_key);
     let (a, b) = (expected.as_bytes(), given.as_bytes());
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -98,19 +87,13 @@ mod tests {
 
     #[test]
     fn json_body_is_signed_verbatim() {
-        let body =
-            br#"{"externalUserId":"wmPBvlDQAAAtqjxUNvuEL5CRio1NWNXA","qwUserId":"LiuFuLai"}"#;
+        let body = br#"{"externalUserId":"wmPBvlDQAAAtqjxUNvuEL5CRio1NWNXA","qwUserId":"LiuFuLai"}"#;
         assert_eq!(
             sign("app123", "1700000000000", body, &key("key456")),
             "bf591ad4c27733ece36223798923f992a7c960ef8e5040628a2247e8e62a3c21"
         );
         assert_eq!(
-            sign(
-                "app123",
-                "1700000000000",
-                br#"{"customerId":8}"#,
-                &key("key456")
-            ),
+            sign("app123", "1700000000000", br#"{"customerId":8}"#, &key("key456")),
             "ab05f3578e4fc413172892f142824649d8d0c8acd6125b99e610694f1f4235f9"
         );
     }
@@ -119,36 +102,16 @@ mod tests {
     fn chinese_body_and_key_are_signed_as_utf8() {
         let body = r#"{"searchKey":"大刘","pageNo":1,"pageSize":20}"#;
         assert_eq!(
-            sign(
-                "tm_demo",
-                "1700000000123",
-                body.as_bytes(),
-                &key("s3cr€t-键")
-            ),
+            sign("tm_demo", "1700000000123", body.as_bytes(), &key("s3cr€t-键")),
             "a4562cd3f0aba1d3aee0c8cd04788a1ddb814df381b44027ef19a172bc7cfd4f"
         );
     }
 
     #[test]
     fn a_changed_byte_changes_the_signature() {
-        let a = sign(
-            "app123",
-            "1700000000000",
-            br#"{"customerId":8}"#,
-            &key("key456"),
-        );
-        let b = sign(
-            "app123",
-            "1700000000000",
-            br#"{"customerId": 8}"#,
-            &key("key456"),
-        );
-        let c = sign(
-            "app123",
-            "1700000000001",
-            br#"{"customerId":8}"#,
-            &key("key456"),
-        );
+        let a = sign("app123", "1700000000000", br#"{"customerId":8}"#, &key("key456"));
+        let b = sign("app123", "1700000000000", br#"{"customerId": 8}"#, &key("key456"));
+        let c = sign("app123", "1700000000001", br#"{"customerId":8}"#, &key("key456"));
         assert_ne!(a, b);
         assert_ne!(a, c);
     }
@@ -159,13 +122,7 @@ mod tests {
         assert_eq!(h.timestamp.len(), 13, "{}", h.timestamp);
         assert!(h.timestamp.bytes().all(|b| b.is_ascii_digit()));
         assert_eq!(h.sign.len(), 64);
-        assert!(
-            h.sign
-                .bytes()
-                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
-            "{}",
-            h.sign
-        );
+        assert!(h.sign.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')), "{}", h.sign);
         assert_eq!(h.sign, sign("app123", &h.timestamp, b"{}", &key("key456")));
     }
 
@@ -182,13 +139,7 @@ mod tests {
         let k = key("key456");
         let good = "d51cb6db272a8e9203c3b202ee9b435ce8db721ad032c76c3defa2f4f48d5b6b";
         assert!(verify("app123", "1700000000000", b"", &k, good));
-        assert!(!verify(
-            "app123",
-            "1700000000000",
-            b"",
-            &k,
-            &good.to_uppercase()
-        ));
+        assert!(!verify("app123", "1700000000000", b"", &k, &good.to_uppercase()));
         assert!(!verify("app123", "1700000000000", b"", &key("other"), good));
         assert!(!verify("app123", "1700000000000", b" ", &k, good));
         assert!(!verify("app123", "1700000000000", b"", &k, &good[..63]));

@@ -484,17 +484,12 @@ mod tests {
     use super::*;
 
     // Seed pages 000-002, verbatim (server/tests/fixtures/tanma_*.json).
-    const QW_DETAILS_REQUEST: &str =
-        include_str!("../../../tests/fixtures/tanma_qw_details_request.json");
-    const QW_DETAILS_RESPONSE: &str =
-        include_str!("../../../tests/fixtures/tanma_qw_details_response.json");
-    const FOLLOW_REQUEST: &str =
-        include_str!("../../../tests/fixtures/tanma_qw_follow_list_request.json");
-    const FOLLOW_RESPONSE: &str =
-        include_str!("../../../tests/fixtures/tanma_qw_follow_list_response.json");
+    const QW_DETAILS_REQUEST: &str = include_str!("../../../tests/fixtures/tanma_qw_details_request.json");
+    const QW_DETAILS_RESPONSE: &str = include_str!("../../../tests/fixtures/tanma_qw_details_response.json");
+    const FOLLOW_REQUEST: &str = include_str!("../../../tests/fixtures/tanma_qw_follow_list_request.json");
+    const FOLLOW_RESPONSE: &str = include_str!("../../../tests/fixtures/tanma_qw_follow_list_response.json");
     const CLUE_REQUEST: &str = include_str!("../../../tests/fixtures/tanma_clue_get_request.json");
-    const CLUE_RESPONSE: &str =
-        include_str!("../../../tests/fixtures/tanma_clue_get_response.json");
+    const CLUE_RESPONSE: &str = include_str!("../../../tests/fixtures/tanma_clue_get_response.json");
 
     #[test]
     fn seed_000_qw_details_parses() {
@@ -519,28 +514,17 @@ mod tests {
                 .unwrap()
                 .starts_with("http://wx.qlogo.cn/mmhead/Q3auHgzw")
         );
-        assert_eq!(
-            (d.union_id.as_deref(), d.qw_customer_time.as_deref()),
-            (None, None)
-        );
+        assert_eq!((d.union_id.as_deref(), d.qw_customer_time.as_deref()), (None, None));
         let ids: Vec<i64> = d.fields.iter().map(|f| f.id).collect();
         assert_eq!(ids, [680, 681, 682, 684, 685, 686, 683, 687]);
-        assert_eq!(
-            d.fields[0].value.as_deref(),
-            Some("158xxxxxxxx#123xxxxxxxx")
-        );
+        assert_eq!(d.fields[0].value.as_deref(), Some("158xxxxxxxx#123xxxxxxxx"));
         assert_eq!(d.fields[3].name, "销售阶段");
         assert_eq!(d.fields[3].value.as_deref(), Some("需求确定11"));
         assert_eq!(d.fields[7].name, "性别 ");
-        assert!(
-            d.fields
-                .iter()
-                .all(|f| f.outer_field.is_none() && f.stable == Some(true))
-        );
+        assert!(d.fields.iter().all(|f| f.outer_field.is_none() && f.stable == Some(true)));
         // Re-serialising gives the sample back (absent optionals stay absent).
         let again: Value = serde_json::to_value(&data).unwrap();
-        let original: Value =
-            serde_json::from_str::<Value>(QW_DETAILS_RESPONSE).unwrap()["data"].clone();
+        let original: Value = serde_json::from_str::<Value>(QW_DETAILS_RESPONSE).unwrap()["data"].clone();
         assert_eq!(again, original);
     }
 
@@ -560,15 +544,9 @@ mod tests {
             (last.id, last.follow_type, last.content.as_deref()),
             (2322, FOLLOW_TYPE_NOTE, Some("qq"))
         );
-        assert!(
-            data.iter()
-                .all(|r| r.qw_user_id.as_deref() == Some("LiuFuLai"))
-        );
+        assert!(data.iter().all(|r| r.qw_user_id.as_deref() == Some("LiuFuLai")));
         let again: Value = serde_json::to_value(&data).unwrap();
-        assert_eq!(
-            again,
-            serde_json::from_str::<Value>(FOLLOW_RESPONSE).unwrap()["data"]
-        );
+        assert_eq!(again, serde_json::from_str::<Value>(FOLLOW_RESPONSE).unwrap()["data"]);
     }
 
     #[test]
@@ -582,43 +560,25 @@ mod tests {
         assert_eq!((d.is_clue, d.kind), (Some(false), Some(1)));
         assert_eq!(d.fields.len(), 10);
         assert_eq!(
-            (
-                d.fields[0].field.as_str(),
-                d.fields[0].kind,
-                d.fields[0].value_as_text.as_deref()
-            ),
+            (d.fields[0].field.as_str(), d.fields[0].kind, d.fields[0].value_as_text.as_deref()),
             ("customer_source", 2, None)
         );
-        assert_eq!(
-            d.fields[2].value_as_text.as_deref(),
-            Some("[\"145678388\"]")
-        );
-        assert_eq!(
-            d.fields[9].value_as_text.as_deref(),
-            Some("396823724189760")
-        );
+        assert_eq!(d.fields[2].value_as_text.as_deref(), Some("[\"145678388\"]"));
+        assert_eq!(d.fields[9].value_as_text.as_deref(), Some("396823724189760"));
         assert!(d.tag_ids.is_empty());
         assert_eq!(d.create_time.as_deref(), Some("2021-05-11 15:15:48"));
         assert_eq!(d.last_update_time.as_deref(), Some("2021-05-11 15:15:48"));
-        assert_eq!(
-            (d.convert_customer_time.as_deref(), d.company_info.as_ref()),
-            (None, None)
-        );
+        assert_eq!((d.convert_customer_time.as_deref(), d.company_info.as_ref()), (None, None));
         let again: Value = serde_json::to_value(&d).unwrap();
-        assert_eq!(
-            again,
-            serde_json::from_str::<Value>(CLUE_RESPONSE).unwrap()["data"]
-        );
+        assert_eq!(again, serde_json::from_str::<Value>(CLUE_RESPONSE).unwrap()["data"]);
     }
 
     #[test]
     fn envelope_without_data_decodes() {
-        let e: Envelope<Vec<QwFollowRecord>> =
-            serde_json::from_str(r#"{"code":1002,"message":"签名校验未通过"}"#).unwrap();
+        let e: Envelope<Vec<QwFollowRecord>> = serde_json::from_str(r#"{"code":1002,"message":"签名校验未通过"}"#).unwrap();
         assert_eq!(e.code, 1002);
         assert_eq!(e.data, None);
-        let e: Envelope<Vec<QwFollowRecord>> =
-            serde_json::from_str(r#"{"code":-1,"message":"x","data":null}"#).unwrap();
+        let e: Envelope<Vec<QwFollowRecord>> = serde_json::from_str(r#"{"code":-1,"message":"x","data":null}"#).unwrap();
         assert_eq!(e.data, None);
     }
 
@@ -629,7 +589,8 @@ mod tests {
         let d: ClueListData = serde_json::from_str(r#"{"list":null,"nextCursor":""}"#).unwrap();
         assert_eq!(d.next_cursor, None);
         assert!(d.list.is_empty());
-        let g: TagGroup = serde_json::from_str(r#"{"id":7,"name":"行业","qwTagId":null,"tags":[{"id":"71","name":"教育","qwTagId":"etAbc"}]}"#).unwrap();
+        let g: TagGroup =
+            serde_json::from_str(r#"{"id":7,"name":"行业","qwTagId":null,"tags":[{"id":"71","name":"教育","qwTagId":"etAbc"}]}"#).unwrap();
         assert_eq!(g.id, "7");
         assert_eq!(g.tags[0].id, "71");
         assert_eq!(g.tags[0].qw_tag_id.as_deref(), Some("etAbc"));
@@ -642,10 +603,7 @@ mod tests {
             name: "n".into(),
             qw_tag_id: None,
         };
-        assert_eq!(
-            serde_json::to_value(&item).unwrap()["id"],
-            serde_json::json!("x7")
-        );
+        assert_eq!(serde_json::to_value(&item).unwrap()["id"], serde_json::json!("x7"));
     }
 
     #[test]
@@ -673,10 +631,7 @@ mod tests {
             kind: None,
         })
         .unwrap();
-        assert_eq!(
-            body,
-            r#"{"since":"2024-01-01 00:00:00","before":"2024-01-02 00:00:00","size":100}"#
-        );
+        assert_eq!(body, r#"{"since":"2024-01-01 00:00:00","before":"2024-01-02 00:00:00","size":100}"#);
         let body = serde_json::to_string(&CustomerSearchRequest {
             sales_id_list: Some(vec!["LiuFuLai".into()]),
             page_no: 2,
@@ -684,10 +639,7 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        assert_eq!(
-            body,
-            r#"{"salesIdList":["LiuFuLai"],"pageNo":2,"pageSize":20}"#
-        );
+        assert_eq!(body, r#"{"salesIdList":["LiuFuLai"],"pageNo":2,"pageSize":20}"#);
         let body = serde_json::to_string(&QwDetailsRequest {
             external_user_id: "wm1".into(),
             qw_user_id: "大刘".into(),

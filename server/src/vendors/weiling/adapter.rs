@@ -7,14 +7,9 @@ use async_trait::async_trait;
 
 use super::client::{ClueFilter, CustomerListBy, WeilingClient};
 use super::wire::{CustomerEditRequest, FieldDescription, NewProgress};
-use super::{
-    CUSTOM_FIELDS_API_KEY, MAX_DESCRIPTION_CHARS, MAX_PROGRESS_CHARS, MAX_REMARK_CHARS,
-    PROGRESS_TYPE, map, paths,
-};
+use super::{CUSTOM_FIELDS_API_KEY, MAX_DESCRIPTION_CHARS, MAX_PROGRESS_CHARS, MAX_REMARK_CHARS, PROGRESS_TYPE, map, paths};
 use crate::vendors::time::epoch_to_ms;
-use crate::vendors::{
-    CallStats, CustomerListQuery, CustomerRef, VendorAdapter, VendorError, WriteReceipt,
-};
+use crate::vendors::{CallStats, CustomerListQuery, CustomerRef, VendorAdapter, VendorError, WriteReceipt};
 
 /// Our opaque customer-list cursor: Weiling's own cursor for the id list, plus how far into
 /// that id page we are (one id page can hold more ids than the caller's page size).
@@ -77,12 +72,7 @@ impl WeilingClient {
 }
 
 fn invalid(endpoint: &str, detail: String) -> VendorError {
-    VendorError::new(
-        VendorId::Weiling,
-        endpoint,
-        VendorErrorKind::InvalidInput,
-        detail,
-    )
+    VendorError::new(VendorId::Weiling, endpoint, VendorErrorKind::InvalidInput, detail)
 }
 
 #[async_trait]
@@ -102,15 +92,8 @@ impl VendorAdapter for WeilingClient {
 
     /// `customer/list` for the rep's friend ids, then `customer/batch` for the page's ids.
     /// Weiling lists friends per rep only, so a query without a rep is unsupported.
-    async fn list_customers(
-        &self,
-        query: &CustomerListQuery,
-    ) -> Result<Page<VendorCustomer>, VendorError> {
-        let Some(rep) = query
-            .rep_user_id
-            .as_deref()
-            .filter(|r| !r.trim().is_empty())
-        else {
+    async fn list_customers(&self, query: &CustomerListQuery) -> Result<Page<VendorCustomer>, VendorError> {
+        let Some(rep) = query.rep_user_id.as_deref().filter(|r| !r.trim().is_empty()) else {
             return Err(VendorError::new(
                 VendorId::Weiling,
                 paths::CUSTOMER_LIST,
@@ -120,20 +103,13 @@ impl VendorAdapter for WeilingClient {
         };
         let cursor = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
             None => ListCursor::default(),
-            Some(text) => ListCursor::decode(text)
-                .ok_or_else(|| invalid(paths::CUSTOMER_LIST, "malformed page cursor".into()))?,
+            Some(text) => ListCursor::decode(text).ok_or_else(|| invalid(paths::CUSTOMER_LIST, "malformed page cursor".into()))?,
         };
         let page_size = (query.page_size.max(1)) as usize;
         let ids = self
-            .customer_ids(
-                &CustomerListBy::UserId(rep.to_string()),
-                Some(&cursor.vendor),
-            )
+            .customer_ids(&CustomerListBy::UserId(rep.to_string()), Some(&cursor.vendor))
             .await?;
-        let vendor_next = ids
-            .cursor
-            .clone()
-            .filter(|c| !c.is_empty() && *c != cursor.vendor);
+        let vendor_next = ids.cursor.clone().filter(|c| !c.is_empty() && *c != cursor.vendor);
         let start = cursor.offset.min(ids.data_list.len());
         let end = (start + page_size).min(ids.data_list.len());
         let wanted = &ids.data_list[start..end];
@@ -155,10 +131,7 @@ impl VendorAdapter for WeilingClient {
         } else {
             self.field_catalog().await
         };
-        let items = customers
-            .into_iter()
-            .map(|c| map::customer(c, &fields))
-            .collect();
+        let items = customers.into_iter().map(|c| map::customer(c, &fields)).collect();
 
         let next = if end < ids.data_list.len() {
             Some(
@@ -169,21 +142,14 @@ impl VendorAdapter for WeilingClient {
                 .encode(),
             )
         } else {
-            vendor_next
-                .clone()
-                .map(|vendor| ListCursor { offset: 0, vendor }.encode())
+            vendor_next.clone().map(|vendor| ListCursor { offset: 0, vendor }.encode())
         };
         // The total is known only when the whole id list came in one reply.
-        let total = (cursor.vendor.is_empty() && vendor_next.is_none())
-            .then_some(ids.data_list.len() as u64);
+        let total = (cursor.vendor.is_empty() && vendor_next.is_none()).then_some(ids.data_list.len() as u64);
         Ok(Page { items, next, total })
     }
 
-    async fn customer(
-        &self,
-        external_user_id: &str,
-        _rep_user_id: Option<&str>,
-    ) -> Result<Option<VendorCustomer>, VendorError> {
+    async fn customer(&self, external_user_id: &str, _rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError> {
         let Some(c) = self.customer_by_external_userid(external_user_id).await? else {
             return Ok(None);
         };
@@ -191,10 +157,7 @@ impl VendorAdapter for WeilingClient {
         Ok(Some(map::customer(c, &fields)))
     }
 
-    async fn follow_ups(
-        &self,
-        customer: &VendorCustomer,
-    ) -> Result<Vec<FollowUpEntry>, VendorError> {
+    async fn follow_ups(&self, customer: &VendorCustomer) -> Result<Vec<FollowUpEntry>, VendorError> {
         let id = self
             .resolve_customer_id(
                 customer.vendor_customer_id.as_deref(),
@@ -213,25 +176,13 @@ impl VendorAdapter for WeilingClient {
     }
 
     /// One vendor page of clues; Weiling fixes the page size, so `page_size` is not sent.
-    async fn list_clues(
-        &self,
-        cursor: Option<String>,
-        _page_size: u32,
-    ) -> Result<Page<Clue>, VendorError> {
-        let page = self
-            .clue_page(cursor.as_deref(), &ClueFilter::default())
-            .await?;
+    async fn list_clues(&self, cursor: Option<String>, _page_size: u32) -> Result<Page<Clue>, VendorError> {
+        let page = self.clue_page(cursor.as_deref(), &ClueFilter::default()).await?;
         let empty = page.clue_list.is_empty();
         let mut items: Vec<Clue> = page.clue_list.into_iter().filter_map(map::clue).collect();
         items.sort_by_key(|c| std::cmp::Reverse(c.created_at));
-        let next = page
-            .cursor
-            .filter(|c| !c.is_empty() && !empty && Some(c) != cursor.as_ref());
-        Ok(Page {
-            items,
-            next,
-            total: None,
-        })
+        let next = page.cursor.filter(|c| !c.is_empty() && !empty && Some(c) != cursor.as_ref());
+        Ok(Page { items, next, total: None })
     }
 
     async fn clue(&self, id: &str) -> Result<Option<Clue>, VendorError> {
@@ -240,35 +191,21 @@ impl VendorAdapter for WeilingClient {
             Err(e) if e.kind == VendorErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
-        Ok(clues
-            .into_iter()
-            .find(|c| c.clue_id.as_deref() == Some(id))
-            .and_then(map::clue))
+        Ok(clues.into_iter().find(|c| c.clue_id.as_deref() == Some(id)).and_then(map::clue))
     }
 
     /// `customer/edit` with only the given fields, so the others are left as they are.
-    async fn set_remark(
-        &self,
-        target: &CustomerRef,
-        remark: Option<&str>,
-        description: Option<&str>,
-    ) -> Result<WriteReceipt, VendorError> {
+    async fn set_remark(&self, target: &CustomerRef, remark: Option<&str>, description: Option<&str>) -> Result<WriteReceipt, VendorError> {
         let endpoint = paths::CUSTOMER_EDIT;
         if remark.is_none() && description.is_none() {
-            return Err(invalid(
-                endpoint,
-                "nothing to change: give a remark or a description".into(),
-            ));
+            return Err(invalid(endpoint, "nothing to change: give a remark or a description".into()));
         }
         if let Some(r) = remark
             && r.chars().count() > MAX_REMARK_CHARS
         {
             return Err(invalid(
                 endpoint,
-                format!(
-                    "remark is {} characters; WeCom allows {MAX_REMARK_CHARS}",
-                    r.chars().count()
-                ),
+                format!("remark is {} characters; WeCom allows {MAX_REMARK_CHARS}", r.chars().count()),
             ));
         }
         if let Some(d) = description
@@ -286,11 +223,7 @@ impl VendorAdapter for WeilingClient {
             return Err(invalid(endpoint, "the rep's user id is empty".into()));
         }
         let customer_id = self
-            .resolve_customer_id(
-                target.vendor_customer_id.as_deref(),
-                target.external_user_id.as_deref(),
-                endpoint,
-            )
+            .resolve_customer_id(target.vendor_customer_id.as_deref(), target.external_user_id.as_deref(), endpoint)
             .await?;
         let request = CustomerEditRequest {
             user_id: target.rep_user_id.clone(),
@@ -304,12 +237,7 @@ impl VendorAdapter for WeilingClient {
     }
 
     /// `v2/progress/create` with one item; a per-item failure is the vendor refusing the note.
-    async fn add_follow_up(
-        &self,
-        target: &CustomerRef,
-        text: &str,
-        at_ms: i64,
-    ) -> Result<WriteReceipt, VendorError> {
+    async fn add_follow_up(&self, target: &CustomerRef, text: &str, at_ms: i64) -> Result<WriteReceipt, VendorError> {
         let endpoint = paths::PROGRESS_CREATE;
         let chars = text.chars().count();
         if text.trim().is_empty() {
@@ -322,11 +250,7 @@ impl VendorAdapter for WeilingClient {
             ));
         }
         let customer_id = self
-            .resolve_customer_id(
-                target.vendor_customer_id.as_deref(),
-                target.external_user_id.as_deref(),
-                endpoint,
-            )
+            .resolve_customer_id(target.vendor_customer_id.as_deref(), target.external_user_id.as_deref(), endpoint)
             .await?;
         let item = NewProgress {
             index: 0,
@@ -335,16 +259,10 @@ impl VendorAdapter for WeilingClient {
             create_user_id: Some(target.rep_user_id.clone()).filter(|r| !r.trim().is_empty()),
             ..Default::default()
         };
-        let result = self
-            .create_progress(&customer_id, PROGRESS_TYPE, &[item])
-            .await?;
-        if let Some(failure) = result
-            .fail_list
-            .into_iter()
-            .find(|f| f.index.unwrap_or(0) == 0)
-        {
-            let mut e = invalid(endpoint, "Weiling refused the follow-up note".into())
-                .with_vendor_message(failure.error_msg.unwrap_or_default());
+        let result = self.create_progress(&customer_id, PROGRESS_TYPE, &[item]).await?;
+        if let Some(failure) = result.fail_list.into_iter().find(|f| f.index.unwrap_or(0) == 0) {
+            let mut e =
+                invalid(endpoint, "Weiling refused the follow-up note".into()).with_vendor_message(failure.error_msg.unwrap_or_default());
             if let Some(code) = failure.error_code {
                 e = e.with_code(code);
             }

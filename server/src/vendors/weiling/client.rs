@@ -20,9 +20,8 @@ use super::codes;
 use super::paths;
 use super::token::{Fetched, Token, TokenCache};
 use super::wire::{
-    Clue, ClueBatchRequest, ClueListData, CustomDetailData, Customer, CustomerBatchData,
-    CustomerBatchRequest, CustomerEditRequest, CustomerIdList, EnvelopeData, EnvelopeHead,
-    FieldDescription, NewProgress, Progress, ProgressCreateData, ProgressCreateRequest,
+    Clue, ClueBatchRequest, ClueListData, CustomDetailData, Customer, CustomerBatchData, CustomerBatchRequest, CustomerEditRequest,
+    CustomerIdList, EnvelopeData, EnvelopeHead, FieldDescription, NewProgress, Progress, ProgressCreateData, ProgressCreateRequest,
     ProgressListData, TokenData,
 };
 use crate::config::WeilingSettings;
@@ -111,11 +110,7 @@ impl WeilingClient {
 
     /// 3.1 `GET /customer/list`: ids of one rep's friends (or by remark mobile). An exhausted
     /// list (1006) is an empty page.
-    pub async fn customer_ids(
-        &self,
-        by: &CustomerListBy,
-        cursor: Option<&str>,
-    ) -> Result<CustomerIdList, VendorError> {
+    pub async fn customer_ids(&self, by: &CustomerListBy, cursor: Option<&str>) -> Result<CustomerIdList, VendorError> {
         let mut query = vec![match by {
             CustomerListBy::UserId(u) => ("userid", u.clone()),
             CustomerListBy::RemarkMobile(m) => ("remark_mobile", m.clone()),
@@ -124,14 +119,7 @@ impl WeilingClient {
             query.push(("cursor", c.to_string()));
         }
         let reply = self
-            .call::<CustomerIdList>(
-                Method::GET,
-                paths::CUSTOMER_LIST,
-                &query,
-                None,
-                CallKind::Read,
-                EndOfList::Empty,
-            )
+            .call::<CustomerIdList>(Method::GET, paths::CUSTOMER_LIST, &query, None, CallKind::Read, EndOfList::Empty)
             .await?;
         Ok(match reply {
             Reply::Data(d) => d.unwrap_or_default(),
@@ -147,19 +135,14 @@ impl WeilingClient {
             let body = CustomerBatchRequest {
                 customer_ids: chunk.to_vec(),
             };
-            let data: CustomerBatchData = self
-                .post(paths::CUSTOMER_BATCH, &body, CallKind::Read)
-                .await?;
+            let data: CustomerBatchData = self.post(paths::CUSTOMER_BATCH, &body, CallKind::Read).await?;
             out.extend(data.customer_list);
         }
         Ok(out)
     }
 
     /// 3.4 `GET /customer/get_by_external_userid`; `None` when Weiling does not know the id.
-    pub async fn customer_by_external_userid(
-        &self,
-        external_userid: &str,
-    ) -> Result<Option<Customer>, VendorError> {
+    pub async fn customer_by_external_userid(&self, external_userid: &str) -> Result<Option<Customer>, VendorError> {
         let query = [("external_userid", external_userid.to_string())];
         match self
             .call::<Customer>(
@@ -181,8 +164,7 @@ impl WeilingClient {
 
     /// 3.3 `POST /customer/edit`: one rep's remark/description/remark mobiles on a friend.
     pub async fn edit_customer(&self, request: &CustomerEditRequest) -> Result<(), VendorError> {
-        let body =
-            serde_json::to_vec(request).map_err(|e| self.local_error(paths::CUSTOMER_EDIT, e))?;
+        let body = serde_json::to_vec(request).map_err(|e| self.local_error(paths::CUSTOMER_EDIT, e))?;
         self.call::<serde_json::Value>(
             Method::POST,
             paths::CUSTOMER_EDIT,
@@ -196,28 +178,13 @@ impl WeilingClient {
     }
 
     /// 8.2 新版 `GET /v2/progress/list`: one page of an object's follow-up records.
-    pub async fn progress_page(
-        &self,
-        object_id: &str,
-        object_type: i64,
-        cursor: Option<&str>,
-    ) -> Result<ProgressListData, VendorError> {
-        let mut query = vec![
-            ("id", object_id.to_string()),
-            ("type", object_type.to_string()),
-        ];
+    pub async fn progress_page(&self, object_id: &str, object_type: i64, cursor: Option<&str>) -> Result<ProgressListData, VendorError> {
+        let mut query = vec![("id", object_id.to_string()), ("type", object_type.to_string())];
         if let Some(c) = cursor.filter(|c| !c.is_empty()) {
             query.push(("cursor", c.to_string()));
         }
         let reply = self
-            .call::<ProgressListData>(
-                Method::GET,
-                paths::PROGRESS_LIST,
-                &query,
-                None,
-                CallKind::Read,
-                EndOfList::Empty,
-            )
+            .call::<ProgressListData>(Method::GET, paths::PROGRESS_LIST, &query, None, CallKind::Read, EndOfList::Empty)
             .await?;
         Ok(match reply {
             Reply::Data(d) => d.unwrap_or_default(),
@@ -226,23 +193,15 @@ impl WeilingClient {
     }
 
     /// Every follow-up record of an object, following the cursor to its end.
-    pub async fn progress_all(
-        &self,
-        object_id: &str,
-        object_type: i64,
-    ) -> Result<Vec<Progress>, VendorError> {
+    pub async fn progress_all(&self, object_id: &str, object_type: i64) -> Result<Vec<Progress>, VendorError> {
         let mut all = Vec::new();
         let mut cursor: Option<String> = None;
         for _ in 0..MAX_PAGES {
-            let page = self
-                .progress_page(object_id, object_type, cursor.as_deref())
-                .await?;
+            let page = self.progress_page(object_id, object_type, cursor.as_deref()).await?;
             let empty = page.progress_list.is_empty();
             all.extend(page.progress_list);
             match page.cursor.filter(|c| !c.is_empty()) {
-                Some(next) if !empty && cursor.as_deref() != Some(next.as_str()) => {
-                    cursor = Some(next)
-                }
+                Some(next) if !empty && cursor.as_deref() != Some(next.as_str()) => cursor = Some(next),
                 _ => return Ok(all),
             }
         }
@@ -271,9 +230,7 @@ impl WeilingClient {
                 kind: object_type,
                 progress_list: chunk.to_vec(),
             };
-            let data: ProgressCreateData = self
-                .post(paths::PROGRESS_CREATE, &body, CallKind::Write)
-                .await?;
+            let data: ProgressCreateData = self.post(paths::PROGRESS_CREATE, &body, CallKind::Write).await?;
             merged.fail_list.extend(data.fail_list);
             merged.success_list.extend(data.success_list);
         }
@@ -289,10 +246,7 @@ impl WeilingClient {
     }
 
     /// `custom_fields`, cached for ten minutes per `api_key`.
-    pub async fn custom_fields_cached(
-        &self,
-        api_key: &str,
-    ) -> Result<Arc<Vec<FieldDescription>>, VendorError> {
+    pub async fn custom_fields_cached(&self, api_key: &str) -> Result<Arc<Vec<FieldDescription>>, VendorError> {
         let mut cache = self.fields.lock().await;
         if let Some((at, fields)) = cache.get(api_key)
             && at.elapsed() < FIELD_CACHE_TTL
@@ -305,11 +259,7 @@ impl WeilingClient {
     }
 
     /// 4.2 `GET /clue/list`: one page of phone-number clues (page size is the vendor's).
-    pub async fn clue_page(
-        &self,
-        cursor: Option<&str>,
-        filter: &ClueFilter,
-    ) -> Result<ClueListData, VendorError> {
+    pub async fn clue_page(&self, cursor: Option<&str>, filter: &ClueFilter) -> Result<ClueListData, VendorError> {
         let mut query = Vec::new();
         if let Some(c) = cursor.filter(|c| !c.is_empty()) {
             query.push(("cursor", c.to_string()));
@@ -324,14 +274,7 @@ impl WeilingClient {
             query.push(("mobile", mobile.clone()));
         }
         let reply = self
-            .call::<ClueListData>(
-                Method::GET,
-                paths::CLUE_LIST,
-                &query,
-                None,
-                CallKind::Read,
-                EndOfList::Empty,
-            )
+            .call::<ClueListData>(Method::GET, paths::CLUE_LIST, &query, None, CallKind::Read, EndOfList::Empty)
             .await?;
         Ok(match reply {
             Reply::Data(d) => d.unwrap_or_default(),
@@ -343,9 +286,7 @@ impl WeilingClient {
     pub async fn clues_batch(&self, ids: &[String]) -> Result<Vec<Clue>, VendorError> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(MAX_BATCH) {
-            let body = ClueBatchRequest {
-                clue_ids: chunk.to_vec(),
-            };
+            let body = ClueBatchRequest { clue_ids: chunk.to_vec() };
             let data: ClueListData = self.post(paths::CLUE_BATCH, &body, CallKind::Read).await?;
             out.extend(data.clue_list);
         }
@@ -354,34 +295,16 @@ impl WeilingClient {
 
     // ---- plumbing --------------------------------------------------------------------------
 
-    async fn get<T: DeserializeOwned>(
-        &self,
-        path: &'static str,
-        query: &[(&'static str, String)],
-    ) -> Result<T, VendorError> {
+    async fn get<T: DeserializeOwned>(&self, path: &'static str, query: &[(&'static str, String)]) -> Result<T, VendorError> {
         let reply = self
-            .call::<T>(
-                Method::GET,
-                path,
-                query,
-                None,
-                CallKind::Read,
-                EndOfList::Error,
-            )
+            .call::<T>(Method::GET, path, query, None, CallKind::Read, EndOfList::Error)
             .await?;
         self.require_data(path, reply)
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &'static str,
-        body: &B,
-        kind: CallKind,
-    ) -> Result<T, VendorError> {
+    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &'static str, body: &B, kind: CallKind) -> Result<T, VendorError> {
         let body = serde_json::to_vec(body).map_err(|e| self.local_error(path, e))?;
-        let reply = self
-            .call::<T>(Method::POST, path, &[], Some(body), kind, EndOfList::Error)
-            .await?;
+        let reply = self.call::<T>(Method::POST, path, &[], Some(body), kind, EndOfList::Error).await?;
         self.require_data(path, reply)
     }
 
@@ -421,15 +344,7 @@ impl WeilingClient {
         loop {
             let token = self.token().await?;
             let result = self
-                .attempt_with(
-                    &token,
-                    method.clone(),
-                    path,
-                    query,
-                    body.as_deref(),
-                    kind,
-                    end_of_list,
-                )
+                .attempt_with(&token, method.clone(), path, query, body.as_deref(), kind, end_of_list)
                 .await;
             match result {
                 Err(e) if e.kind == VendorErrorKind::AuthRejected && !refreshed => {
@@ -465,9 +380,7 @@ impl WeilingClient {
                     request = request.query(query);
                 }
                 if let Some(bytes) = body {
-                    request = request
-                        .header(CONTENT_TYPE, "application/json")
-                        .body(bytes.to_vec());
+                    request = request.header(CONTENT_TYPE, "application/json").body(bytes.to_vec());
                 }
                 async move {
                     let raw = self.http.send(path, request).await?;
@@ -487,42 +400,25 @@ impl WeilingClient {
         let url = self.http.url(path);
         self.http
             .call(path, CallKind::Read, || {
-                let request = self.http.client().get(url.clone()).query(&[
-                    ("app_id", self.app_id.as_str()),
-                    ("app_secret", self.app_secret.expose_secret()),
-                ]);
+                let request = self
+                    .http
+                    .client()
+                    .get(url.clone())
+                    .query(&[("app_id", self.app_id.as_str()), ("app_secret", self.app_secret.expose_secret())]);
                 async move {
                     let raw = self.http.send(path, request).await?;
                     let head = decode_head(path, &raw.body)?;
                     if head.code != codes::OK {
-                        return Err(refusal(
-                            path,
-                            head,
-                            codes::classify_token_refusal,
-                            "token request refused",
-                        ));
+                        return Err(refusal(path, head, codes::classify_token_refusal, "token request refused"));
                     }
                     let data = serde_json::from_slice::<EnvelopeData<TokenData>>(&raw.body)
-                        .map_err(|e| {
-                            undecodable(
-                                path,
-                                format!(
-                                    "token reply `data` does not match the documented shape: {e}"
-                                ),
-                            )
-                        })?
+                        .map_err(|e| undecodable(path, format!("token reply `data` does not match the documented shape: {e}")))?
                         .data
                         .ok_or_else(|| undecodable(path, "token reply has no `data`".into()))?;
                     if data.access_token.expose_secret().trim().is_empty() {
-                        return Err(undecodable(
-                            path,
-                            "token reply has an empty access_token".into(),
-                        ));
+                        return Err(undecodable(path, "token reply has an empty access_token".into()));
                     }
-                    let expires_in = data
-                        .expires_in
-                        .filter(|s| *s > 0)
-                        .map(|s| Duration::from_secs(s as u64));
+                    let expires_in = data.expires_in.filter(|s| *s > 0).map(|s| Duration::from_secs(s as u64));
                     Ok(Fetched {
                         secret: data.access_token,
                         expires_in,
@@ -535,19 +431,11 @@ impl WeilingClient {
 
 /// Reads one reply body: the envelope head first (so error replies never need the success
 /// shape), then `data` when `code == 0`.
-fn decode<T: DeserializeOwned>(
-    path: &str,
-    body: &[u8],
-    end_of_list: EndOfList,
-) -> Result<Reply<T>, VendorError> {
+fn decode<T: DeserializeOwned>(path: &str, body: &[u8], end_of_list: EndOfList) -> Result<Reply<T>, VendorError> {
     let head = decode_head(path, body)?;
     if head.code == codes::OK {
-        let data = serde_json::from_slice::<EnvelopeData<T>>(body).map_err(|e| {
-            undecodable(
-                path,
-                format!("`data` does not match the documented shape: {e}"),
-            )
-        })?;
+        let data = serde_json::from_slice::<EnvelopeData<T>>(body)
+            .map_err(|e| undecodable(path, format!("`data` does not match the documented shape: {e}")))?;
         return Ok(Reply::Data(data.data));
     }
     if head.code == codes::END_OF_LIST && end_of_list == EndOfList::Empty {
@@ -557,20 +445,11 @@ fn decode<T: DeserializeOwned>(
 }
 
 fn decode_head(path: &str, body: &[u8]) -> Result<EnvelopeHead, VendorError> {
-    serde_json::from_slice::<EnvelopeHead>(body).map_err(|e| {
-        undecodable(
-            path,
-            format!("reply is not a Weiling {{code, msg, data}} envelope: {e}"),
-        )
-    })
+    serde_json::from_slice::<EnvelopeHead>(body)
+        .map_err(|e| undecodable(path, format!("reply is not a Weiling {{code, msg, data}} envelope: {e}")))
 }
 
-fn refusal(
-    path: &str,
-    head: EnvelopeHead,
-    classify: fn(i64) -> VendorErrorKind,
-    what: &str,
-) -> VendorError {
+fn refusal(path: &str, head: EnvelopeHead, classify: fn(i64) -> VendorErrorKind, what: &str) -> VendorError {
     let kind = classify(head.code);
     VendorError::new(
         VendorId::Weiling,
@@ -583,12 +462,7 @@ fn refusal(
 }
 
 fn undecodable(path: &str, detail: String) -> VendorError {
-    VendorError::new(
-        VendorId::Weiling,
-        path,
-        VendorErrorKind::Undecodable,
-        detail,
-    )
+    VendorError::new(VendorId::Weiling, path, VendorErrorKind::Undecodable, detail)
 }
 
 #[cfg(test)]
@@ -607,10 +481,9 @@ mod tests {
         assert_eq!(e.kind, VendorErrorKind::InvalidInput);
         assert_eq!(e.code, Some(1012));
         assert_eq!(e.vendor_message.as_deref(), Some("数据超过限制"));
-        let e =
-            decode::<serde_json::Value>("/x", br#"{"code":1009,"msg":"limit"}"#, EndOfList::Empty)
-                .err()
-                .unwrap();
+        let e = decode::<serde_json::Value>("/x", br#"{"code":1009,"msg":"limit"}"#, EndOfList::Empty)
+            .err()
+            .unwrap();
         assert_eq!(e.kind, VendorErrorKind::RateLimited);
     }
 
@@ -624,30 +497,21 @@ mod tests {
             ),
             Ok(Reply::EndOfList)
         ));
-        let e = decode::<Customer>(
-            "/customer/get_by_external_userid",
-            br#"{"code":1006,"msg":"x"}"#,
-            EndOfList::Error,
-        )
-        .err()
-        .unwrap();
+        let e = decode::<Customer>("/customer/get_by_external_userid", br#"{"code":1006,"msg":"x"}"#, EndOfList::Error)
+            .err()
+            .unwrap();
         assert_eq!(e.kind, VendorErrorKind::Upstream);
     }
 
     #[test]
     fn malformed_body_is_undecodable() {
-        let e =
-            decode::<serde_json::Value>("/x", b"{\"code\":0,\"data\":[{\"trunc", EndOfList::Error)
-                .err()
-                .unwrap();
+        let e = decode::<serde_json::Value>("/x", b"{\"code\":0,\"data\":[{\"trunc", EndOfList::Error)
+            .err()
+            .unwrap();
         assert_eq!(e.kind, VendorErrorKind::Undecodable);
-        let e = decode::<CustomerBatchData>(
-            "/x",
-            br#"{"code":0,"msg":"ok","data":{"customer_list":"nope"}}"#,
-            EndOfList::Error,
-        )
-        .err()
-        .unwrap();
+        let e = decode::<CustomerBatchData>("/x", br#"{"code":0,"msg":"ok","data":{"customer_list":"nope"}}"#, EndOfList::Error)
+            .err()
+            .unwrap();
         assert_eq!(e.kind, VendorErrorKind::Undecodable);
         assert!(e.detail.contains("data"), "{}", e.detail);
     }

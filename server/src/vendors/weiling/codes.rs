@@ -46,15 +46,7 @@ pub const NOT_FOUND_CODES: &[i64] = &[DATA_NOT_FOUND, CUSTOMER_NOT_FOUND];
 
 /// Refused input; the vendor's `msg` is shown to the rep. 1014/1016 are the Java client's
 /// "cursor parameter error" (a stale or foreign cursor is refused input too).
-pub const INVALID_INPUT_CODES: &[i64] = &[
-    MISSING_PARAMETER,
-    ILLEGAL_PARAMETER,
-    1002,
-    OVER_LIMIT,
-    1013,
-    1014,
-    1016,
-];
+pub const INVALID_INPUT_CODES: &[i64] = &[MISSING_PARAMETER, ILLEGAL_PARAMETER, 1002, OVER_LIMIT, 1013, 1014, 1016];
 
 /// The error kind for a non-zero business code. 1006 is handled by callers that page
 /// (here it is `Upstream`, for non-list calls where it should not happen).

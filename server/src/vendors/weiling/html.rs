@@ -54,8 +54,7 @@ pub fn to_text(html: &str) -> String {
 fn is_line_break(name: &str, closing: bool) -> bool {
     match name {
         "br" => true,
-        "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote"
-        | "pre" => closing,
+        "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre" => closing,
         _ => false,
     }
 }
@@ -131,10 +130,7 @@ mod tests {
     fn strips_tags_and_keeps_lines() {
         let html = "<p>客户确认&nbsp;<b>下周</b>签约</p><p>预算 &lt; 50 万 &amp; 需要发票</p><br/><ul><li>一</li><li>二</li></ul>";
         // The `<br/>` after a paragraph is one blank line; more collapse to one.
-        assert_eq!(
-            to_text(html),
-            "客户确认 下周签约\n预算 < 50 万 & 需要发票\n\n一\n二"
-        );
+        assert_eq!(to_text(html), "客户确认 下周签约\n预算 < 50 万 & 需要发票\n\n一\n二");
         assert_eq!(to_text("<p>a</p><br><br><br><p>b</p>"), "a\n\nb");
     }
 
@@ -142,17 +138,11 @@ mod tests {
     fn plain_text_passes_through() {
         assert_eq!(to_text("787878"), "787878");
         assert_eq!(to_text("a < b and c>d"), "a < b and c>d");
-        assert_eq!(
-            to_text("AT&T &unknown; &#20320;&#x597D;"),
-            "AT&T &unknown; 你好"
-        );
+        assert_eq!(to_text("AT&T &unknown; &#20320;&#x597D;"), "AT&T &unknown; 你好");
     }
 
     #[test]
     fn drops_scripts_and_styles() {
-        assert_eq!(
-            to_text("<style>p{color:red}</style>hi<script>alert(1)</script>!"),
-            "hi!"
-        );
+        assert_eq!(to_text("<style>p{color:red}</style>hi<script>alert(1)</script>!"), "hi!");
     }
 }

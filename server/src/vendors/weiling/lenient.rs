@@ -16,10 +16,7 @@ pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
         Some(Value::Number(n)) => Some(n.to_string()),
         Some(Value::Bool(b)) => Some(b.to_string()),
         Some(other) => {
-            return Err(de::Error::custom(format!(
-                "expected a string or number, got {}",
-                kind(&other)
-            )));
+            return Err(de::Error::custom(format!("expected a string or number, got {}", kind(&other))));
         }
     })
 }
@@ -51,16 +48,11 @@ pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
             "true" | "1" => Some(true),
             "false" | "0" => Some(false),
             other => {
-                return Err(de::Error::custom(format!(
-                    "expected a boolean, got {other:?}"
-                )));
+                return Err(de::Error::custom(format!("expected a boolean, got {other:?}")));
             }
         },
         Some(other) => {
-            return Err(de::Error::custom(format!(
-                "expected a boolean, got {}",
-                kind(&other)
-            )));
+            return Err(de::Error::custom(format!("expected a boolean, got {}", kind(&other))));
         }
     })
 }
@@ -75,10 +67,7 @@ where
 }
 
 /// Writes an integer as a JSON string, as the clue pages send `create_time`.
-pub fn ser_opt_i64_as_string<S: serde::Serializer>(
-    value: &Option<i64>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
+pub fn ser_opt_i64_as_string<S: serde::Serializer>(value: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
     match value {
         Some(v) => s.serialize_str(&v.to_string()),
         None => s.serialize_none(),
@@ -138,10 +127,7 @@ mod tests {
         assert_eq!(t.b, Some(false));
         assert!(t.v.is_empty());
         let t: T = serde_json::from_str(r#"{"s":"x","n":5,"b":true,"v":["a"]}"#).unwrap();
-        assert_eq!(
-            (t.s.as_deref(), t.n, t.b, t.v.len()),
-            (Some("x"), Some(5), Some(true), 1)
-        );
+        assert_eq!((t.s.as_deref(), t.n, t.b, t.v.len()), (Some("x"), Some(5), Some(true), 1));
         let t: T = serde_json::from_str(r#"{}"#).unwrap();
         assert_eq!((t.s, t.n, t.b), (None, None, None));
     }

@@ -1,9 +1,8 @@
 //! Weiling wire types → SalesDesk domain types, in one place.
 
 use app::domain::{
-    Clue as DomainClue, ClueCompany, CustomField, CustomerKind, FieldValue, FollowUpEntry,
-    FollowUpKind, FollowUser as DomainFollowUser, Gender, LinkedRecord, Tag as DomainTag, TagKind,
-    VendorCustomer, VendorId,
+    Clue as DomainClue, ClueCompany, CustomField, CustomerKind, FieldValue, FollowUpEntry, FollowUpKind, FollowUser as DomainFollowUser,
+    Gender, LinkedRecord, Tag as DomainTag, TagKind, VendorCustomer, VendorId,
 };
 use serde_json::Value;
 
@@ -91,11 +90,7 @@ fn follow_user(f: FollowUser) -> Option<DomainFollowUser> {
         description: non_empty(f.description),
         added_at: f.create_time.filter(|t| *t > 0).map(epoch_to_ms),
         add_source: f.add_source.and_then(|s| non_empty(s.name)),
-        remark_mobiles: f
-            .remark_mobiles
-            .into_iter()
-            .filter(|m| !m.trim().is_empty())
-            .collect(),
+        remark_mobiles: f.remark_mobiles.into_iter().filter(|m| !m.trim().is_empty()).collect(),
         tags: f.tags.into_iter().filter_map(tag).collect(),
     })
 }
@@ -160,9 +155,7 @@ fn custom_values(raw: Option<&Value>, fields: &[FieldDescription]) -> Vec<Custom
     object
         .into_iter()
         .map(|(key, value)| {
-            let desc = fields
-                .iter()
-                .find(|f| f.api_name.as_deref() == Some(key.as_str()));
+            let desc = fields.iter().find(|f| f.api_name.as_deref() == Some(key.as_str()));
             let label = desc
                 .and_then(|d| d.view_name.clone())
                 .filter(|l| !l.is_empty())
@@ -186,12 +179,10 @@ pub fn field_value(value: &Value, desc: Option<&FieldDescription>) -> FieldValue
             .find(|o| o.label.as_deref() == Some(key))
             .and_then(|o| o.value.clone())
     };
-    let is_date = desc
-        .and_then(|d| d.property_type.as_deref())
-        .is_some_and(|t| {
-            let t = t.to_ascii_lowercase();
-            t.contains("date") || t.contains("time")
-        });
+    let is_date = desc.and_then(|d| d.property_type.as_deref()).is_some_and(|t| {
+        let t = t.to_ascii_lowercase();
+        t.contains("date") || t.contains("time")
+    });
     match value {
         Value::Null => FieldValue::Empty,
         Value::String(s) if s.trim().is_empty() => FieldValue::Empty,
@@ -210,12 +201,10 @@ pub fn field_value(value: &Value, desc: Option<&FieldDescription>) -> FieldValue
             Some(ms) => FieldValue::Date(format_beijing(epoch_to_ms(ms))),
             None => FieldValue::Raw(n.to_string()),
         },
-        Value::String(s) if is_date && s.chars().all(|c| c.is_ascii_digit()) => {
-            match s.parse::<i64>() {
-                Ok(ms) => FieldValue::Date(format_beijing(epoch_to_ms(ms))),
-                Err(_) => FieldValue::Raw(s.clone()),
-            }
-        }
+        Value::String(s) if is_date && s.chars().all(|c| c.is_ascii_digit()) => match s.parse::<i64>() {
+            Ok(ms) => FieldValue::Date(format_beijing(epoch_to_ms(ms))),
+            Err(_) => FieldValue::Raw(s.clone()),
+        },
         other if !options.is_empty() => {
             let key = scalar_text(other);
             FieldValue::Choice {
@@ -253,10 +242,7 @@ pub fn progress(p: Progress) -> Option<FollowUpEntry> {
     for a in &p.attachment_file {
         extras.push(format!(
             "[附件 {}]",
-            a.name
-                .as_deref()
-                .filter(|n| !n.is_empty())
-                .unwrap_or("未命名")
+            a.name.as_deref().filter(|n| !n.is_empty()).unwrap_or("未命名")
         ));
     }
     if !extras.is_empty() {
@@ -335,11 +321,7 @@ pub fn clue(c: Clue) -> Option<DomainClue> {
     }
 
     let mut attributes = Vec::new();
-    for (label, value) in [
-        ("地址", c.corp_address),
-        ("注册地址", c.register_address),
-        ("法人", c.legal_person),
-    ] {
+    for (label, value) in [("地址", c.corp_address), ("注册地址", c.register_address), ("法人", c.legal_person)] {
         if let Some(v) = non_empty(value) {
             attributes.push((label.to_string(), v));
         }
@@ -347,11 +329,7 @@ pub fn clue(c: Clue) -> Option<DomainClue> {
     if let Some(size) = c.population_size {
         attributes.push(("人员规模".to_string(), size.to_string()));
     }
-    let corp_name = non_empty(c.corp_name).or_else(|| {
-        c.company_list
-            .iter()
-            .find_map(|r| non_empty(r.company_name.clone()))
-    });
+    let corp_name = non_empty(c.corp_name).or_else(|| c.company_list.iter().find_map(|r| non_empty(r.company_name.clone())));
     let company = (corp_name.is_some() || !attributes.is_empty()).then_some(ClueCompany {
         name: corp_name,
         attributes,
@@ -449,9 +427,7 @@ mod tests {
                         ..Default::default()
                     },
                 ],
-                customer_custom_field: Some(Value::String(
-                    r#"{"budget":"b2","note":"急","unknown_key":"v"}"#.into(),
-                )),
+                customer_custom_field: Some(Value::String(r#"{"budget":"b2","note":"急","unknown_key":"v"}"#.into())),
                 ..Default::default()
             }],
             company_list: vec![super::super::wire::CompanyRef {
@@ -468,12 +444,7 @@ mod tests {
             ..Default::default()
         };
         let fields = vec![
-            desc(
-                "budget",
-                "预算",
-                "select",
-                &[("b1", "10 万以下"), ("b2", "10–50 万")],
-            ),
+            desc("budget", "预算", "select", &[("b1", "10 万以下"), ("b2", "10–50 万")]),
             desc("note", "备注", "text", &[]),
         ];
         let v = customer(c, &fields);
@@ -487,10 +458,7 @@ mod tests {
         assert_eq!(f.added_at, Some(1_629_098_403_000));
         assert_eq!(f.add_source.as_deref(), Some("官网智能码"));
         assert_eq!(f.tags.len(), 2);
-        assert_eq!(
-            (f.tags[0].kind, f.tags[0].group.as_deref()),
-            (TagKind::Corp, Some("意向"))
-        );
+        assert_eq!((f.tags[0].kind, f.tags[0].group.as_deref()), (TagKind::Corp, Some("意向")));
         assert_eq!(f.tags[1].kind, TagKind::Personal);
         let budget = v.custom_fields.iter().find(|c| c.key == "budget").unwrap();
         assert_eq!(budget.label, "预算");
@@ -502,11 +470,7 @@ mod tests {
             }
         );
         assert_eq!(
-            v.custom_fields
-                .iter()
-                .find(|c| c.key == "unknown_key")
-                .unwrap()
-                .label,
+            v.custom_fields.iter().find(|c| c.key == "unknown_key").unwrap().label,
             "unknown_key"
         );
         assert_eq!(v.companies[0].name.as_deref(), Some("某某科技"));
@@ -524,10 +488,7 @@ mod tests {
                 label: None
             }
         );
-        assert_eq!(
-            field_value(&serde_json::json!(["a"]), Some(&d)),
-            FieldValue::Text("A 级".into())
-        );
+        assert_eq!(field_value(&serde_json::json!(["a"]), Some(&d)), FieldValue::Text("A 级".into()));
         assert_eq!(
             field_value(&serde_json::json!(["a", "z"]), Some(&d)),
             FieldValue::Raw("a、z".into())
@@ -583,14 +544,7 @@ mod tests {
         assert_eq!(d.created_at, Some(1_631_618_303_000));
         let company = d.company.unwrap();
         assert_eq!(company.name.as_deref(), Some("某某科技"));
-        assert_eq!(
-            company.attributes,
-            vec![("法人".to_string(), "李四".to_string())]
-        );
-        assert!(
-            d.fields
-                .iter()
-                .any(|f| f.key == "level" && f.value == FieldValue::Text("D".into()))
-        );
+        assert_eq!(company.attributes, vec![("法人".to_string(), "李四".to_string())]);
+        assert!(d.fields.iter().any(|f| f.key == "level" && f.value == FieldValue::Text("D".into())));
     }
 }

@@ -69,10 +69,7 @@ impl TokenCache {
         *state = None;
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let fetched = fetch().await?;
-        let ttl = fetched
-            .expires_in
-            .filter(|d| !d.is_zero())
-            .unwrap_or(self.default_ttl);
+        let ttl = fetched.expires_in.filter(|d| !d.is_zero()).unwrap_or(self.default_ttl);
         let token = Token {
             secret: fetched.secret,
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
@@ -89,10 +86,7 @@ impl TokenCache {
     /// cause one refresh, not N.
     pub async fn invalidate(&self, generation: u64) {
         let mut state = self.state.lock().await;
-        if state
-            .as_ref()
-            .is_some_and(|c| c.token.generation == generation)
-        {
+        if state.as_ref().is_some_and(|c| c.token.generation == generation) {
             *state = None;
         }
     }
@@ -160,46 +154,23 @@ mod tests {
             .unwrap();
         assert_eq!(t.secret.expose_secret(), "a");
         tokio::time::advance(Duration::from_secs(80)).await;
-        let t = cache
-            .get(|| async { Ok(fetched("b", None)) })
-            .await
-            .unwrap();
-        assert_eq!(
-            t.secret.expose_secret(),
-            "a",
-            "still fresh at 80 s of 100 s"
-        );
+        let t = cache.get(|| async { Ok(fetched("b", None)) }).await.unwrap();
+        assert_eq!(t.secret.expose_secret(), "a", "still fresh at 80 s of 100 s");
         tokio::time::advance(Duration::from_secs(11)).await;
-        let t = cache
-            .get(|| async { Ok(fetched("b", None)) })
-            .await
-            .unwrap();
-        assert_eq!(
-            t.secret.expose_secret(),
-            "b",
-            "refreshed inside the 10 s margin"
-        );
+        let t = cache.get(|| async { Ok(fetched("b", None)) }).await.unwrap();
+        assert_eq!(t.secret.expose_secret(), "b", "refreshed inside the 10 s margin");
     }
 
     #[tokio::test]
     async fn invalidate_only_drops_the_rejected_generation() {
         let cache = TokenCache::new(Duration::from_secs(7200));
-        let old = cache
-            .get(|| async { Ok(fetched("a", None)) })
-            .await
-            .unwrap();
+        let old = cache.get(|| async { Ok(fetched("a", None)) }).await.unwrap();
         cache.invalidate(old.generation).await;
-        let new = cache
-            .get(|| async { Ok(fetched("b", None)) })
-            .await
-            .unwrap();
+        let new = cache.get(|| async { Ok(fetched("b", None)) }).await.unwrap();
         assert_ne!(new.generation, old.generation);
         // A second caller that saw the old token rejected must not drop the new one.
         cache.invalidate(old.generation).await;
-        let again = cache
-            .get(|| async { Ok(fetched("c", None)) })
-            .await
-            .unwrap();
+        let again = cache.get(|| async { Ok(fetched("c", None)) }).await.unwrap();
         assert_eq!(again.secret.expose_secret(), "b");
         assert_eq!(cache.fetch_count(), 2);
     }
@@ -218,10 +189,7 @@ mod tests {
             })
             .await;
         assert!(err.is_err());
-        let t = cache
-            .get(|| async { Ok(fetched("ok", None)) })
-            .await
-            .unwrap();
+        let t = cache.get(|| async { Ok(fetched("ok", None)) }).await.unwrap();
         assert_eq!(t.secret.expose_secret(), "ok");
     }
 }

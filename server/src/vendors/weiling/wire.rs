@@ -310,11 +310,7 @@ pub struct ProgressCreateData {
     /// The legacy 8.1 schema names these `failList`/`successList` (its example does not).
     #[serde(default, alias = "failList", deserialize_with = "lenient::vec_or_null")]
     pub fail_list: Vec<ProgressFailure>,
-    #[serde(
-        default,
-        alias = "successList",
-        deserialize_with = "lenient::vec_or_null"
-    )]
+    #[serde(default, alias = "successList", deserialize_with = "lenient::vec_or_null")]
     pub success_list: Vec<ProgressSuccess>,
 }
 
@@ -455,11 +451,7 @@ pub struct Clue {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub industry: Option<String>,
     /// Epoch ms, sent as a string (`"1631618303000"`).
-    #[serde(
-        default,
-        deserialize_with = "lenient::opt_i64",
-        serialize_with = "lenient::ser_opt_i64_as_string"
-    )]
+    #[serde(default, deserialize_with = "lenient::opt_i64", serialize_with = "lenient::ser_opt_i64_as_string")]
     pub create_time: Option<i64>,
     #[serde(default)]
     pub add_source: Option<AddSource>,
@@ -473,11 +465,9 @@ mod tests {
 
     #[test]
     fn envelope_head_reads_string_code() {
-        let h: EnvelopeHead =
-            serde_json::from_str(r#"{"msg":"success","code":"0","data":{}}"#).unwrap();
+        let h: EnvelopeHead = serde_json::from_str(r#"{"msg":"success","code":"0","data":{}}"#).unwrap();
         assert_eq!(h.code, 0);
-        let h: EnvelopeHead =
-            serde_json::from_str(r#"{"code":1009,"msg":"接口调用超过频率限制"}"#).unwrap();
+        let h: EnvelopeHead = serde_json::from_str(r#"{"code":1009,"msg":"接口调用超过频率限制"}"#).unwrap();
         assert_eq!(h.code, 1009);
         assert_eq!(h.msg.as_deref(), Some("接口调用超过频率限制"));
     }
@@ -498,28 +488,23 @@ mod tests {
         assert!(c.remark_mobiles.is_empty());
         let f = &c.follow_users[0];
         assert_eq!(f.lost_state, Some(true));
-        assert_eq!(
-            f.add_source.as_ref().and_then(|s| s.kind.as_deref()),
-            Some("1")
-        );
+        assert_eq!(f.add_source.as_ref().and_then(|s| s.kind.as_deref()), Some("1"));
         assert_eq!(f.create_time, Some(1_629_098_403_000));
     }
 
     #[test]
     fn clue_create_time_is_a_string_of_ms() {
-        let c: Clue = serde_json::from_str(
-            r#"{"clue_id":"k","create_time":"1631618303000","is_repeat":false,"status":1}"#,
-        )
-        .unwrap();
+        let c: Clue = serde_json::from_str(r#"{"clue_id":"k","create_time":"1631618303000","is_repeat":false,"status":1}"#).unwrap();
         assert_eq!(c.create_time, Some(1_631_618_303_000));
         assert_eq!(c.is_repeat, Some(false));
     }
 
     #[test]
     fn progress_create_reply_both_spellings() {
-        let d: ProgressCreateData =
-            serde_json::from_str(r#"{"failList":[{"index":0,"error_code":1001,"error_msg":"userId不正确"}],"successList":[{"index":1,"progress_id":"p"}]}"#)
-                .unwrap();
+        let d: ProgressCreateData = serde_json::from_str(
+            r#"{"failList":[{"index":0,"error_code":1001,"error_msg":"userId不正确"}],"successList":[{"index":1,"progress_id":"p"}]}"#,
+        )
+        .unwrap();
         assert_eq!(d.fail_list[0].error_msg.as_deref(), Some("userId不正确"));
         assert_eq!(d.success_list[0].progress_id.as_deref(), Some("p"));
     }
@@ -534,9 +519,6 @@ mod tests {
             ..Default::default()
         };
         let v = serde_json::to_value(&p).unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({"index":0,"content":"x","create_time":1})
-        );
+        assert_eq!(v, serde_json::json!({"index":0,"content":"x","create_time":1}));
     }
 }
