@@ -71,12 +71,7 @@ fn ms(d: Duration) -> String {
 }
 
 fn connections(demo: &DemoVendors) -> VendorConnections {
-    let c = &demo.connections;
-    VendorConnections {
-        tanma: c.tanma.clone(),
-        weiling: c.weiling.clone(),
-        juzi: c.juzi.clone(),
-    }
+    demo.connections.clone()
 }
 
 fn rss_kb() -> Option<u64> {

@@ -98,11 +98,7 @@ pub struct Started {
 pub async fn start_backend(settings: &Settings) -> Result<Started, String> {
     let (connections, demo) = if settings.demo {
         let demo = demo::start(DemoOptions::from_settings(settings)).await?;
-        let connections = VendorConnections {
-            tanma: demo.connections.tanma.clone(),
-            weiling: demo.connections.weiling.clone(),
-            juzi: demo.connections.juzi.clone(),
-        };
+        let connections = demo.connections.clone();
         (connections, Some(demo))
     } else {
         (VendorConnections::from_settings(settings), None)

@@ -3,13 +3,12 @@
 
 mod common;
 
-use std::time::Duration;
-
 use app::domain::{ChangeLog, CustomerQuery, Delivery, FollowUpKind, VendorId, parse_change_log};
 use app::error::AppError;
 use app::service::SalesDeskService;
 use common::{admin, rep, world};
 use salesdesk::simulators::faults::{FaultPlan, InjectedError};
+use salesdesk::storage::outbox::OutboxState;
 
 const SEED_TANMA: &str = "wmPBvlDQAAAtqjxUNvuEL5CRio1NWNXA";
 const SEED_JUZI: &str = "wmfvEMCAAAPHR9XslvYqTFgCJTULiZgg";
@@ -342,15 +341,7 @@ async fn notes_and_remarks_reach_every_vendor_once_and_show_at_once() {
         .unwrap()
         .rep_user_id
         .clone();
-    let follows: serde_json::Value = w
-        .http
-        .get(w.sim_url(2, &format!("/__sim/juzi/follows?unionId={union}&userId={rep}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let follows = w.juzi_follows(&union, &rep).await;
     assert_eq!(
         follows.as_array().map(|a| a.len()),
         Some(1),
@@ -419,26 +410,9 @@ async fn a_note_survives_a_vendor_outage_and_is_delivered_later() {
     let status = &outcome.writes[0];
     assert!(matches!(status.delivery, Delivery::Pending { .. }), "{status:?}");
     w.demo.juzi_faults.set(FaultPlan::default()).await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        w.backend.delivery.run_due().await;
-        let item = w.backend.store.outbox_item(status.id).await.unwrap().unwrap();
-        if item.state == salesdesk::storage::outbox::OutboxState::Delivered {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "not delivered after the outage: {item:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    w.wait_for_state(status.id, OutboxState::Delivered).await;
     let union = person.union_id.unwrap();
-    let follows: serde_json::Value = w
-        .http
-        .get(w.sim_url(2, &format!("/__sim/juzi/follows?unionId={union}&userId={}", status.rep_user_id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let follows = w.juzi_follows(&union, &status.rep_user_id).await;
     assert_eq!(follows.as_array().map(|a| a.len()), Some(1), "{follows}");
 }
 
@@ -469,16 +443,7 @@ async fn an_uncertain_juzi_note_is_never_sent_twice_blindly() {
         .unwrap();
     let id = outcome.writes[0].id;
     w.demo.juzi_faults.set(FaultPlan::default()).await;
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    let item = loop {
-        w.backend.delivery.run_due().await;
-        let item = w.backend.store.outbox_item(id).await.unwrap().unwrap();
-        if item.state == salesdesk::storage::outbox::OutboxState::Failed {
-            break item;
-        }
-        assert!(std::time::Instant::now() < deadline, "uncertain note not settled: {item:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let item = w.wait_for_state(id, OutboxState::Failed).await;
     assert!(
         item.last_error.unwrap().contains("核对"),
         "the rep is told to check before resending"
@@ -487,18 +452,7 @@ async fn an_uncertain_juzi_note_is_never_sent_twice_blindly() {
     let resent = w.backend.retry_write(&admin(), &person.external_user_id, id).await.unwrap();
     assert_eq!(resent.writes[0].delivery, Delivery::Delivered);
     let union = person.union_id.unwrap();
-    let follows: serde_json::Value = w
-        .http
-        .get(w.sim_url(
-            2,
-            &format!("/__sim/juzi/follows?unionId={union}&userId={}", resent.writes[0].rep_user_id),
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let follows = w.juzi_follows(&union, &resent.writes[0].rep_user_id).await;
     assert_eq!(follows.as_array().map(|a| a.len()), Some(1), "{follows}");
 }
 

@@ -20,7 +20,7 @@ use salesdesk::auth::{Auth, AuthSettings, SESSION_COOKIE, sessions, users};
 use salesdesk::config::{CliOverrides, SimulatorFaults};
 use salesdesk::demo::{self, DemoOptions, DemoVendors};
 use salesdesk::services::Backend;
-use salesdesk::services::wiring::{VendorConnections, build_backend};
+use salesdesk::services::wiring::build_backend;
 use salesdesk::simulators::faults::{FaultPlan, InjectedError};
 use salesdesk::storage::Store;
 use salesdesk::vendors::HttpPolicy;
@@ -134,12 +134,7 @@ async fn site() -> Site {
     })
     .await
     .expect("simulators start");
-    let c = &demo.connections;
-    let connections = VendorConnections {
-        tanma: c.tanma.clone(),
-        weiling: c.weiling.clone(),
-        juzi: c.juzi.clone(),
-    };
+    let connections = demo.connections.clone();
     let store = Store::open_in_memory().await.expect("store");
     let backend = Arc::new(build_backend(true, connections, store.clone()).expect("backend"));
 

@@ -14,7 +14,7 @@ use salesdesk::auth::{Auth, AuthSettings};
 use salesdesk::config::{CliOverrides, SimulatorFaults};
 use salesdesk::demo::{self, DemoOptions, DemoVendors};
 use salesdesk::services::Backend;
-use salesdesk::services::wiring::{VendorConnections, build_backend_with};
+use salesdesk::services::wiring::build_backend_with;
 use salesdesk::simulators::faults::{FaultPlan, InjectedError};
 use salesdesk::storage::Store;
 use salesdesk::vendors::cached::CachePolicy;
@@ -30,12 +30,7 @@ async fn backend(cache: CachePolicy) -> (DemoVendors, Arc<Backend>) {
     })
     .await
     .expect("simulators start");
-    let c = &demo.connections;
-    let connections = VendorConnections {
-        tanma: c.tanma.clone(),
-        weiling: c.weiling.clone(),
-        juzi: c.juzi.clone(),
-    };
+    let connections = demo.connections.clone();
     let store = Store::open_in_memory().await.expect("store");
     let backend = Arc::new(build_backend_with(true, connections, store, cache).expect("backend"));
     (demo, backend)

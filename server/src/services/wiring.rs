@@ -14,6 +14,7 @@ use crate::vendors::tanma::TanmaClient;
 use crate::vendors::weiling::WeilingClient;
 
 /// The vendor settings to connect with: the configured ones, or the simulators' in demo mode.
+#[derive(Clone)]
 pub struct VendorConnections {
     pub tanma: Option<TanmaSettings>,
     pub weiling: Option<WeilingSettings>,

@@ -217,12 +217,7 @@ pub fn demo_settings() -> AuthSettings {
 /// The whole application on loopback, with the demo users (password `DEMO_PASSWORD`).
 pub async fn start_app(settings: AuthSettings) -> App {
     let sims = start_sims(80).await;
-    let c = &sims.connections;
-    let connections = VendorConnections {
-        tanma: c.tanma.clone(),
-        weiling: c.weiling.clone(),
-        juzi: c.juzi.clone(),
-    };
+    let connections = sims.connections.clone();
     let store = Store::open_in_memory().await.expect("store");
     let backend = Arc::new(build_backend(false, connections, store.clone()).expect("backend"));
     backend.index.refresh().await;

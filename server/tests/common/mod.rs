@@ -9,7 +9,7 @@ use app::domain::{Role, Scope, VendorUserIds, Viewer};
 use salesdesk::config::SimulatorFaults;
 use salesdesk::demo::{self, DemoOptions, DemoVendors};
 use salesdesk::services::Backend;
-use salesdesk::services::wiring::{VendorConnections, build_backend};
+use salesdesk::services::wiring::build_backend;
 use salesdesk::storage::Store;
 use salesdesk::vendors::HttpPolicy;
 
@@ -39,12 +39,7 @@ pub async fn world(customers: usize) -> World {
     })
     .await
     .expect("simulators start");
-    let c = &demo.connections;
-    let connections = VendorConnections {
-        tanma: c.tanma.clone(),
-        weiling: c.weiling.clone(),
-        juzi: c.juzi.clone(),
-    };
+    let connections = demo.connections.clone();
     let store = Store::open_in_memory().await.expect("store");
     let backend = Arc::new(build_backend(true, connections, store).expect("backend"));
     World {
@@ -55,6 +50,34 @@ pub async fn world(customers: usize) -> World {
 }
 
 impl World {
+    /// The notes Juzibot's simulator received for (unionId, userId): Juzibot has no read API,
+    /// so tests look here to prove a note arrived, and arrived once.
+    pub async fn juzi_follows(&self, union_id: &str, user_id: &str) -> serde_json::Value {
+        let url = self.sim_url(2, &format!("/__sim/juzi/follows?unionId={union_id}&userId={user_id}"));
+        self.http
+            .get(url)
+            .send()
+            .await
+            .expect("simulator answers")
+            .json()
+            .await
+            .expect("JSON")
+    }
+
+    /// Runs the delivery worker until the outbox item reaches `state` (20 s at most).
+    pub async fn wait_for_state(&self, id: i64, state: salesdesk::storage::outbox::OutboxState) -> salesdesk::storage::outbox::OutboxItem {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            self.backend.delivery.run_due().await;
+            let item = self.backend.store.outbox_item(id).await.expect("store").expect("item exists");
+            if item.state == state {
+                return item;
+            }
+            assert!(std::time::Instant::now() < deadline, "item never reached {state:?}: {item:?}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     pub fn sim_url(&self, vendor: usize, path: &str) -> String {
         format!("http://{}{path}", self.demo.addrs[vendor])
     }
