@@ -278,7 +278,7 @@ async fn search_and_memory(customers: usize) -> Result<(), Error> {
     index.refresh().await;
     let crawl = t.elapsed();
     let rss_indexed = rss_kb();
-    let indexed = index.len().await;
+    let indexed = index.customer_count().await;
     println!(
         "[search]  {indexed} merged customers from {customers} generated, crawled from the three simulators over HTTP in {:.1} s",
         crawl.as_secs_f64()

@@ -15,7 +15,7 @@ use url::Url;
 use crate::config::{JuziSettings, Settings, SimulatorFaults, TanmaSettings, WeilingSettings};
 use crate::services::wiring::VendorConnections;
 use crate::simulators::dataset::{self, Universe, UniverseOptions};
-use crate::simulators::faults::{FaultPlan, Faults};
+use crate::simulators::faults::Faults;
 use crate::simulators::{juzi, serve, tanma, weiling};
 use crate::vendors::HttpPolicy;
 
@@ -155,11 +155,4 @@ pub async fn start(options: DemoOptions) -> Result<DemoVendors, String> {
         addrs: [tanma_addr, weiling_addr, juzi_addr],
         handles: vec![tanma_handle, weiling_handle, juzi_handle],
     })
-}
-
-/// Clears every injected fault (tests reuse one set of simulators).
-pub async fn clear_faults(demo: &DemoVendors) {
-    for f in [&demo.tanma_faults, &demo.weiling_faults, &demo.juzi_faults] {
-        f.set(FaultPlan::default()).await;
-    }
 }

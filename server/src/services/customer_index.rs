@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
-use std::time::Duration;
 
 use app::domain::{
     Customer360, CustomerListing, CustomerQuery, CustomerSummary, DEFAULT_PAGE_SIZE, EpochMs, Facets, MAX_PAGE_SIZE, RepRef, Scope,
@@ -46,6 +45,16 @@ struct IndexState {
     by_key: Arc<HashMap<String, usize>>,
     snapshots: HashMap<VendorId, Snapshot>,
     refreshed_at: Option<EpochMs>,
+}
+
+impl IndexState {
+    /// The vendors whose last refresh failed, in `VendorId::ALL` order.
+    fn vendor_failures(&self) -> Vec<VendorFailure> {
+        VendorId::ALL
+            .iter()
+            .filter_map(|v| self.snapshots.get(v).and_then(|s| s.failure.clone()))
+            .collect()
+    }
 }
 
 pub struct CustomerIndex {
@@ -147,17 +156,6 @@ impl CustomerIndex {
         state.refreshed_at = Some(chrono::Utc::now().timestamp_millis());
     }
 
-    /// Refreshes now and then every `every`, for as long as the process runs.
-    pub fn spawn_refresher(self: &Arc<Self>, every: Duration) -> tokio::task::JoinHandle<()> {
-        let index = self.clone();
-        tokio::spawn(async move {
-            loop {
-                index.refresh().await;
-                tokio::time::sleep(every).await;
-            }
-        })
-    }
-
     async fn ensure_loaded(&self) {
         if self.state.read().await.refreshed_at.is_none() {
             self.refresh().await;
@@ -179,21 +177,9 @@ impl CustomerIndex {
         self.state.read().await.refreshed_at
     }
 
-    /// The vendors whose last refresh failed.
-    pub async fn failures(&self) -> Vec<VendorFailure> {
-        let state = self.state.read().await;
-        VendorId::ALL
-            .iter()
-            .filter_map(|v| state.snapshots.get(v).and_then(|s| s.failure.clone()))
-            .collect()
-    }
-
-    pub async fn len(&self) -> usize {
+    /// How many merged customers the list holds (the benchmark reports it).
+    pub async fn customer_count(&self) -> usize {
         self.state.read().await.customers.len()
-    }
-
-    pub async fn is_empty(&self) -> bool {
-        self.len().await == 0
     }
 
     /// One page of the customers `scope` may see, matching `query`.
@@ -201,10 +187,7 @@ impl CustomerIndex {
         self.ensure_loaded().await;
         let (customers, all_facets, refreshed_at, failures) = {
             let state = self.state.read().await;
-            let failures = VendorId::ALL
-                .iter()
-                .filter_map(|v| state.snapshots.get(v).and_then(|s| s.failure.clone()))
-                .collect::<Vec<_>>();
+            let failures = state.vendor_failures();
             (state.customers.clone(), state.all_facets.clone(), state.refreshed_at, failures)
         };
         let unrestricted = matches!(scope, Scope::All);
