@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-.PHONY: run test setup build watch fmt lint unit e2e clean-e2e wasm-budget bench
+.PHONY: run test setup build watch fmt lint unit e2e clean-e2e wasm-budget bench bench-wrk
 
 ## Install what is missing, build the release app, and serve it on http://127.0.0.1:3000.
 ## With no vendor credentials it starts in demo mode on simulated vendors.
@@ -26,6 +26,10 @@ wasm-budget:
 ## Speed and size figures against the simulated vendors (release build; see README).
 bench:
 	cargo bench -p salesdesk --bench salesdesk_bench --locked
+
+## The cached customer server function under wrk (needs `wrk` and `make build`).
+bench-wrk:
+	bash scripts/bench-wrk.sh
 
 ## Development: rebuild and reload on every change.
 watch: setup

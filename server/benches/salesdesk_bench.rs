@@ -3,25 +3,27 @@
 //! each figure). Sections:
 //!
 //! 1. uncached 360° page time ÷ the slowest vendor's injected latency;
-//! 2. the cached customer server function over HTTP at 64 concurrent connections;
+//! 2. hydrate WASM size (raw / gzip / brotli) of target/site/pkg/salesdesk.wasm;
 //! 3. customer search over N customers (default 100,000) crawled from the simulators;
-//! 4. hydrate WASM size (raw / gzip / brotli) of target/site/pkg/salesdesk.wasm;
-//! 5. process RSS with those customers indexed.
+//! 4. a real `salesdesk` process serving those N customers: its RSS once the list is loaded,
+//!    and the cached customer server function over HTTP at 64 concurrent connections.
 //!
-//! `SALESDESK_BENCH_CUSTOMERS` changes N (e.g. 5000 for a quick run).
+//! `SALESDESK_BENCH_CUSTOMERS` changes N (e.g. 5000 for a quick run);
+//! `SALESDESK_BENCH_ONLY=detail,wasm,search,served` runs some sections only.
+
+#[path = "bench_support/served.rs"]
+mod served;
+
+use served::ServedSalesDesk;
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::domain::{CustomerQuery, Role, VendorUserIds};
 use app::service::SalesDeskService;
-use salesdesk::auth::{Auth, AuthSettings, SESSION_COOKIE, sessions, users};
-use salesdesk::config::{CliOverrides, SimulatorFaults};
+use salesdesk::config::SimulatorFaults;
 use salesdesk::demo::{self, DemoOptions, DemoVendors};
-use salesdesk::services::Backend;
 use salesdesk::services::customer_index::CustomerIndex;
 use salesdesk::services::wiring::{VendorConnections, build_backend, build_backend_with};
 use salesdesk::simulators::faults::FaultPlan;
@@ -72,12 +74,6 @@ fn ms(d: Duration) -> String {
 
 fn connections(demo: &DemoVendors) -> VendorConnections {
     demo.connections.clone()
-}
-
-fn rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// 1. One parallel round per page: the page should take about as long as the slowest vendor.
@@ -139,42 +135,94 @@ async fn uncached_detail() -> Result<(), Error> {
     Ok(())
 }
 
-/// 2. The customer server function, signed in, cache warm, 64 connections for 5 s.
-async fn cached_detail_http() -> Result<(), Error> {
-    let demo = demo::start(DemoOptions {
-        customers: 240,
-        now_ms: None,
-        faults: SimulatorFaults::default(),
-        http: policy(),
-    })
-    .await?;
+/// 3. Search over N customers crawled through the real adapters, in this process.
+async fn search(demo: &DemoVendors) -> Result<(), Error> {
     let store = Store::open_in_memory().await?;
-    let backend: Arc<Backend> = Arc::new(build_backend(true, connections(&demo), store.clone())?);
-    let now = chrono::Utc::now().timestamp_millis();
-    let new_user = users::NewUser {
-        username: "admin".into(),
-        display_name: "管理员".into(),
-        role: Role::Admin,
-        team: None,
-        wecom: VendorUserIds::default(),
-        password_hash: None,
-    };
-    let user = users::create(&store, &new_user, now).await?;
-    let token = sessions::create(&store, user.id, now, None, None).await?;
-    let auth = Arc::new(Auth::new(store, AuthSettings::default()));
-    let settings = salesdesk::config::load(None, &|_| None, &CliOverrides::default())?;
-    let state = salesdesk::web::WebState {
-        leptos: salesdesk::web::leptos_options(&settings),
-        backend: backend.clone(),
-        auth,
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let app = salesdesk::web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let backend = build_backend(true, connections(demo), store)?;
+    let index: &CustomerIndex = &backend.index;
+    let t = Instant::now();
+    index.refresh().await;
+    let crawl = t.elapsed();
+    let size = index.size().await;
+    println!(
+        "[search]  {} merged customers from {} generated, crawled from the three simulators over HTTP in {:.1} s; list {:.1} MB, vendor records compressed {:.1} MB",
+        size.customers,
+        demo.universe.customers.len(),
+        crawl.as_secs_f64(),
+        size.list_bytes as f64 / 1_048_576.0,
+        size.compressed_record_bytes as f64 / 1_048_576.0
+    );
 
+    let u = &demo.universe;
+    let mid = &u.customers[u.customers.len() / 2];
+    let surname: String = mid.name.chars().take(1).collect();
+    let mobile = u.by_mobile.keys().nth(u.by_mobile.len() / 3).cloned().unwrap_or_default();
+    let mobile_part: String = mobile.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    let queries: Vec<(&str, String)> = vec![
+        ("full name", mid.name.clone()),
+        ("surname", surname),
+        ("company", mid.company_short.clone()),
+        ("mobile, last 4 digits", mobile_part),
+        ("external id, lower-case", mid.external_user_id.to_lowercase()),
+        ("no match", "不存在的客户名字".into()),
+        ("no query (first page)", String::new()),
+    ];
+    let mut all = Vec::new();
+    for (label, q) in &queries {
+        let query = CustomerQuery {
+            q: (!q.is_empty()).then(|| q.clone()),
+            ..Default::default()
+        };
+        let mut times = Vec::with_capacity(SEARCH_REPEATS);
+        let mut total = 0;
+        for _ in 0..SEARCH_REPEATS {
+            let t = Instant::now();
+            let listing = index.query(&app::domain::Scope::All, &query).await;
+            times.push(t.elapsed());
+            total = listing.total;
+        }
+        times.sort();
+        println!(
+            "[search]  {label:<24} {total:>7} hits   p50 {:>9}   p95 {:>9}",
+            ms(percentile(&times, 50.0)),
+            ms(percentile(&times, 95.0))
+        );
+        all.extend(times);
+    }
+    all.sort();
+    println!(
+        "[search]  all queries                          p50 {:>9}   p95 {:>9}   target p95 ≤ 20 ms",
+        ms(percentile(&all, 50.0)),
+        ms(percentile(&all, 95.0))
+    );
+    Ok(())
+}
+
+fn mb(kb: Option<u64>) -> String {
+    kb.map(|k| format!("{:.0} MB", k as f64 / 1024.0)).unwrap_or_else(|| "n/a".into())
+}
+
+/// 4. A `salesdesk` process serving N customers: RSS, then the cached customer server function
+///    at 64 connections for 5 s (signed in, cache warm).
+async fn served(demo: &DemoVendors) -> Result<(), Error> {
+    let server = ServedSalesDesk::start(&demo.connections).await?;
+    let t = Instant::now();
+    // The merge joins people several vendors know: fewer customers than generated.
+    let listed = server
+        .wait_for_list(demo.universe.customers.len() as f64 * 0.5, Duration::from_secs(600))
+        .await?;
+    let loaded_in = t.elapsed();
+    // Let the refresh finish returning the crawl's memory.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (rss_loaded, peak_loaded) = server.rss_kb();
+    println!(
+        "[rss]     salesdesk process, {listed:.0} customers listed (crawled in {:.1} s): VmRSS {} (peak during the crawl {})   target ≤ 200 MB",
+        loaded_in.as_secs_f64(),
+        mb(rss_loaded),
+        mb(peak_loaded)
+    );
+
+    let cookie = server.sign_in().await?;
     let keys: Vec<String> = demo
         .universe
         .customers
@@ -183,9 +231,8 @@ async fn cached_detail_http() -> Result<(), Error> {
         .take(50)
         .map(|p| p.external_user_id.clone())
         .collect();
-    let cookie = format!("{SESSION_COOKIE}={token}");
-    let origin = format!("http://{addr}");
-    let url = format!("{origin}/api/customer");
+    let origin = server.origin();
+    let url = server.url("/api/customer");
     let client = reqwest::Client::builder().pool_max_idle_per_host(HTTP_CONNECTIONS).build()?;
     // Warm the cache (and check the endpoint answers).
     for key in &keys {
@@ -201,7 +248,6 @@ async fn cached_detail_http() -> Result<(), Error> {
                 "[http]    cached customer server function: warm-up answered {} — not measured",
                 reply.status()
             );
-            server.abort();
             return Ok(());
         }
         reply.bytes().await?;
@@ -248,102 +294,24 @@ async fn cached_detail_http() -> Result<(), Error> {
         errors += e;
     }
     let elapsed = started.elapsed();
-    server.abort();
     all.sort();
     println!(
-        "[http]    cached customer server function, {HTTP_CONNECTIONS} connections, {HTTP_SECONDS} s: {:.0} req/s, p50 {}, p99 {} ({} ok, {errors} errors; load generator in the same process)   target ≥ 10000 req/s, p99 ≤ 5 ms",
+        "[http]    cached customer server function, {HTTP_CONNECTIONS} connections, {HTTP_SECONDS} s: {:.0} req/s, p50 {}, p99 {} ({} ok, {errors} errors; load generator and simulators share the machine)   target ≥ 10000 req/s, p99 ≤ 5 ms",
         all.len() as f64 / elapsed.as_secs_f64(),
         ms(percentile(&all, 50.0)),
         ms(percentile(&all, 99.0)),
         all.len()
     );
+    let (rss_after, peak) = server.rss_kb();
+    println!(
+        "[rss]     salesdesk process after the HTTP run: VmRSS {} (peak {})",
+        mb(rss_after),
+        mb(peak)
+    );
     Ok(())
 }
 
-/// 3 and 5. Search over N customers crawled through the real adapters, and the memory used.
-async fn search_and_memory(customers: usize) -> Result<(), Error> {
-    let rss_start = rss_kb();
-    let demo = demo::start(DemoOptions {
-        customers,
-        now_ms: None,
-        faults: SimulatorFaults::default(),
-        http: policy(),
-    })
-    .await?;
-    let rss_simulators = rss_kb();
-    let store = Store::open_in_memory().await?;
-    let backend = build_backend(true, connections(&demo), store)?;
-    let index: &CustomerIndex = &backend.index;
-    let t = Instant::now();
-    index.refresh().await;
-    let crawl = t.elapsed();
-    let rss_indexed = rss_kb();
-    let indexed = index.customer_count().await;
-    println!(
-        "[search]  {indexed} merged customers from {customers} generated, crawled from the three simulators over HTTP in {:.1} s",
-        crawl.as_secs_f64()
-    );
-
-    let u = &demo.universe;
-    let mid = &u.customers[u.customers.len() / 2];
-    let surname: String = mid.name.chars().take(1).collect();
-    let mobile = u.by_mobile.keys().nth(u.by_mobile.len() / 3).cloned().unwrap_or_default();
-    let mobile_part: String = mobile.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-    let queries: Vec<(&str, String)> = vec![
-        ("full name", mid.name.clone()),
-        ("surname", surname),
-        ("company", mid.company_short.clone()),
-        ("mobile, last 4 digits", mobile_part),
-        ("external id, lower-case", mid.external_user_id.to_lowercase()),
-        ("no match", "不存在的客户名字".into()),
-        ("no query (first page)", String::new()),
-    ];
-    let mut all = Vec::new();
-    for (label, q) in &queries {
-        let query = CustomerQuery {
-            q: (!q.is_empty()).then(|| q.clone()),
-            ..Default::default()
-        };
-        let mut times = Vec::with_capacity(SEARCH_REPEATS);
-        let mut total = 0;
-        for _ in 0..SEARCH_REPEATS {
-            let t = Instant::now();
-            let listing = index.query(&app::domain::Scope::All, &query).await;
-            times.push(t.elapsed());
-            total = listing.total;
-        }
-        times.sort();
-        println!(
-            "[search]  {label:<24} {total:>7} hits   p50 {:>9}   p95 {:>9}",
-            ms(percentile(&times, 50.0)),
-            ms(percentile(&times, 95.0))
-        );
-        all.extend(times);
-    }
-    all.sort();
-    println!(
-        "[search]  all queries                          p50 {:>9}   p95 {:>9}   target p95 ≤ 20 ms",
-        ms(percentile(&all, 50.0)),
-        ms(percentile(&all, 95.0))
-    );
-
-    let mb = |kb: Option<u64>| kb.map(|k| format!("{:.0} MB", k as f64 / 1024.0)).unwrap_or_else(|| "n/a".into());
-    let index_delta = match (rss_simulators, rss_indexed) {
-        (Some(a), Some(b)) => format!("{:.0} MB", b.saturating_sub(a) as f64 / 1024.0),
-        _ => "n/a".into(),
-    };
-    println!(
-        "[rss]     VmRSS: start {}, + simulators with {customers} customers {}, + index {} (index alone ≈ {index_delta})   target ≤ 200 MB",
-        mb(rss_start),
-        mb(rss_simulators),
-        mb(rss_indexed)
-    );
-    drop(backend);
-    drop(demo);
-    Ok(())
-}
-
-/// 4. The hydrate bundle as the browser downloads it.
+/// 2. The hydrate bundle as the browser downloads it.
 fn wasm_sizes(path: &Path) -> Result<(), Error> {
     let Ok(bytes) = std::fs::read(path) else {
         println!(
@@ -384,10 +352,28 @@ async fn main() -> Result<(), Error> {
         .into_iter()
         .find(|p| p.exists())
         .unwrap_or_else(|| Path::new("..").join(WASM_PATH));
-    uncached_detail().await?;
-    cached_detail_http().await?;
-    wasm_sizes(&wasm)?;
-    // Last: it holds the most memory.
-    search_and_memory(customers).await?;
+    let only = std::env::var("SALESDESK_BENCH_ONLY").unwrap_or_default();
+    let runs = |section: &str| only.is_empty() || only.split(',').any(|s| s.trim() == section);
+    if runs("detail") {
+        uncached_detail().await?;
+    }
+    if runs("wasm") {
+        wasm_sizes(&wasm)?;
+    }
+    if runs("search") || runs("served") {
+        let demo = demo::start(DemoOptions {
+            customers,
+            now_ms: None,
+            faults: SimulatorFaults::default(),
+            http: policy(),
+        })
+        .await?;
+        if runs("search") {
+            search(&demo).await?;
+        }
+        if runs("served") {
+            served(&demo).await?;
+        }
+    }
     Ok(())
 }

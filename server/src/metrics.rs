@@ -44,6 +44,8 @@ pub struct Metrics {
     vendor_latency: HistogramFamily,
     cache_lookups: Family<CacheLabels, Counter>,
     outbox_depth: Gauge,
+    list_customers: Gauge,
+    list_record_bytes: Gauge,
 }
 
 fn latency_histogram() -> Histogram {
@@ -59,6 +61,8 @@ impl Metrics {
         let vendor_latency: HistogramFamily = Family::new_with_constructor(latency_histogram as fn() -> Histogram);
         let cache_lookups = Family::<CacheLabels, Counter>::default();
         let outbox_depth = Gauge::default();
+        let list_customers = Gauge::default();
+        let list_record_bytes = Gauge::default();
         registry.register(
             "salesdesk_vendor_requests",
             "Vendor API calls (after retries), by vendor",
@@ -84,6 +88,16 @@ impl Metrics {
             "Writes waiting to be delivered to a vendor (sampled at scrape)",
             outbox_depth.clone(),
         );
+        registry.register(
+            "salesdesk_customer_list_customers",
+            "Merged customers in the in-memory customer list (sampled at scrape)",
+            list_customers.clone(),
+        );
+        registry.register(
+            "salesdesk_customer_list_record_bytes",
+            "Compressed bytes of the vendor records kept behind the customer list (sampled at scrape)",
+            list_record_bytes.clone(),
+        );
         Metrics {
             registry,
             vendor_requests,
@@ -91,6 +105,8 @@ impl Metrics {
             vendor_latency,
             cache_lookups,
             outbox_depth,
+            list_customers,
+            list_record_bytes,
         }
     }
 
@@ -121,6 +137,11 @@ impl Metrics {
 
     pub fn set_outbox_depth(&self, depth: i64) {
         self.outbox_depth.set(depth);
+    }
+
+    pub fn set_list_size(&self, customers: usize, record_bytes: usize) {
+        self.list_customers.set(i64::try_from(customers).unwrap_or(i64::MAX));
+        self.list_record_bytes.set(i64::try_from(record_bytes).unwrap_or(i64::MAX));
     }
 
     /// The OpenMetrics text exposition of everything above.

@@ -78,6 +78,8 @@ async fn admins_manage_users_and_cannot_lock_themselves_out() {
     let list = users(&app.api(Some(&admin), "/api/admin_users", "").await.body);
     let id = |name: &str| list.iter().find(|u| u.username == name).map(|u| u.id).unwrap().to_string();
     let rocky = app.login("rocky").await;
+    // Signed in and recently seen (so the server remembers the session for a few seconds).
+    assert_ne!(app.api(Some(&rocky), "/api/current_user", "").await.body, "null");
     let disable = form(&[
         ("id", &id("rocky")),
         ("display_name", "张三"),

@@ -157,6 +157,25 @@ async fn logout_ends_the_session_and_expiry_signs_out() {
     assert_eq!(app.get(Some(&s), "/").await.status, StatusCode::SEE_OTHER);
 }
 
+/// Sessions are remembered for a few seconds to spare SQLite a read per request; a change
+/// made by another process (`salesdesk user disable`) must still win once that time is up.
+#[tokio::test]
+async fn a_change_from_another_process_ends_a_remembered_session_within_its_ttl() {
+    let app = start_app(demo_settings()).await;
+    let s = app.login("rocky").await;
+    assert_eq!(app.get(Some(&s), "/").await.status, StatusCode::OK, "signed in and remembered");
+    let id = salesdesk::auth::users::by_username(&app.auth.store, "rocky")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    // What `salesdesk user disable` does, behind this server's back.
+    salesdesk::auth::users::set_disabled(&app.auth.store, id, true, 0).await.unwrap();
+    salesdesk::auth::sessions::delete_for_user(&app.auth.store, id).await.unwrap();
+    tokio::time::sleep(salesdesk::auth::RECENT_SESSION_TTL + std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.get(Some(&s), "/").await.status, StatusCode::SEE_OTHER);
+}
+
 #[tokio::test]
 async fn login_and_logout_refuse_cross_site_posts() {
     let app = start_app(demo_settings()).await;

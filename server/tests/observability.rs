@@ -174,6 +174,14 @@ async fn metrics_are_scraped_from_loopback_without_a_session() {
     ] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
+    let gauge = |name: &str| -> i64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing from:\n{text}"))
+    };
+    assert!(gauge("salesdesk_customer_list_customers") > 0, "the list was loaded for the page");
+    assert!(gauge("salesdesk_customer_list_record_bytes") > 0);
 
     // Through a local reverse proxy the peer is loopback too: that needs the token.
     let proxied = http

@@ -157,6 +157,8 @@ impl AdminService for Auth {
                 .await
                 .map_err(internal)?;
         }
+        // The user's open sessions must see the new role, team or ids (or be refused) now.
+        self.forget_recent_sessions();
         let updated = users::by_id(&self.store, user.id)
             .await
             .map_err(internal)?

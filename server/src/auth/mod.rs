@@ -45,7 +45,15 @@ pub struct Auth {
     pub store: Store,
     pub settings: AuthSettings,
     limits: LoginLimits,
+    /// Viewers of sessions resolved in the last few seconds, by token hash: a page load makes
+    /// several requests, and three SQLite reads each (session, user, team) were most of a
+    /// cached customer lookup's time. Sign-out and admin changes made here take effect at
+    /// once; changes made from the CLI (another process) within `RECENT_SESSION_TTL`.
+    recent: moka::future::Cache<String, Viewer>,
 }
+
+/// How long a resolved session is trusted without asking SQLite again.
+pub const RECENT_SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// What the middleware learned about a request's sender.
 #[derive(Clone, Debug, Default)]
@@ -91,6 +99,10 @@ impl Auth {
             store,
             settings,
             limits: LoginLimits::default(),
+            recent: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(RECENT_SESSION_TTL)
+                .build(),
         }
     }
 
@@ -112,6 +124,12 @@ impl Auth {
             tracing::warn!("no user exists yet: set SALESDESK_BOOTSTRAP_ADMIN=name:password or run `salesdesk user add NAME --role admin`");
         }
         Ok(Arc::new(Auth::new(store, settings)))
+    }
+
+    /// Forgets every remembered session, so the next request of each reads SQLite again
+    /// (after an admin changes a role, team, WeCom id or disables an account).
+    pub fn forget_recent_sessions(&self) {
+        self.recent.invalidate_all();
     }
 
     pub fn client_info(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> ClientInfo {
@@ -156,15 +174,26 @@ impl Auth {
             stale_cookie: true,
             ..Resolution::default()
         };
+        let key = sessions::token_hash(&token);
+        if let Some(viewer) = self.recent.get(&key).await {
+            return Ok(Resolution {
+                viewer: Some(viewer),
+                ..Resolution::default()
+            });
+        }
         let Some(session) = sessions::lookup(&self.store, &token, now_ms(), self.settings.session_idle, self.settings.session_max).await?
         else {
             return Ok(stale);
         };
         match users::by_id(&self.store, session.user_id).await? {
-            Some(user) if !user.disabled => Ok(Resolution {
-                viewer: Some(viewer::build(&self.store, &user).await?),
-                ..Resolution::default()
-            }),
+            Some(user) if !user.disabled => {
+                let viewer = viewer::build(&self.store, &user).await?;
+                self.recent.insert(key, viewer.clone()).await;
+                Ok(Resolution {
+                    viewer: Some(viewer),
+                    ..Resolution::default()
+                })
+            }
             _ => Ok(stale),
         }
     }
@@ -222,6 +251,7 @@ impl Auth {
 
     pub async fn logout(&self, headers: &HeaderMap) -> Result<(), String> {
         if let Some(token) = cookie_value(headers, SESSION_COOKIE) {
+            self.recent.invalidate(&sessions::token_hash(&token)).await;
             sessions::delete(&self.store, &token).await?;
         }
         Ok(())

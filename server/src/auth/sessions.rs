@@ -17,7 +17,7 @@ fn db(e: sqlx::Error) -> String {
     format!("session database error: {e}")
 }
 
-fn token_hash(token: &str) -> String {
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

@@ -39,11 +39,11 @@ impl DetailService {
         }
         // What the list already knows helps each vendor's lookup (Tanma's detail is per rep;
         // Weiling's progress list wants its own customer id) without an extra round trip.
-        let known = self.index.get(key).await;
+        let known = self.index.locate(key).await;
         let answers = futures::future::join_all(self.adapters.iter().map(|adapter| {
             let hint = known
                 .as_ref()
-                .and_then(|(c, _)| c.sources.iter().find(|s| s.vendor == adapter.vendor()).cloned());
+                .and_then(|sources| sources.iter().find(|s| s.vendor == adapter.vendor()).cloned());
             ask_vendor(adapter.clone(), key.to_string(), hint)
         }))
         .await;
@@ -75,10 +75,10 @@ impl DetailService {
 
         // A vendor that failed now but is in the list keeps its last good record, marked stale.
         let mut stale_since = None;
-        if let Some((cached, _)) = &known {
+        if known.is_some() {
             for failure in &failures {
-                if let Some(old) = cached.sources.iter().find(|s| s.vendor == failure.vendor) {
-                    records.push(old.clone());
+                if let Some(old) = self.index.last_good(key, failure.vendor).await {
+                    records.push(old);
                     stale_since = self.index.refreshed_at().await;
                 }
             }

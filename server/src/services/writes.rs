@@ -105,11 +105,11 @@ impl WriteService {
 
     /// The customer's vendor records, if the viewer may see them.
     async fn visible_sources(&self, viewer: &Viewer, key: &str) -> Result<Vec<VendorCustomer>, AppError> {
-        let (customer, _) = self.index.get(key).await.ok_or(AppError::NotFound)?;
-        if !viewer.scope.allows(&customer.sources) {
+        let sources = self.index.locate(key).await.ok_or(AppError::NotFound)?;
+        if !viewer.scope.allows(&sources) {
             return Err(AppError::Forbidden);
         }
-        Ok(customer.sources)
+        Ok(sources)
     }
 
     async fn submit(

@@ -115,6 +115,10 @@ impl Store {
     /// Queues writes in one transaction. A write whose idempotency key is already queued is
     /// not queued again; the existing item is returned in its place.
     pub async fn enqueue(&self, writes: &[NewWrite], now_ms: i64) -> Result<Vec<OutboxItem>, String> {
+        // Before the commit, so a page read right after it cannot skip the new rows.
+        for w in writes {
+            self.note_writes_for(&w.customer_key);
+        }
         let mut tx = self.pool().begin().await.map_err(db)?;
         let mut ids = Vec::with_capacity(writes.len());
         for w in writes {
@@ -260,6 +264,9 @@ impl Store {
 
     /// The customer's writes, newest first (their notes show in the timeline at once).
     pub async fn outbox_for_customer(&self, customer_key: &str) -> Result<Vec<OutboxItem>, String> {
+        if !self.may_have_writes(customer_key) {
+            return Ok(Vec::new());
+        }
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM outbox WHERE customer_key = ? ORDER BY created_at DESC, id DESC"
         ))
@@ -310,6 +317,25 @@ mod tests {
             },
             author: Some("rep1".into()),
         }
+    }
+
+    #[tokio::test]
+    async fn a_customers_writes_are_found_again_after_reopening_the_database() {
+        let dir = std::env::temp_dir().join(format!("salesdesk-outbox-{}", uuid::Uuid::new_v4().simple()));
+        let store = Store::open(&dir).await.unwrap();
+        assert!(store.outbox_for_customer("wmA").await.unwrap().is_empty());
+        store.enqueue(&[write("k1", "电话沟通")], 10).await.unwrap();
+        assert_eq!(store.outbox_for_customer("wmA").await.unwrap().len(), 1);
+        store.pool().close().await;
+        let reopened = Store::open(&dir).await.unwrap();
+        assert_eq!(
+            reopened.outbox_for_customer("wmA").await.unwrap().len(),
+            1,
+            "known from the database, not only from the process that queued it"
+        );
+        assert!(reopened.outbox_for_customer("wmB").await.unwrap().is_empty());
+        reopened.pool().close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[tokio::test]

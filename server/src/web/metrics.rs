@@ -64,6 +64,8 @@ pub async fn serve_metrics(
         Ok(depth) => metrics.set_outbox_depth(depth),
         Err(e) => tracing::warn!(error = %e, "metrics: cannot read the outbox depth"),
     }
+    let list = state.backend.index.size().await;
+    metrics.set_list_size(list.customers, list.compressed_record_bytes);
     match metrics.encode() {
         Ok(text) => (
             [(header::CONTENT_TYPE, HeaderValue::from_static(crate::metrics::CONTENT_TYPE))],

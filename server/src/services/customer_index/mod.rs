@@ -1,0 +1,354 @@
+//! The customer list behind `/customers`: every vendor's customers, crawled page by page,
+//! merged into one record per person, and kept in memory so search, filters and paging answer
+//! in milliseconds instead of waiting on three vendors. Refreshed in the background; when a
+//! vendor fails, its last good records stay and the list says which vendor is behind.
+
+mod arena;
+mod record_blocks;
+mod search;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use app::domain::{
+    CustomerListing, CustomerQuery, DEFAULT_PAGE_SIZE, EpochMs, Facets, MAX_PAGE_SIZE, Scope, VendorCustomer, VendorFailure, VendorId,
+};
+use tokio::sync::{Mutex, RwLock};
+
+use arena::{ArenaBuilder, ListArena};
+use record_blocks::RecordBlocks;
+use search::{FacetBuilder, Filters, Needle};
+
+use super::merge::merge_customers;
+use crate::vendors::{CustomerListQuery, VendorAdapter, VendorError};
+
+/// Pages fetched per vendor in one crawl at most: a guard against a vendor that never ends.
+const MAX_PAGES: usize = 5_000;
+const CRAWL_PAGE_SIZE: u32 = 100;
+
+/// One refresh's result, swapped in whole so readers never see half of it.
+#[derive(Default)]
+struct IndexState {
+    /// Most recently followed first.
+    customers: Arc<ListArena>,
+    /// The vendors' full records of customer `i` at position `i`.
+    records: Arc<RecordBlocks>,
+    /// Filter menus over every customer, for viewers who may see everyone (computed once per
+    /// refresh instead of once per query).
+    all_facets: Arc<Facets>,
+    /// Vendors whose last crawl failed (their previous records are kept).
+    failures: HashMap<VendorId, VendorFailure>,
+    refreshed_at: Option<EpochMs>,
+}
+
+impl IndexState {
+    /// The vendors whose last refresh failed, in `VendorId::ALL` order.
+    fn vendor_failures(&self) -> Vec<VendorFailure> {
+        VendorId::ALL.iter().filter_map(|v| self.failures.get(v).cloned()).collect()
+    }
+}
+
+/// What the list's memory holds, for `/metrics` and the benchmark.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IndexSize {
+    pub customers: usize,
+    /// The packed list rows, followers, ids and search text.
+    pub list_bytes: usize,
+    pub compressed_record_bytes: usize,
+}
+
+pub struct CustomerIndex {
+    adapters: Vec<Arc<dyn VendorAdapter>>,
+    state: RwLock<IndexState>,
+    refreshing: Mutex<()>,
+    /// WeCom ids of reps known outside the vendor lists (SalesDesk users), per vendor.
+    known_reps: RwLock<Vec<(VendorId, String)>>,
+}
+
+impl CustomerIndex {
+    pub fn new(adapters: Vec<Arc<dyn VendorAdapter>>) -> Self {
+        CustomerIndex {
+            adapters,
+            state: RwLock::new(IndexState::default()),
+            refreshing: Mutex::new(()),
+            known_reps: RwLock::new(Vec::new()),
+        }
+    }
+
+    /// Reps whose customers must be listed even if no vendor names them as followers (a
+    /// vendor that lists only per rep, such as Weiling, is asked once for each).
+    pub async fn set_known_reps(&self, reps: Vec<(VendorId, String)>) {
+        *self.known_reps.write().await = reps;
+    }
+
+    /// Crawls every vendor (in parallel) and swaps in the merged result. Concurrent callers
+    /// wait for the one crawl in progress rather than starting another.
+    pub async fn refresh(&self) {
+        let Ok(_guard) = self.refreshing.try_lock() else {
+            // Someone else is crawling: wait for them and use their result.
+            let _ = self.refreshing.lock().await;
+            return;
+        };
+        let mut crawls = futures::future::join_all(
+            self.adapters
+                .iter()
+                .map(|a| async move { (a.vendor(), crawl(a.as_ref(), None).await) }),
+        )
+        .await;
+        // Vendors that list only per rep (Weiling's customer/list needs a userid) are asked
+        // once per rep that any other vendor, or SalesDesk's users, know of.
+        let mut reps: Vec<(VendorId, String)> = self.known_reps.read().await.clone();
+        for (_, result) in &crawls {
+            if let Ok(records) = result {
+                for r in records {
+                    for f in &r.follow_users {
+                        reps.push((r.vendor, f.user_id.clone()));
+                    }
+                }
+            }
+        }
+        for (vendor, result) in crawls.iter_mut() {
+            if matches!(result, Err(e) if e.kind == app::domain::VendorErrorKind::Unsupported)
+                && let Some(adapter) = self.adapters.iter().find(|a| a.vendor() == *vendor)
+            {
+                let mut ids: Vec<&str> = reps.iter().map(|(_, id)| id.as_str()).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                *result = crawl_per_rep(adapter.as_ref(), &ids).await;
+            }
+        }
+        let previous = self.state.read().await.records.clone();
+        // Merging, indexing and compressing 100,000 customers is a second or more of CPU:
+        // off the async workers, so pages keep answering meanwhile.
+        let built = tokio::task::spawn_blocking(move || build_state(crawls, previous)).await;
+        let next = match built {
+            Ok(Ok(next)) => next,
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "customer list refresh failed; keeping the previous list");
+                return;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "customer list refresh panicked; keeping the previous list");
+                return;
+            }
+        };
+        let old = std::mem::replace(&mut *self.state.write().await, next);
+        drop(old);
+        release_freed_memory();
+    }
+
+    async fn ensure_loaded(&self) {
+        if self.state.read().await.refreshed_at.is_none() {
+            self.refresh().await;
+        }
+    }
+
+    /// Where each vendor keeps the customer with this key (ids and followers only), if the
+    /// list knows them.
+    pub async fn locate(&self, key: &str) -> Option<Vec<VendorCustomer>> {
+        self.ensure_loaded().await;
+        let state = self.state.read().await;
+        let position = state.customers.position(key)?;
+        Some(state.customers.locate(position))
+    }
+
+    /// `vendor`'s full record of this customer as of the last refresh that reached it: shown,
+    /// with its age, when the vendor is down now.
+    pub async fn last_good(&self, key: &str, vendor: VendorId) -> Option<VendorCustomer> {
+        let (records, position) = {
+            let state = self.state.read().await;
+            (state.records.clone(), state.customers.position(key)?)
+        };
+        records.get(position)?.into_iter().find(|r| r.vendor == vendor)
+    }
+
+    pub async fn refreshed_at(&self) -> Option<EpochMs> {
+        self.state.read().await.refreshed_at
+    }
+
+    /// How many merged customers the list holds and the bytes of their compressed records.
+    pub async fn size(&self) -> IndexSize {
+        let state = self.state.read().await;
+        IndexSize {
+            customers: state.customers.len(),
+            list_bytes: state.customers.heap_bytes(),
+            compressed_record_bytes: state.records.compressed_bytes(),
+        }
+    }
+
+    /// How many merged customers the list holds (the benchmark reports it).
+    pub async fn customer_count(&self) -> usize {
+        self.state.read().await.customers.len()
+    }
+
+    /// One page of the customers `scope` may see, matching `query`.
+    pub async fn query(&self, scope: &Scope, query: &CustomerQuery) -> CustomerListing {
+        self.ensure_loaded().await;
+        let (customers, all_facets, refreshed_at, failures) = {
+            let state = self.state.read().await;
+            let failures = state.vendor_failures();
+            (state.customers.clone(), state.all_facets.clone(), state.refreshed_at, failures)
+        };
+        let unrestricted = matches!(scope, Scope::All);
+        let page_size = match query.page_size {
+            0 => DEFAULT_PAGE_SIZE,
+            n => n.min(MAX_PAGE_SIZE),
+        };
+        let page = query.page.max(1);
+        let needle = Needle::parse(query.q.as_deref());
+        let filters = Filters::new(&customers, query);
+        let mut facets = FacetBuilder::default();
+        let mut total = 0u64;
+        let mut items = Vec::new();
+        let skip = ((page - 1) * page_size) as u64;
+        let mut consider = |i: usize| {
+            if !unrestricted {
+                if !scope.allows_followers(customers.followers(i)) {
+                    return;
+                }
+                facets.add(&customers, i);
+            }
+            if !filters.matches(&customers, i) {
+                return;
+            }
+            if total >= skip && items.len() < page_size as usize {
+                items.push(customers.summary(i));
+            }
+            total += 1;
+        };
+        match &needle {
+            // The menus show what the viewer may see, whatever the search text.
+            Some(n) if unrestricted => n.matching_rows(&customers).into_iter().for_each(&mut consider),
+            Some(n) => {
+                let hits = n.matching_rows(&customers);
+                let mut hits = hits.iter().peekable();
+                for i in 0..customers.len() {
+                    if !scope.allows_followers(customers.followers(i)) {
+                        continue;
+                    }
+                    facets.add(&customers, i);
+                    if hits.next_if_eq(&&i).is_some() && filters.matches(&customers, i) {
+                        if total >= skip && items.len() < page_size as usize {
+                            items.push(customers.summary(i));
+                        }
+                        total += 1;
+                    }
+                }
+            }
+            None => (0..customers.len()).for_each(&mut consider),
+        }
+        let facets = if unrestricted {
+            (*all_facets).clone()
+        } else {
+            facets.finish(&customers)
+        };
+        CustomerListing {
+            items,
+            total,
+            page,
+            page_size,
+            facets,
+            failures,
+            refreshed_at,
+            generated_at: chrono::Utc::now().timestamp_millis(),
+        }
+    }
+}
+
+type Crawl = (VendorId, Result<Vec<VendorCustomer>, VendorError>);
+
+/// Merges this refresh's crawls into a new list. A vendor that failed keeps its records from
+/// the previous list (`previous`), and the list says which vendor is behind.
+fn build_state(crawls: Vec<Crawl>, previous: Arc<RecordBlocks>) -> Result<IndexState, String> {
+    let mut failures = HashMap::new();
+    let mut all: Vec<VendorCustomer> = Vec::new();
+    for (vendor, result) in crawls {
+        match result {
+            Ok(records) => all.extend(records),
+            Err(e) => {
+                tracing::warn!(%vendor, error = %e, "customer list refresh failed; keeping the last good records");
+                all.extend(previous.all_of(vendor));
+                failures.insert(vendor, e.to_failure());
+            }
+        }
+    }
+    drop(previous);
+    // Order within a group follows `VendorId::ALL`, as the merge reports vendors in order.
+    all.sort_by_key(|r| r.vendor);
+    let mut merged = merge_customers(all);
+    merged.retain(|c| !c.key.is_empty());
+    // Most recently followed first; never-followed last; ties by name for a stable order.
+    merged.sort_by(|a, b| {
+        b.last_follow_at
+            .cmp(&a.last_follow_at)
+            .then_with(|| a.display_name().cmp(&b.display_name()))
+    });
+    let mut list = ArenaBuilder::default();
+    let mut records = Vec::with_capacity(merged.len());
+    for c in merged {
+        list.push(&c);
+        records.push(c.sources);
+    }
+    let list = list.finish();
+    let records = RecordBlocks::build(records)?;
+    let mut facets = FacetBuilder::default();
+    for i in 0..list.len() {
+        facets.add(&list, i);
+    }
+    Ok(IndexState {
+        all_facets: Arc::new(facets.finish(&list)),
+        customers: Arc::new(list),
+        records: Arc::new(records),
+        failures,
+        refreshed_at: Some(chrono::Utc::now().timestamp_millis()),
+    })
+}
+
+/// Hands memory freed by the previous list back to the operating system. glibc keeps freed
+/// heap for reuse; after a refresh of 100,000 customers that is hundreds of megabytes the
+/// server no longer needs until the next refresh.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages to the kernel; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Every customer of each rep, one record per vendor customer (a customer followed by two
+/// reps is listed twice; the merge joins them).
+async fn crawl_per_rep(adapter: &dyn VendorAdapter, reps: &[&str]) -> Result<Vec<VendorCustomer>, VendorError> {
+    let pages = futures::future::join_all(reps.iter().map(|rep| crawl(adapter, Some(rep)))).await;
+    let mut out: Vec<VendorCustomer> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for page in pages {
+        for record in page? {
+            let id = record.vendor_customer_id.clone().or_else(|| record.external_user_id.clone());
+            if id.as_ref().is_none_or(|id| seen.insert(id.clone())) {
+                out.push(record);
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn crawl(adapter: &dyn VendorAdapter, rep: Option<&str>) -> Result<Vec<VendorCustomer>, VendorError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    for _ in 0..MAX_PAGES {
+        let page = adapter
+            .list_customers(&CustomerListQuery {
+                rep_user_id: rep.map(str::to_string),
+                cursor: cursor.clone(),
+                page_size: CRAWL_PAGE_SIZE,
+            })
+            .await?;
+        let empty = page.items.is_empty();
+        out.extend(page.items);
+        match page.next {
+            Some(next) if !empty && Some(&next) != cursor.as_ref() => cursor = Some(next),
+            _ => break,
+        }
+    }
+    Ok(out)
+}
