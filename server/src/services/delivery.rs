@@ -104,14 +104,18 @@ impl Delivery {
         let recorded = match result {
             Ok(receipt) => {
                 tracing::info!(id = item.id, vendor = %item.vendor, "outbox: delivered");
+                // The outbox first: it is what the rep's page shows and what decides whether
+                // the write is ever sent again; the audit line follows.
+                let marked = self.store.mark_delivered(item.id, receipt.vendor_record_id.as_deref(), now).await;
                 self.audit(item.id, AuditResult::Delivered, receipt.vendor_record_id.as_deref())
                     .await;
-                self.store.mark_delivered(item.id, receipt.vendor_record_id.as_deref(), now).await
+                marked
             }
             Err(Outcome::GiveUp(reason)) => {
                 tracing::warn!(id = item.id, vendor = %item.vendor, reason, "outbox: failed");
+                let marked = self.store.mark_failed(item.id, &reason, now).await;
                 self.audit(item.id, AuditResult::Failed, Some(&reason)).await;
-                self.store.mark_failed(item.id, &reason, now).await
+                marked
             }
             Err(Outcome::Retry(e)) => {
                 let attempts = item.attempts + 1;
@@ -120,8 +124,9 @@ impl Delivery {
                 if attempts >= MAX_ATTEMPTS {
                     tracing::warn!(id = item.id, vendor = %item.vendor, error = %e, "outbox: giving up after {attempts} attempts");
                     let reason = format!("多次重试仍未成功：{reason}");
+                    let marked = self.store.mark_failed(item.id, &reason, now).await;
                     self.audit(item.id, AuditResult::Failed, Some(&reason)).await;
-                    self.store.mark_failed(item.id, &reason, now).await
+                    marked
                 } else {
                     tracing::info!(id = item.id, vendor = %item.vendor, error = %e, attempts, "outbox: will retry");
                     self.store

@@ -53,6 +53,7 @@ pub fn router_with(state: WebState, metrics_access: metrics::MetricsAccess) -> R
     let provide = move || {
         provide_context::<SharedService>(service.clone());
         crate::auth::provide_leptos_context(&auth);
+        headers::remember_page_nonce();
     };
     let routes = generate_route_list(App);
     let leptos = state.leptos.clone();
