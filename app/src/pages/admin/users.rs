@@ -65,7 +65,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     let query = use_query_map();
     let users = crate::codec::resource(|| (), |_| list_users());
 
-    // Outcome of a JavaScript-off form post, carried back in the query string.
+    // Outcome of the last form post, carried back in the query string.
     let posted_form = move || query.read().get(FORM_FIELD_PARAM).or_else(|| query.read().get(FORM_DONE_PARAM));
     let posted_error = move || query.read().get(FORM_ERROR_PARAM);
     let typed = move |k: &str| query.read().get(k).unwrap_or_default();

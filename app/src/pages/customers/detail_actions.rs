@@ -67,8 +67,8 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
         saving: tu_string!(i18n, customers.saving).to_string(),
         submitted_ok: tu_string!(i18n, customers.submitted_ok).to_string(),
     };
-    let remark_setup = setup("remark", SetRemark::PATH, &tu_string!(i18n, customers.save).to_string());
-    let note_setup = setup("note", AddNote::PATH, &tu_string!(i18n, customers.add).to_string());
+    let remark_setup = setup("remark", SetRemark::PATH, tu_string!(i18n, customers.save));
+    let note_setup = setup("note", AddNote::PATH, tu_string!(i18n, customers.add));
 
     let remark_targets: Vec<_> = detail.write_targets.iter().filter(|t| t.remark).map(|t| t.vendor).collect();
     let note_targets: Vec<_> = detail.write_targets.iter().filter(|t| t.note).map(|t| t.vendor).collect();
