@@ -4,16 +4,17 @@
 #
 # Two levels:
 #  - the TARGET (issue #6): 600 KB raw and 200 KB gzipped (gzip -9, what a proxy would serve);
-#  - the CEILING, enforced: today's size rounded up. The bundle is not yet within target (see
-#    README "Benchmarks"), so the ceiling stops it from growing while it is brought down; lower
-#    it whenever the bundle shrinks, and drop it once the target is met.
+#  - the CEILING, enforced: today's size plus a small margin. Since the move to Leptos islands
+#    the bundle is well within target (see README "Benchmarks"); the ceiling makes any growth a
+#    deliberate decision (a new island, a new dependency in one): raise it in the same change
+#    and say why, or lower it whenever the bundle shrinks.
 set -euo pipefail
 
 WASM="${1:-target/site/pkg/salesdesk.wasm}"
 TARGET_RAW=$((600 * 1024))
 TARGET_GZIP=$((200 * 1024))
-CEILING_RAW=$((${WASM_CEILING_RAW_KB:-1650} * 1024))
-CEILING_GZIP=$((${WASM_CEILING_GZIP_KB:-590} * 1024))
+CEILING_RAW=$((${WASM_CEILING_RAW_KB:-300} * 1024))
+CEILING_GZIP=$((${WASM_CEILING_GZIP_KB:-122} * 1024))
 
 if [[ ! -f "$WASM" ]]; then
   echo "wasm-budget: $WASM not found; build it first (make build)" >&2
@@ -25,10 +26,6 @@ gz=$(gzip -9 -c "$WASM" | wc -c)
 kb() { awk -v n="$1" 'BEGIN { printf "%.1f KB", n / 1024 }'; }
 
 echo "wasm-budget: raw $(kb "$raw") (target $(kb "$TARGET_RAW"), ceiling $(kb "$CEILING_RAW")); gzip $(kb "$gz") (target $(kb "$TARGET_GZIP"), ceiling $(kb "$CEILING_GZIP"))"
-if (( raw <= TARGET_RAW && gz <= TARGET_GZIP )); then
-  echo "wasm-budget: within target"
-  exit 0
-fi
 status=0
 if (( raw > CEILING_RAW )); then
   echo "wasm-budget: FAIL raw $(kb "$raw") exceeds the ceiling $(kb "$CEILING_RAW")" >&2
@@ -39,6 +36,10 @@ if (( gz > CEILING_GZIP )); then
   status=1
 fi
 if (( status == 0 )); then
-  echo "wasm-budget: over target, within ceiling"
+  if (( raw <= TARGET_RAW && gz <= TARGET_GZIP )); then
+    echo "wasm-budget: within target and ceiling"
+  else
+    echo "wasm-budget: over target, within ceiling"
+  fi
 fi
 exit "$status"

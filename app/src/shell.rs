@@ -14,7 +14,8 @@ use crate::pages::customers::{detail::CustomerPage, list::CustomersPage};
 use crate::pages::login::LoginPage;
 use crate::pages::{home::HomePage, not_found::NotFoundPage, vendors::VendorsPage};
 
-/// The HTML document around the app; rendered on the server only.
+/// The HTML document around the app; rendered on the server only. Islands mode: the pages
+/// never run in the browser, only the `#[island]` components do.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     crate::csp::set_page_policy(&options);
     view! {
@@ -24,7 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">

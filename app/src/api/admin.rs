@@ -1,7 +1,7 @@
 //! Admin-only server functions: user accounts and the audit log. Each checks the role
 //! first (`Forbidden` for reps and managers) and then calls the `AdminService` the server
-//! provides through Leptos context. The forms work as plain HTML posts (JavaScript off: the
-//! server redirects back with the outcome) and as `ActionForm`s once hydrated.
+//! provides through Leptos context. The forms are plain HTML posts (the server redirects back
+//! with the outcome).
 // The user forms post one field per argument; `#[server]` copies the signature into the
 // browser-side stub, where an item-level allow does not reach.
 #![allow(clippy::too_many_arguments)]

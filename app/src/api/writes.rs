@@ -1,6 +1,7 @@
-//! The quick actions on the customer page. They work as plain HTML form posts (JavaScript
-//! off: the server answers with a redirect back to the page, carrying any error and the
-//! typed text in the query string so nothing is lost) and as `ActionForm`s once hydrated.
+//! The quick actions on the customer page. They are plain HTML form posts, with JavaScript on
+//! or off: the server answers with a redirect back to the page, carrying any error and the
+//! typed text in the query string so nothing is lost. Once hydrated, the form islands check
+//! the input before it is sent.
 
 use leptos::prelude::*;
 

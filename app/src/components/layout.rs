@@ -18,13 +18,6 @@ pub fn Layout(children: Children) -> impl IntoView {
     // Who is signed in decides the navigation (admin pages) and the user menu.
     let me = blocking_resource(|| (), |_| get_current_user());
 
-    // Runs only in the browser, once hydration has attached: end-to-end tests wait for it.
-    Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
         <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow">
             "跳到正文 / Skip to content"

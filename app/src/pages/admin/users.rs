@@ -1,9 +1,10 @@
 //! `/admin/users`: accounts, their roles, teams and WeCom ids. Admins only (the server
 //! functions refuse anyone else; the page then shows the 403 card). Forms post to server
-//! functions: plain posts with JavaScript off (the server redirects back with the outcome),
-//! `ActionForm`s once hydrated.
+//! functions as plain posts (the server redirects back with the outcome); the page renders
+//! on the server only and ships no WebAssembly.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -11,19 +12,11 @@ use crate::api::admin::{CreateUser, UpdateUser, UserSummary, list_users};
 use crate::api::form_redirect::{FORM_DONE_PARAM, FORM_ERROR_PARAM, FORM_FIELD_PARAM};
 use crate::components::time::format_beijing;
 use crate::domain::Role;
-use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::guard::ErrorPage;
 
 const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 px-2.5 py-1.5 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500";
 const BUTTON: &str = "rounded-md bg-brand-600 px-4 py-2 text-sm font-medium text-white hover:bg-brand-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500";
-
-fn error_text(locale: Locale, e: &AppError) -> String {
-    match locale {
-        Locale::zh => e.message_zh(),
-        Locale::en => e.message_en(),
-    }
-}
 
 #[component]
 fn RoleName(role: Role) -> impl IntoView {
@@ -70,27 +63,18 @@ fn Field(
 pub fn AdminUsersPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let create = ServerAction::<CreateUser>::new();
-    let update = ServerAction::<UpdateUser>::new();
-    let users = crate::codec::resource(move || (create.version().get(), update.version().get()), |_| list_users());
+    let users = crate::codec::resource(|| (), |_| list_users());
 
-    // Outcome of a JavaScript-off form post, carried back in the query string.
+    // Outcome of the last form post, carried back in the query string.
     let posted_form = move || query.read().get(FORM_FIELD_PARAM).or_else(|| query.read().get(FORM_DONE_PARAM));
     let posted_error = move || query.read().get(FORM_ERROR_PARAM);
     let typed = move |k: &str| query.read().get(k).unwrap_or_default();
 
     let outcome = move || {
-        let locale = i18n.get_locale();
-        let live = create
-            .value()
-            .get()
-            .map(|r| r.map(|_| ()).map_err(|e| error_text(locale, &e)))
-            .or_else(|| update.value().get().map(|r| r.map(|_| ()).map_err(|e| error_text(locale, &e))));
-        let from_query = posted_form().map(|_| match posted_error() {
+        posted_form().map(|_| match posted_error() {
             Some(e) => Err(e),
             None => Ok(()),
-        });
-        live.or(from_query)
+        })
     };
 
     view! {
@@ -119,11 +103,11 @@ pub fn AdminUsersPage() -> impl IntoView {
                                     </tr>
                                 </thead>
                                 <tbody class="divide-y divide-slate-100">
-                                    {list.into_iter().map(|user| view! { <UserRows user update /> }).collect_view()}
+                                    {list.into_iter().map(|user| view! { <UserRows user /> }).collect_view()}
                                 </tbody>
                             </table>
                         </div>
-                        <CreateUserForm create typed_username=typed("f_username") typed_name=typed("f_display_name") typed_team=typed("f_team")
+                        <CreateUserForm typed_username=typed("f_username") typed_name=typed("f_display_name") typed_team=typed("f_team")
                             typed_tanma=typed("f_tanma") typed_weiling=typed("f_weiling") typed_juzi=typed("f_juzi")
                             typed_role=query.read_untracked().get("f_role").and_then(|r| Role::from_slug(&r)).unwrap_or(Role::Rep) />
                     }.into_any(),
@@ -134,7 +118,7 @@ pub fn AdminUsersPage() -> impl IntoView {
 }
 
 #[component]
-fn UserRows(user: UserSummary, update: ServerAction<UpdateUser>) -> impl IntoView {
+fn UserRows(user: UserSummary) -> impl IntoView {
     let i18n = use_i18n();
     let id = user.id;
     let ids = [&user.wecom.tanma, &user.wecom.weiling, &user.wecom.juzi]
@@ -157,7 +141,7 @@ fn UserRows(user: UserSummary, update: ServerAction<UpdateUser>) -> impl IntoVie
             <td colspan="6" class="px-3 pb-3">
                 <details>
                     <summary class="cursor-pointer text-xs font-medium text-brand-700">{tu_string!(i18n, admin.edit)}" "{user.username.clone()}</summary>
-                    <ActionForm action=update attr:class="mt-2 grid gap-3 rounded-lg bg-slate-50 p-3 sm:grid-cols-3" attr:data-testid="user-edit-form">
+                    <form method="post" action=UpdateUser::PATH class="mt-2 grid gap-3 rounded-lg bg-slate-50 p-3 sm:grid-cols-3" data-testid="user-edit-form">
                         <input type="hidden" name="id" value=id />
                         <Field label=tu_string!(i18n, admin.field_display_name).into_any() id=f("name") name="display_name" value=user.display_name.clone() required=true />
                         <div>
@@ -174,7 +158,7 @@ fn UserRows(user: UserSummary, update: ServerAction<UpdateUser>) -> impl IntoVie
                             {tu_string!(i18n, admin.field_disabled)}
                         </label>
                         <div class="self-end"><button type="submit" class=BUTTON>{tu_string!(i18n, admin.save)}</button></div>
-                    </ActionForm>
+                    </form>
                 </details>
             </td>
         </tr>
@@ -184,7 +168,6 @@ fn UserRows(user: UserSummary, update: ServerAction<UpdateUser>) -> impl IntoVie
 #[allow(clippy::too_many_arguments)]
 #[component]
 fn CreateUserForm(
-    create: ServerAction<CreateUser>,
     typed_username: String,
     typed_name: String,
     typed_team: String,
@@ -198,7 +181,7 @@ fn CreateUserForm(
         <section class="mt-8 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
             <h2 class="text-lg font-semibold">{tu_string!(i18n, admin.add_title)}</h2>
             <p class="mt-1 text-sm text-slate-600">{tu_string!(i18n, admin.add_intro)}</p>
-            <ActionForm action=create attr:class="mt-4 grid gap-3 sm:grid-cols-3" attr:data-testid="user-create-form">
+            <form method="post" action=CreateUser::PATH class="mt-4 grid gap-3 sm:grid-cols-3" data-testid="user-create-form">
                 <Field label=tu_string!(i18n, admin.col_username).into_any() id="new-username".into() name="username" value=typed_username required=true />
                 <Field label=tu_string!(i18n, admin.field_display_name).into_any() id="new-name".into() name="display_name" value=typed_name required=true />
                 <div>
@@ -211,7 +194,7 @@ fn CreateUserForm(
                 <Field label=tu_string!(i18n, admin.field_juzi).into_any() id="new-juzi".into() name="juzi" value=typed_juzi />
                 <Field label=tu_string!(i18n, admin.field_password).into_any() id="new-password".into() name="password" kind="password" autocomplete="new-password" />
                 <div class="self-end"><button type="submit" class=BUTTON data-testid="user-create-submit">{tu_string!(i18n, admin.create)}</button></div>
-            </ActionForm>
+            </form>
         </section>
     }
 }

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::detail_actions::{Actions, PageActions};
+use super::detail_actions::Actions;
 use super::detail_profile::{Profile, VendorSections};
 use super::detail_timeline::Timeline;
 use crate::api::get_customer;
@@ -18,10 +18,9 @@ pub fn CustomerPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let key = Memo::new(move |_| params.read().get("key").unwrap_or_default());
-    // Refetched after every remark, note or resend, so new notes show in the timeline at once.
-    let actions = PageActions::new();
-    provide_context(actions);
-    let detail = resource(move || (key.get(), actions.version()), |(key, _)| get_customer(key));
+    // Rendered on the server only: a remark, note or resend posts a plain form and the server
+    // sends the rep back here, so new notes show in the timeline at once.
+    let detail = resource(move || key.get(), get_customer);
     view! {
         <A href="/customers" attr:class="text-sm text-brand-700 hover:underline">"← "{tu_string!(i18n, customers.detail_back)}</A>
         <Transition fallback=move || view! { <DetailSkeleton /> }>

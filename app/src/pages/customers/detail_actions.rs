@@ -1,10 +1,14 @@
 //! Quick actions: remark/description and follow-up notes. Plain HTML forms that post to
-//! server functions (so they work with JavaScript off: the server redirects back with the
-//! result or the error and what was typed), enhanced once hydrated with live character
-//! counts, inline validation and a pending state.
+//! server functions: the server redirects back to the page with the result, or with the error
+//! and what was typed, so the page (timeline, delivery states) is always fresh and everything
+//! works with JavaScript off. Once hydrated, the two forms are islands: live character counts,
+//! inline validation before anything is sent, and a pending state while the post is on its way.
+//! Everything else here renders on the server only.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
 
 use super::detail_timeline::DeliveryBadge;
 use crate::api::form_redirect::{FORM_DONE_PARAM, FORM_ERROR_PARAM, FORM_FIELD_PARAM};
@@ -15,94 +19,61 @@ use crate::domain::{
     CustomerDetail, DESCRIPTION_MAX_CHARS, Delivery, NOTE_MAX_CHARS, REMARK_MAX_CHARS, WriteKind, char_count, validate_note,
     validate_remark,
 };
-use crate::error::AppError;
 use crate::i18n::*;
 
-/// The three actions of the page, created by the page so its data refetches after each.
-#[derive(Clone, Copy)]
-pub struct PageActions {
-    pub remark: ServerAction<SetRemark>,
-    pub note: ServerAction<AddNote>,
-    pub retry: ServerAction<RetryWrite>,
+const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30 aria-[invalid=true]:border-red-400";
+const BUTTON: &str = "rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:opacity-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2";
+
+/// What a form island needs from the page: where it posts, what it posts along, what was
+/// typed before (a refused JavaScript-off post), the server's answer, and its words in the
+/// reader's language (islands carry no translations; the server renders these).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FormSetup {
+    action: String,
+    key: String,
+    token: String,
+    server_error: Option<String>,
+    ok: bool,
+    /// The character counter with `{count}` and `{max}` left in, e.g. `{count} / {max} 字`.
+    chars: String,
+    submit: String,
+    saving: String,
+    submitted_ok: String,
 }
 
-impl PageActions {
-    pub fn new() -> Self {
-        PageActions {
-            remark: ServerAction::new(),
-            note: ServerAction::new(),
-            retry: ServerAction::new(),
-        }
-    }
-
-    /// Changes whenever any action completes: the page's resource tracks it.
-    pub fn version(&self) -> usize {
-        self.remark.version().get() + self.note.version().get() + self.retry.version().get()
-    }
-}
-
-impl Default for PageActions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-fn error_text(locale: Locale, e: &AppError) -> String {
-    match locale {
-        Locale::zh => e.message_zh(),
-        Locale::en => e.message_en(),
+impl FormSetup {
+    fn counter(&self, count: usize, max: usize) -> String {
+        self.chars.replace("{count}", &count.to_string()).replace("{max}", &max.to_string())
     }
 }
 
 #[component]
 pub fn Actions(detail: CustomerDetail) -> impl IntoView {
     let i18n = use_i18n();
-    let actions = use_context::<PageActions>().unwrap_or_default();
     let query = use_query_map();
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
 
-    // Results of plain (no-JavaScript) form posts come back in the query string.
-    let form_param = move |k: &str| query.read().get(k);
-    let no_js_error = move |form: &str| {
-        (form_param(FORM_FIELD_PARAM).as_deref() == Some(form))
+    // Results of form posts come back in the query string (see `api::form_redirect`).
+    let form_param = move |k: &str| query.read_untracked().get(k);
+    let setup = |form: &str, action: &str, submit: &str| FormSetup {
+        action: action.to_string(),
+        key: detail.customer.key.clone(),
+        token: format!("{}-0", detail.form_token),
+        server_error: (form_param(FORM_FIELD_PARAM).as_deref() == Some(form))
             .then(|| form_param(FORM_ERROR_PARAM))
-            .flatten()
+            .flatten(),
+        ok: form_param(FORM_DONE_PARAM).as_deref() == Some(form),
+        chars: tu_string!(i18n, customers.chars, count = "{count}", max = "{max}").to_string(),
+        submit: submit.to_string(),
+        saving: tu_string!(i18n, customers.saving).to_string(),
+        submitted_ok: tu_string!(i18n, customers.submitted_ok).to_string(),
     };
+    let remark_setup = setup("remark", SetRemark::PATH, tu_string!(i18n, customers.save));
+    let note_setup = setup("note", AddNote::PATH, tu_string!(i18n, customers.add));
 
-    let key = detail.customer.key.clone();
-    let token_base = detail.form_token.clone();
-    let submissions = RwSignal::new(0u32);
-    let token = Signal::derive(move || format!("{token_base}-{}", submissions.get()));
-
-    let remark = RwSignal::new(form_param("f_remark").unwrap_or_default());
-    let description = RwSignal::new(form_param("f_description").unwrap_or_default());
-    let note = RwSignal::new(form_param("f_note").unwrap_or_default());
-
-    // Fresh token and empty fields after each successful submission.
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = actions.note.value().get() {
-            note.set(String::new());
-            submissions.update(|n| *n += 1);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = actions.remark.value().get() {
-            submissions.update(|n| *n += 1);
-        }
-    });
-
-    let remark_errors = move || validate_remark(&remark.get(), &description.get());
-    let note_errors = move || validate_note(&note.get());
     let remark_targets: Vec<_> = detail.write_targets.iter().filter(|t| t.remark).map(|t| t.vendor).collect();
     let note_targets: Vec<_> = detail.write_targets.iter().filter(|t| t.note).map(|t| t.vendor).collect();
     let limits: Vec<String> = detail.write_targets.iter().filter_map(|t| t.limitation_zh.clone()).collect();
-    let input = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30 aria-[invalid=true]:border-red-400";
-    let button = "rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:opacity-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2";
-    let done = move |form: &str| form_param(FORM_DONE_PARAM).as_deref() == Some(form);
-    let key_remark = key.clone();
-    let key_note = key.clone();
-    let key_retry = key.clone();
+    let key_retry = detail.customer.key.clone();
     let now = detail.generated_at;
 
     view! {
@@ -118,34 +89,14 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
             } else {
                 view! {
                     <p class="mt-1 flex flex-wrap items-center gap-1 text-xs text-slate-500">{tu_string!(i18n, customers.sent_to)}{remark_targets.into_iter().map(|vendor| view! { <VendorChip vendor /> }).collect_view()}</p>
-                    <ActionForm action=actions.remark attr:data-testid="remark-form" attr:class="mt-2 space-y-2">
-                        <input type="hidden" name="key" value=key_remark />
-                        <input type="hidden" name="token" value=token />
-                        <label class="block text-sm">
-                            <span class="flex justify-between"><span>{tu_string!(i18n, customers.remark)}</span>
-                                <span class="text-xs text-slate-400" data-testid="remark-count">{move || tu_string!(i18n, customers.chars, count = char_count(remark.get().trim()), max = REMARK_MAX_CHARS)}</span></span>
-                            <input type="text" name="remark" class=input value=remark.get_untracked()
-                                prop:value=remark on:input=move |ev| remark.set(event_target_value(&ev))
-                                aria-invalid=move || (char_count(remark.get().trim()) > REMARK_MAX_CHARS).to_string() />
-                        </label>
-                        <label class="block text-sm">
-                            <span class="flex justify-between"><span>{tu_string!(i18n, customers.description)}</span>
-                                <span class="text-xs text-slate-400">{move || tu_string!(i18n, customers.chars, count = char_count(description.get().trim()), max = DESCRIPTION_MAX_CHARS)}</span></span>
-                            <textarea name="description" rows="3" class=input prop:value=description on:input=move |ev| description.set(event_target_value(&ev))
-                                aria-invalid=move || (char_count(description.get().trim()) > DESCRIPTION_MAX_CHARS).to_string()>{description.get_untracked()}</textarea>
-                        </label>
-                        <p class="text-xs text-slate-500">{tu_string!(i18n, customers.remark_hint)}</p>
-                        <FormFeedback
-                            client_errors=Signal::derive(move || if hydrated.get() && (!remark.get().is_empty() || !description.get().is_empty()) { remark_errors().iter().map(|e| e.message_zh()).collect() } else { Vec::new() })
-                            server_error=Signal::derive(move || match actions.remark.value().get() { Some(Err(e)) => Some(error_text(i18n.get_locale(), &e)), _ => no_js_error("remark") })
-                            ok=Signal::derive(move || matches!(actions.remark.value().get(), Some(Ok(_))) || done("remark"))
-                            testid="remark-feedback"
-                        />
-                        <button type="submit" class=button data-testid="remark-submit"
-                            disabled=move || hydrated.get() && (actions.remark.pending().get() || !remark_errors().is_empty())>
-                            {move || if actions.remark.pending().get() { tu_string!(i18n, customers.saving) } else { tu_string!(i18n, customers.save) }}
-                        </button>
-                    </ActionForm>
+                    <RemarkForm
+                        setup=remark_setup
+                        remark=form_param("f_remark").unwrap_or_default()
+                        description=form_param("f_description").unwrap_or_default()
+                        remark_label=tu_string!(i18n, customers.remark).to_string()
+                        description_label=tu_string!(i18n, customers.description).to_string()
+                        hint=tu_string!(i18n, customers.remark_hint).to_string()
+                    />
                 }.into_any()
             }}
 
@@ -155,26 +106,11 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
             } else {
                 view! {
                     <p class="mt-1 flex flex-wrap items-center gap-1 text-xs text-slate-500">{tu_string!(i18n, customers.sent_to)}{note_targets.into_iter().map(|vendor| view! { <VendorChip vendor /> }).collect_view()}</p>
-                    <ActionForm action=actions.note attr:data-testid="note-form" attr:class="mt-2 space-y-2">
-                        <input type="hidden" name="key" value=key_note />
-                        <input type="hidden" name="token" value=token />
-                        <label class="block text-sm">
-                            <span class="flex justify-end"><span class="text-xs text-slate-400">{move || tu_string!(i18n, customers.chars, count = char_count(note.get().trim()), max = NOTE_MAX_CHARS)}</span></span>
-                            <textarea name="text" rows="4" class=input placeholder=tu_string!(i18n, customers.note_placeholder)
-                                prop:value=note on:input=move |ev| note.set(event_target_value(&ev))
-                                aria-invalid=move || (char_count(note.get().trim()) > NOTE_MAX_CHARS).to_string()>{note.get_untracked()}</textarea>
-                        </label>
-                        <FormFeedback
-                            client_errors=Signal::derive(move || if hydrated.get() && !note.get().is_empty() { note_errors().iter().map(|e| e.message_zh()).collect() } else { Vec::new() })
-                            server_error=Signal::derive(move || match actions.note.value().get() { Some(Err(e)) => Some(error_text(i18n.get_locale(), &e)), _ => no_js_error("note") })
-                            ok=Signal::derive(move || matches!(actions.note.value().get(), Some(Ok(_))) || done("note"))
-                            testid="note-feedback"
-                        />
-                        <button type="submit" class=button data-testid="note-submit"
-                            disabled=move || hydrated.get() && (actions.note.pending().get() || !note_errors().is_empty())>
-                            {move || if actions.note.pending().get() { tu_string!(i18n, customers.saving) } else { tu_string!(i18n, customers.add) }}
-                        </button>
-                    </ActionForm>
+                    <NoteForm
+                        setup=note_setup
+                        note=form_param("f_note").unwrap_or_default()
+                        placeholder=tu_string!(i18n, customers.note_placeholder).to_string()
+                    />
                 }.into_any()
             }}
 
@@ -200,11 +136,11 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
                                 <p class="mt-1 break-words text-slate-800">{match w.kind { WriteKind::Note => "📝 ", WriteKind::Remark => "✏️ " }}{w.summary.clone()}</p>
                                 {reason.map(|r| view! { <p class="mt-1 text-xs text-red-700" role=if failed { "alert" } else { "status" }>{r}</p> })}
                                 {failed.then(|| view! {
-                                    <ActionForm action=actions.retry attr:class="mt-1">
+                                    <form method="post" action=RetryWrite::PATH class="mt-1">
                                         <input type="hidden" name="key" value=key.clone() />
                                         <input type="hidden" name="id" value=w.id.to_string() />
                                         <button type="submit" class="text-xs font-medium text-brand-700 hover:underline" data-testid="retry-write">{tu_string!(i18n, customers.resend)}</button>
-                                    </ActionForm>
+                                    </form>
                                 })}
                             </li>
                         }
@@ -216,25 +152,104 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
     .into_any()
 }
 
-/// Messages under a form: live validation, the server's answer, or the confirmation.
-#[component]
-fn FormFeedback(
-    client_errors: Signal<Vec<String>>,
-    server_error: Signal<Option<String>>,
-    ok: Signal<bool>,
-    testid: &'static str,
+/// Remark and description (island). Checked as the rep types; the post is held back while
+/// anything is wrong, and the button says it is sending once it goes.
+#[island]
+fn RemarkForm(
+    setup: FormSetup,
+    remark: String,
+    description: String,
+    remark_label: String,
+    description_label: String,
+    hint: String,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let sending = RwSignal::new(false);
+    let remark = RwSignal::new(remark);
+    let description = RwSignal::new(description);
+    let errors = move || validate_remark(&remark.get(), &description.get());
+    let setup = StoredValue::new(setup);
+    let text = move |f: fn(&FormSetup) -> String| setup.with_value(f);
+
+    view! {
+        <form method="post" action=text(|s| s.action.clone()) data-testid="remark-form" class="mt-2 space-y-2"
+            on:submit=move |ev| if errors().is_empty() { sending.set(true) } else { ev.prevent_default() }>
+            <input type="hidden" name="key" value=text(|s| s.key.clone()) />
+            <input type="hidden" name="token" value=text(|s| s.token.clone()) />
+            <label class="block text-sm">
+                <span class="flex justify-between"><span>{remark_label}</span>
+                    <span class="text-xs text-slate-400" data-testid="remark-count">{move || setup.with_value(|s| s.counter(char_count(remark.get().trim()), REMARK_MAX_CHARS))}</span></span>
+                <input type="text" name="remark" class=INPUT value=remark.get_untracked()
+                    prop:value=remark on:input=move |ev| remark.set(event_target_value(&ev))
+                    aria-invalid=move || (char_count(remark.get().trim()) > REMARK_MAX_CHARS).to_string() />
+            </label>
+            <label class="block text-sm">
+                <span class="flex justify-between"><span>{description_label}</span>
+                    <span class="text-xs text-slate-400">{move || setup.with_value(|s| s.counter(char_count(description.get().trim()), DESCRIPTION_MAX_CHARS))}</span></span>
+                <textarea name="description" rows="3" class=INPUT prop:value=description on:input=move |ev| description.set(event_target_value(&ev))
+                    aria-invalid=move || (char_count(description.get().trim()) > DESCRIPTION_MAX_CHARS).to_string()>{description.get_untracked()}</textarea>
+            </label>
+            <p class="text-xs text-slate-500">{hint}</p>
+            <FormFeedback
+                setup
+                client_errors=Signal::derive(move || if hydrated.get() && (!remark.get().is_empty() || !description.get().is_empty()) { errors().iter().map(|e| e.message_zh()).collect() } else { Vec::new() })
+                testid="remark-feedback"
+            />
+            <button type="submit" class=BUTTON data-testid="remark-submit" disabled=move || hydrated.get() && (sending.get() || !errors().is_empty())>
+                {move || if sending.get() { text(|s| s.saving.clone()) } else { text(|s| s.submit.clone()) }}
+            </button>
+        </form>
+    }
+}
+
+/// A follow-up note (island); like [`RemarkForm`].
+#[island]
+fn NoteForm(setup: FormSetup, note: String, placeholder: String) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    let sending = RwSignal::new(false);
+    let note = RwSignal::new(note);
+    let errors = move || validate_note(&note.get());
+    let setup = StoredValue::new(setup);
+    let text = move |f: fn(&FormSetup) -> String| setup.with_value(f);
+
+    view! {
+        <form method="post" action=text(|s| s.action.clone()) data-testid="note-form" class="mt-2 space-y-2"
+            on:submit=move |ev| if errors().is_empty() { sending.set(true) } else { ev.prevent_default() }>
+            <input type="hidden" name="key" value=text(|s| s.key.clone()) />
+            <input type="hidden" name="token" value=text(|s| s.token.clone()) />
+            <label class="block text-sm">
+                <span class="flex justify-end"><span class="text-xs text-slate-400">{move || setup.with_value(|s| s.counter(char_count(note.get().trim()), NOTE_MAX_CHARS))}</span></span>
+                <textarea name="text" rows="4" class=INPUT placeholder=placeholder
+                    prop:value=note on:input=move |ev| note.set(event_target_value(&ev))
+                    aria-invalid=move || (char_count(note.get().trim()) > NOTE_MAX_CHARS).to_string()>{note.get_untracked()}</textarea>
+            </label>
+            <FormFeedback
+                setup
+                client_errors=Signal::derive(move || if hydrated.get() && !note.get().is_empty() { errors().iter().map(|e| e.message_zh()).collect() } else { Vec::new() })
+                testid="note-feedback"
+            />
+            <button type="submit" class=BUTTON data-testid="note-submit" disabled=move || hydrated.get() && (sending.get() || !errors().is_empty())>
+                {move || if sending.get() { text(|s| s.saving.clone()) } else { text(|s| s.submit.clone()) }}
+            </button>
+        </form>
+    }
+}
+
+/// Messages under a form: live validation, else the server's answer to the last post.
+#[component]
+fn FormFeedback(setup: StoredValue<FormSetup>, client_errors: Signal<Vec<String>>, testid: &'static str) -> impl IntoView {
     view! {
         <div data-testid=testid aria-live="polite" class="min-h-[1.25rem] text-sm">
             {move || {
                 let client = client_errors.get();
                 if !client.is_empty() {
                     view! { <ul class="text-red-700">{client.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul> }.into_any()
-                } else if let Some(e) = server_error.get() {
+                } else if let Some(e) = setup.with_value(|s| s.server_error.clone()) {
                     view! { <p role="alert" class="text-red-700">{e}</p> }.into_any()
-                } else if ok.get() {
-                    view! { <p class="text-emerald-700">{tu_string!(i18n, customers.submitted_ok)}</p> }.into_any()
+                } else if setup.with_value(|s| s.ok) {
+                    view! { <p class="text-emerald-700">{setup.with_value(|s| s.submitted_ok.clone())}</p> }.into_any()
                 } else {
                     ().into_any()
                 }

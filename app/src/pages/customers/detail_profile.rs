@@ -65,16 +65,16 @@ fn KindText(kind: CustomerKind) -> impl IntoView {
     }
 }
 
-/// A copy-to-clipboard button; without JavaScript the number stays selectable text.
-#[component]
-fn CopyButton(text: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let copied = RwSignal::new(false);
+/// A copy-to-clipboard button (an island, with its two labels rendered by the server);
+/// without JavaScript the number stays selectable text.
+#[island]
+fn CopyButton(text: String, copy: String, copied: String) -> impl IntoView {
+    let done = RwSignal::new(false);
     let on_click = move |_| {
         #[cfg(feature = "hydrate")]
         {
             let _ = window().navigator().clipboard().write_text(&text);
-            copied.set(true);
+            done.set(true);
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = &text;
@@ -82,7 +82,7 @@ fn CopyButton(text: String) -> impl IntoView {
     view! {
         <button type="button" on:click=on_click data-testid="copy-mobile"
             class="rounded border border-slate-300 px-1.5 py-0.5 text-xs text-slate-600 hover:bg-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500">
-            {move || if copied.get() { tu_string!(i18n, customers.copied) } else { tu_string!(i18n, customers.copy) }}
+            {move || if done.get() { copied.clone() } else { copy.clone() }}
         </button>
     }
 }
@@ -139,7 +139,7 @@ pub fn Profile(detail: CustomerDetail) -> impl IntoView {
                 <div class=row data-testid="profile-mobiles"><dt class="text-slate-500">{tu_string!(i18n, customers.mobiles)}</dt><dd class="col-span-2 space-y-1">
                     {if c.mobiles.is_empty() { view! { <span class="text-slate-400">"—"</span> }.into_any() } else {
                         c.mobiles.iter().map(|m| view! {
-                            <div class="flex flex-wrap items-center gap-2"><span class="font-mono">{m.value.clone()}</span><VendorChips vendors=m.vendors.clone() /><CopyButton text=m.value.clone() /></div>
+                            <div class="flex flex-wrap items-center gap-2"><span class="font-mono">{m.value.clone()}</span><VendorChips vendors=m.vendors.clone() /><CopyButton text=m.value.clone() copy=tu_string!(i18n, customers.copy).to_string() copied=tu_string!(i18n, customers.copied).to_string() /></div>
                         }).collect_view().into_any()
                     }}
                 </dd></div>
