@@ -150,6 +150,11 @@ impl VendorHttp {
         crate::metrics::metrics().vendor_call(self.vendor, elapsed, result.as_ref().err().map(|e| e.kind));
         match &result {
             Ok(_) => tracing::debug!(vendor = %self.vendor, endpoint, ms = elapsed.as_millis() as u64, "vendor call ok"),
+            // "No such customer" is an answer, not a fault: a person is rarely known to every
+            // vendor, and each page asks all of them.
+            Err(e) if e.kind == VendorErrorKind::NotFound => {
+                tracing::debug!(vendor = %self.vendor, endpoint, ms = elapsed.as_millis() as u64, error = %e, "vendor has no such record")
+            }
             Err(e) => tracing::warn!(vendor = %self.vendor, endpoint, ms = elapsed.as_millis() as u64, error = %e, "vendor call failed"),
         }
         result
