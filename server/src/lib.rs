@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod memory;
 pub mod metrics;
 pub mod services;
 pub mod simulators;

@@ -35,6 +35,13 @@ struct CacheLabels {
     result: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct MemoLabels {
+    /// hit (the page was reused), miss (assembled and kept), uncacheable (assembled from a
+    /// live or failed vendor answer, not kept).
+    result: &'static str,
+}
+
 type HistogramFamily = Family<VendorLabels, Histogram, fn() -> Histogram>;
 
 pub struct Metrics {
@@ -43,6 +50,7 @@ pub struct Metrics {
     vendor_errors: Family<ErrorLabels, Counter>,
     vendor_latency: HistogramFamily,
     cache_lookups: Family<CacheLabels, Counter>,
+    page_memo_lookups: Family<MemoLabels, Counter>,
     outbox_depth: Gauge,
     list_customers: Gauge,
     list_record_bytes: Gauge,
@@ -60,6 +68,7 @@ impl Metrics {
         let vendor_errors = Family::<ErrorLabels, Counter>::default();
         let vendor_latency: HistogramFamily = Family::new_with_constructor(latency_histogram as fn() -> Histogram);
         let cache_lookups = Family::<CacheLabels, Counter>::default();
+        let page_memo_lookups = Family::<MemoLabels, Counter>::default();
         let outbox_depth = Gauge::default();
         let list_customers = Gauge::default();
         let list_record_bytes = Gauge::default();
@@ -84,6 +93,11 @@ impl Metrics {
             cache_lookups.clone(),
         );
         registry.register(
+            "salesdesk_customer_page_memo_lookups",
+            "Assembled 360° pages reused from the vendors' cached answers, by result (hit, miss, uncacheable)",
+            page_memo_lookups.clone(),
+        );
+        registry.register(
             "salesdesk_outbox_depth",
             "Writes waiting to be delivered to a vendor (sampled at scrape)",
             outbox_depth.clone(),
@@ -104,6 +118,7 @@ impl Metrics {
             vendor_errors,
             vendor_latency,
             cache_lookups,
+            page_memo_lookups,
             outbox_depth,
             list_customers,
             list_record_bytes,
@@ -133,6 +148,10 @@ impl Metrics {
                 result,
             })
             .inc();
+    }
+
+    pub fn page_memo_lookup(&self, result: &'static str) {
+        self.page_memo_lookups.get_or_create(&MemoLabels { result }).inc();
     }
 
     pub fn set_outbox_depth(&self, depth: i64) {
@@ -171,6 +190,7 @@ mod tests {
         m.vendor_call(VendorId::Weiling, Duration::from_millis(30), None);
         m.vendor_call(VendorId::Weiling, Duration::from_millis(900), Some(VendorErrorKind::Timeout));
         m.cache_lookup(VendorId::Juzi, "customer", "stale");
+        m.page_memo_lookup("hit");
         m.set_outbox_depth(3);
         let text = m.encode().unwrap();
         assert!(text.contains("salesdesk_vendor_requests_total{vendor=\"weiling\"} 2"), "{text}");
@@ -191,6 +211,10 @@ mod tests {
         );
         assert!(
             text.contains("salesdesk_cache_lookups_total{vendor=\"juzi\",entity=\"customer\",result=\"stale\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("salesdesk_customer_page_memo_lookups_total{result=\"hit\"} 1"),
             "{text}"
         );
         assert!(text.contains("salesdesk_outbox_depth 3"), "{text}");

@@ -50,6 +50,7 @@ impl Backend {
                 adapters: adapters.clone(),
                 index: index.clone(),
                 store: store.clone(),
+                memo: Default::default(),
             },
             writes: WriteService {
                 index: index.clone(),

@@ -11,24 +11,40 @@ use app::domain::{
 use app::error::AppError;
 
 use super::customer_index::CustomerIndex;
+use super::detail_memo::{DetailInputs, DetailMemo};
 use super::merge::merge_customers;
 use super::write_status::{timeline_items_from_writes, write_status};
 use crate::storage::Store;
-use crate::vendors::{Stale, VendorAdapter, VendorError};
+use crate::vendors::{Aged, VendorAdapter, VendorError};
 
 pub struct DetailService {
     pub adapters: Vec<Arc<dyn VendorAdapter>>,
     pub index: Arc<CustomerIndex>,
     pub store: Store,
+    pub memo: DetailMemo,
 }
 
 /// What one vendor answered for the page.
 struct VendorAnswer {
     vendor: VendorId,
-    customer: Result<Option<VendorCustomer>, VendorError>,
-    timeline: Option<Result<Vec<FollowUpEntry>, VendorError>>,
-    /// Set when an answer is the read cache's last good copy because the vendor failed.
-    stale: Option<Stale>,
+    customer: Result<Aged<Option<VendorCustomer>>, VendorError>,
+    timeline: Option<Result<Aged<Vec<FollowUpEntry>>, VendorError>>,
+}
+
+impl VendorAnswer {
+    /// The versions of the cached copies this answer is, when all of it is one (see
+    /// `detail_memo`): not for a live answer, a failure, or a copy kept while its vendor fails.
+    fn versions(&self) -> Option<(VendorId, u64, Option<u64>)> {
+        fn cached<T>(aged: &Aged<T>) -> Option<u64> {
+            aged.stale.is_none().then_some(aged.version).flatten()
+        }
+        let customer = cached(self.customer.as_ref().ok()?)?;
+        let timeline = match &self.timeline {
+            None => None,
+            Some(answer) => Some(cached(answer.as_ref().ok()?)?),
+        };
+        Some((self.vendor, customer, timeline))
+    }
 }
 
 impl DetailService {
@@ -40,6 +56,9 @@ impl DetailService {
         // What the list already knows helps each vendor's lookup (Tanma's detail is per rep;
         // Weiling's progress list wants its own customer id) without an extra round trip.
         let known = self.index.locate(key).await;
+        // Before the outbox is read: a write committed after this makes the page look
+        // outdated (assembled again next time), never current.
+        let outbox_version = self.store.outbox_version();
         let answers = futures::future::join_all(self.adapters.iter().map(|adapter| {
             let hint = known
                 .as_ref()
@@ -47,7 +66,37 @@ impl DetailService {
             ask_vendor(adapter.clone(), key.to_string(), hint)
         }))
         .await;
+        let inputs = answers
+            .iter()
+            .map(VendorAnswer::versions)
+            .collect::<Option<Vec<_>>>()
+            .map(|vendors| DetailInputs {
+                outbox: outbox_version,
+                vendors,
+            });
+        let page = match inputs.as_ref().and_then(|inputs| self.memo.get(key, inputs)) {
+            Some(page) => page,
+            None => {
+                let page = Arc::new(self.assemble(key, known.is_some(), answers).await?);
+                match inputs {
+                    Some(inputs) => self.memo.put(key, inputs, page.clone()),
+                    None => crate::metrics::metrics().page_memo_lookup("uncacheable"),
+                }
+                page
+            }
+        };
+        if !viewer.scope.allows(&page.customer.sources) {
+            return Err(AppError::Forbidden);
+        }
+        let mut detail = CustomerDetail::clone(&page);
+        detail.generated_at = chrono::Utc::now().timestamp_millis();
+        detail.form_token = uuid::Uuid::new_v4().simple().to_string();
+        Ok(detail)
+    }
 
+    /// Merges the vendors' answers and the customer's outbox into the page (without the
+    /// per-view `generated_at` and `form_token`).
+    async fn assemble(&self, key: &str, listed: bool, answers: Vec<VendorAnswer>) -> Result<CustomerDetail, AppError> {
         let mut records = Vec::new();
         let mut failures: Vec<VendorFailure> = Vec::new();
         let mut timeline_entries = Vec::new();
@@ -55,27 +104,37 @@ impl DetailService {
         let mut cached_failures: Vec<VendorFailure> = Vec::new();
         let mut cached_since: Option<i64> = None;
         for answer in answers {
-            if let Some(stale) = &answer.stale {
+            let stale = [
+                answer.customer.as_ref().ok().and_then(|a| a.stale.as_ref()),
+                answer
+                    .timeline
+                    .as_ref()
+                    .and_then(|t| t.as_ref().ok())
+                    .and_then(|a| a.stale.as_ref()),
+            ]
+            .into_iter()
+            .flatten()
+            .min_by_key(|s| s.fetched_at);
+            if let Some(stale) = stale {
                 cached_since = Some(cached_since.map_or(stale.fetched_at, |t| t.min(stale.fetched_at)));
                 cached_failures.push(stale.error.to_failure());
             }
-            match answer.customer {
+            match answer.customer.map(Aged::into_value) {
                 Ok(Some(record)) => records.push(record),
                 Ok(None) => {}
                 Err(e) => failures.push(e.to_failure()),
             }
-            match answer.timeline {
+            match answer.timeline.map(|t| t.map(Aged::into_value)) {
                 Some(Ok(entries)) => timeline_entries.extend(entries),
                 Some(Err(e)) if e.kind == VendorErrorKind::Unsupported || e.kind == VendorErrorKind::NotFound => {}
                 Some(Err(e)) => timeline_failures.push(e.to_failure()),
                 None => {}
             }
-            let _ = answer.vendor;
         }
 
         // A vendor that failed now but is in the list keeps its last good record, marked stale.
         let mut stale_since = None;
-        if known.is_some() {
+        if listed {
             for failure in &failures {
                 if let Some(old) = self.index.last_good(key, failure.vendor).await {
                     records.push(old);
@@ -106,9 +165,6 @@ impl DetailService {
         let mut customer = groups.swap_remove(position);
         customer.key = key.to_string();
         customer.failures = failures;
-        if !viewer.scope.allows(&customer.sources) {
-            return Err(AppError::Forbidden);
-        }
 
         let outbox = self.store.outbox_for_customer(key).await.map_err(internal)?;
         let writes: Vec<_> = outbox.iter().map(write_status).collect();
@@ -141,8 +197,8 @@ impl DetailService {
             writes,
             write_targets,
             stale_since,
-            generated_at: chrono::Utc::now().timestamp_millis(),
-            form_token: uuid::Uuid::new_v4().simple().to_string(),
+            generated_at: 0,
+            form_token: String::new(),
         })
     }
 }
@@ -150,13 +206,13 @@ impl DetailService {
 async fn ask_vendor(adapter: Arc<dyn VendorAdapter>, key: String, hint: Option<VendorCustomer>) -> VendorAnswer {
     let vendor = adapter.vendor();
     let rep = hint.as_ref().and_then(|h| h.follow_users.first().map(|f| f.user_id.clone()));
-    let stub = hint.clone().unwrap_or_else(|| {
+    // Only ask for follow-ups where the vendor can list them and is likely to know the person.
+    let wants_timeline = vendor != VendorId::Juzi && (hint.is_some() || vendor == VendorId::Tanma);
+    let stub = hint.unwrap_or_else(|| {
         let mut s = VendorCustomer::new(vendor);
         s.external_user_id = Some(key.clone());
         s
     });
-    // Only ask for follow-ups where the vendor can list them and is likely to know the person.
-    let wants_timeline = vendor != VendorId::Juzi && (hint.is_some() || vendor == VendorId::Tanma);
     let customer_call = adapter.customer_aged(&key, rep.as_deref());
     let (customer, timeline) = if wants_timeline {
         let (customer, timeline) = tokio::join!(customer_call, adapter.follow_ups_aged(&stub));
@@ -164,18 +220,10 @@ async fn ask_vendor(adapter: Arc<dyn VendorAdapter>, key: String, hint: Option<V
     } else {
         (customer_call.await, None)
     };
-    let stale = [
-        customer.as_ref().ok().and_then(|a| a.stale.clone()),
-        timeline.as_ref().and_then(|t| t.as_ref().ok()).and_then(|a| a.stale.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .min_by_key(|s| s.fetched_at);
     VendorAnswer {
         vendor,
-        customer: customer.map(|a| a.value),
-        timeline: timeline.map(|t| t.map(|a| a.value)),
-        stale,
+        customer,
+        timeline,
     }
 }
 

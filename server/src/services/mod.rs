@@ -6,6 +6,7 @@ pub mod clues;
 pub mod customer_detail;
 pub mod customer_index;
 pub mod delivery;
+pub mod detail_memo;
 pub mod merge;
 pub mod wiring;
 pub mod write_status;

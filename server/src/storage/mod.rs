@@ -6,6 +6,7 @@ pub mod outbox;
 use std::collections::HashSet;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -22,6 +23,10 @@ pub struct Store {
     /// was half the cost of a cached customer page. Loaded at open, added to before each
     /// enqueue; SalesDesk is the only process that writes the outbox.
     customers_with_writes: Arc<RwLock<HashSet<String>>>,
+    /// Counts changes to the outbox, each after it is committed: what was computed from the
+    /// outbox at one count (the customer page, see `services::detail_memo`) still holds
+    /// while the count is unchanged.
+    outbox_changes: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -69,6 +74,7 @@ impl Store {
         Ok(Store {
             pool,
             customers_with_writes: Arc::new(RwLock::new(keys.into_iter().collect())),
+            outbox_changes: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -84,6 +90,17 @@ impl Store {
         {
             keys.insert(customer_key.to_string());
         }
+    }
+
+    /// How many outbox changes this process has committed; read it before reading the outbox.
+    pub fn outbox_version(&self) -> u64 {
+        self.outbox_changes.load(Ordering::SeqCst)
+    }
+
+    /// After every outbox statement that may have changed rows (also when it failed: a
+    /// needless change only costs a recomputation).
+    pub(crate) fn outbox_changed(&self) {
+        self.outbox_changes.fetch_add(1, Ordering::SeqCst);
     }
 
     pub fn pool(&self) -> &SqlitePool {

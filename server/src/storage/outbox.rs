@@ -112,6 +112,13 @@ fn db(e: sqlx::Error) -> String {
 }
 
 impl Store {
+    /// Runs one outbox change and counts it once it is done (see `Store::outbox_version`).
+    async fn counted<T>(&self, change: impl Future<Output = T>) -> T {
+        let out = change.await;
+        self.outbox_changed();
+        out
+    }
+
     /// Queues writes in one transaction. A write whose idempotency key is already queued is
     /// not queued again; the existing item is returned in its place.
     pub async fn enqueue(&self, writes: &[NewWrite], now_ms: i64) -> Result<Vec<OutboxItem>, String> {
@@ -148,7 +155,7 @@ impl Store {
                 .map_err(db)?;
             ids.push(id);
         }
-        tx.commit().await.map_err(db)?;
+        self.counted(tx.commit()).await.map_err(db)?;
         let mut items = Vec::with_capacity(ids.len());
         for id in ids {
             items.push(self.outbox_item(id).await?.ok_or("outbox: queued item vanished")?);
@@ -168,16 +175,19 @@ impl Store {
     /// Marks up to `limit` due items as being delivered and returns them. Claiming in one
     /// statement means two workers never send the same item.
     pub async fn claim_due(&self, now_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, String> {
-        let rows = sqlx::query(&format!(
-            "UPDATE outbox SET state = 'delivering', updated_at = ?1
+        let rows = self
+            .counted(
+                sqlx::query(&format!(
+                    "UPDATE outbox SET state = 'delivering', updated_at = ?1
              WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2)
              RETURNING {COLUMNS}"
-        ))
-        .bind(now_ms)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await
-        .map_err(db)?;
+                ))
+                .bind(now_ms)
+                .bind(limit)
+                .fetch_all(self.pool()),
+            )
+            .await
+            .map_err(db)?;
         let mut items: Vec<OutboxItem> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
         items.sort_by_key(|i| (i.next_attempt_at, i.id));
         Ok(items)
@@ -187,14 +197,17 @@ impl Store {
     pub async fn claim_ids(&self, ids: &[i64], now_ms: i64) -> Result<Vec<OutboxItem>, String> {
         let mut items = Vec::with_capacity(ids.len());
         for id in ids {
-            let row = sqlx::query(&format!(
-                "UPDATE outbox SET state = 'delivering', updated_at = ? WHERE id = ? AND state = 'pending' RETURNING {COLUMNS}"
-            ))
-            .bind(now_ms)
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db)?;
+            let row = self
+                .counted(
+                    sqlx::query(&format!(
+                        "UPDATE outbox SET state = 'delivering', updated_at = ? WHERE id = ? AND state = 'pending' RETURNING {COLUMNS}"
+                    ))
+                    .bind(now_ms)
+                    .bind(id)
+                    .fetch_optional(self.pool()),
+                )
+                .await
+                .map_err(db)?;
             if let Some(row) = row {
                 items.push(from_row(&row)?);
             }
@@ -204,20 +217,23 @@ impl Store {
 
     /// At start-up: items left `delivering` by a crash may or may not have reached the vendor.
     pub async fn recover_interrupted(&self, now_ms: i64) -> Result<u64, String> {
-        let r = sqlx::query("UPDATE outbox SET state = 'pending', uncertain = 1, updated_at = ? WHERE state = 'delivering'")
-            .bind(now_ms)
-            .execute(self.pool())
+        let r = self
+            .counted(
+                sqlx::query("UPDATE outbox SET state = 'pending', uncertain = 1, updated_at = ? WHERE state = 'delivering'")
+                    .bind(now_ms)
+                    .execute(self.pool()),
+            )
             .await
             .map_err(db)?;
         Ok(r.rows_affected())
     }
 
     pub async fn mark_delivered(&self, id: i64, vendor_record_id: Option<&str>, now_ms: i64) -> Result<(), String> {
-        sqlx::query("UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, vendor_record_id = ?, updated_at = ? WHERE id = ?")
+        self.counted(sqlx::query("UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, vendor_record_id = ?, updated_at = ? WHERE id = ?")
             .bind(vendor_record_id)
             .bind(now_ms)
             .bind(id)
-            .execute(self.pool())
+            .execute(self.pool()))
             .await
             .map_err(db)?;
         Ok(())
@@ -225,38 +241,40 @@ impl Store {
 
     /// Schedules another attempt. `uncertain` records that this attempt may have arrived.
     pub async fn mark_retry(&self, id: i64, error: &str, uncertain: bool, next_attempt_at: i64, now_ms: i64) -> Result<(), String> {
-        sqlx::query("UPDATE outbox SET state = 'pending', attempts = attempts + 1, uncertain = MAX(uncertain, ?), last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?")
+        self.counted(sqlx::query("UPDATE outbox SET state = 'pending', attempts = attempts + 1, uncertain = MAX(uncertain, ?), last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?")
             .bind(uncertain as i64)
             .bind(error)
             .bind(next_attempt_at)
             .bind(now_ms)
             .bind(id)
-            .execute(self.pool())
+            .execute(self.pool()))
             .await
             .map_err(db)?;
         Ok(())
     }
 
     pub async fn mark_failed(&self, id: i64, error: &str, now_ms: i64) -> Result<(), String> {
-        sqlx::query("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?")
-            .bind(error)
-            .bind(now_ms)
-            .bind(id)
-            .execute(self.pool())
-            .await
-            .map_err(db)?;
+        self.counted(
+            sqlx::query("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?")
+                .bind(error)
+                .bind(now_ms)
+                .bind(id)
+                .execute(self.pool()),
+        )
+        .await
+        .map_err(db)?;
         Ok(())
     }
 
     /// A rep asks to send a failed item again (after checking the vendor by hand).
     pub async fn requeue(&self, id: i64, now_ms: i64) -> Result<bool, String> {
-        let r = sqlx::query(
+        let r = self.counted(sqlx::query(
             "UPDATE outbox SET state = 'pending', uncertain = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'failed'",
         )
         .bind(now_ms)
         .bind(now_ms)
         .bind(id)
-        .execute(self.pool())
+        .execute(self.pool()))
         .await
         .map_err(db)?;
         Ok(r.rows_affected() == 1)

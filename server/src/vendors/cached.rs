@@ -101,15 +101,20 @@ impl Key {
     }
 }
 
+/// Stored values are shared: a hit hands out a pointer, not a copy.
 #[derive(Clone)]
 enum Value {
-    Customer(Option<VendorCustomer>),
-    FollowUps(Vec<FollowUpEntry>),
-    Clue(Option<Clue>),
+    Customer(Arc<Option<VendorCustomer>>),
+    FollowUps(Arc<Vec<FollowUpEntry>>),
+    Clue(Arc<Option<Clue>>),
 }
+
+/// Numbers every stored copy, in every vendor's cache (see `Aged::version`).
+static NEXT_VERSION: AtomicU64 = AtomicU64::new(1);
 
 struct Entry {
     value: Value,
+    version: u64,
     fetched_at: EpochMs,
     refreshing: AtomicBool,
     /// The error of the last refresh, until a refresh succeeds (which replaces the entry).
@@ -120,6 +125,7 @@ impl Entry {
     fn new(value: Value, fetched_at: EpochMs) -> Arc<Self> {
         Arc::new(Entry {
             value,
+            version: NEXT_VERSION.fetch_add(1, Ordering::Relaxed),
             fetched_at,
             refreshing: AtomicBool::new(false),
             failure: Mutex::new(None),
@@ -132,6 +138,31 @@ impl Entry {
             fetched_at: self.fetched_at,
             error,
         })
+    }
+}
+
+/// What a read served: the value, and whether and which stored copy it is.
+struct Served {
+    value: Value,
+    stale: Option<Stale>,
+    version: Option<u64>,
+}
+
+impl Served {
+    fn live(value: Value) -> Self {
+        Served {
+            value,
+            stale: None,
+            version: None,
+        }
+    }
+
+    fn typed<T>(self, value: Arc<T>) -> Aged<T> {
+        Aged {
+            value,
+            stale: self.stale,
+            version: self.version,
+        }
     }
 }
 
@@ -194,41 +225,47 @@ fn customer_ids(c: &VendorCustomer) -> [Option<String>; 3] {
     [c.external_user_id.clone(), c.vendor_customer_id.clone(), c.union_id.clone()]
 }
 
-impl Request {
-    fn key(&self, vendor: VendorId) -> Key {
-        match self {
-            Request::Customer {
-                external_user_id,
-                rep_user_id,
-            } => Key {
-                vendor,
-                entity: Entity::Customer,
-                ids: [Some(external_user_id.clone()), None, None],
-                rep: rep_user_id.clone(),
-            },
-            Request::FollowUps(c) => Key {
-                vendor,
-                entity: Entity::FollowUps,
-                ids: customer_ids(c),
-                rep: None,
-            },
-            Request::Clue(id) => Key {
-                vendor,
-                entity: Entity::Clue,
-                ids: [Some(id.clone()), None, None],
-                rep: None,
-            },
+impl Key {
+    fn customer(vendor: VendorId, external_user_id: &str, rep_user_id: Option<&str>) -> Key {
+        Key {
+            vendor,
+            entity: Entity::Customer,
+            ids: [Some(external_user_id.to_string()), None, None],
+            rep: rep_user_id.map(str::to_string),
         }
     }
 
+    fn follow_ups(vendor: VendorId, customer: &VendorCustomer) -> Key {
+        Key {
+            vendor,
+            entity: Entity::FollowUps,
+            ids: customer_ids(customer),
+            rep: None,
+        }
+    }
+
+    fn clue(vendor: VendorId, id: &str) -> Key {
+        Key {
+            vendor,
+            entity: Entity::Clue,
+            ids: [Some(id.to_string()), None, None],
+            rep: None,
+        }
+    }
+}
+
+impl Request {
     async fn fetch(&self, inner: &dyn VendorAdapter) -> Result<Value, VendorError> {
         match self {
             Request::Customer {
                 external_user_id,
                 rep_user_id,
-            } => inner.customer(external_user_id, rep_user_id.as_deref()).await.map(Value::Customer),
-            Request::FollowUps(c) => inner.follow_ups(c).await.map(Value::FollowUps),
-            Request::Clue(id) => inner.clue(id).await.map(Value::Clue),
+            } => inner
+                .customer(external_user_id, rep_user_id.as_deref())
+                .await
+                .map(|c| Value::Customer(Arc::new(c))),
+            Request::FollowUps(c) => inner.follow_ups(c).await.map(|f| Value::FollowUps(Arc::new(f))),
+            Request::Clue(id) => inner.clue(id).await.map(|c| Value::Clue(Arc::new(c))),
         }
     }
 }
@@ -238,13 +275,13 @@ impl Shared {
         self.inner.vendor()
     }
 
-    async fn read(self: &Arc<Self>, request: Request) -> Result<Aged<Value>, VendorError> {
-        let key = request.key(self.vendor());
+    /// `request` is built only when the vendor must be asked: a hit copies no arguments.
+    async fn read(self: &Arc<Self>, key: Key, request: impl FnOnce() -> Request) -> Result<Served, VendorError> {
         let entity = key.entity.label();
         let metrics = crate::metrics::metrics();
         if key.entity == Entity::FollowUps && self.is_uncertain(&key) {
             metrics.cache_lookup(self.vendor(), entity, "bypass");
-            return request.fetch(self.inner.as_ref()).await.map(Aged::live);
+            return request().fetch(self.inner.as_ref()).await.map(Served::live);
         }
         let now = (self.clock)();
         if let Some(entry) = self.entries.get(&key).await {
@@ -254,20 +291,25 @@ impl Shared {
                     metrics.cache_lookup(self.vendor(), entity, "hit");
                 } else {
                     metrics.cache_lookup(self.vendor(), entity, "stale");
-                    self.refresh_in_background(key, request, entry.clone());
+                    self.refresh_in_background(key, request(), entry.clone());
                 }
-                return Ok(Aged {
+                return Ok(Served {
                     value: entry.value.clone(),
                     stale: entry.stale(),
+                    version: Some(entry.version),
                 });
             }
             self.entries.invalidate(&key).await;
         }
         metrics.cache_lookup(self.vendor(), entity, "miss");
         let generation = self.generation.load(Ordering::SeqCst);
-        let value = request.fetch(self.inner.as_ref()).await?;
-        self.store(key, value.clone(), now, generation).await;
-        Ok(Aged::live(value))
+        let value = request().fetch(self.inner.as_ref()).await?;
+        let version = self.store(key, value.clone(), now, generation).await;
+        Ok(Served {
+            value,
+            stale: None,
+            version,
+        })
     }
 
     /// Starts one refresh of `entry` unless one is already running.
@@ -281,7 +323,9 @@ impl Shared {
             let generation = this.generation.load(Ordering::SeqCst);
             let started = (this.clock)();
             match request.fetch(this.inner.as_ref()).await {
-                Ok(value) => this.store(key, value, started, generation).await,
+                Ok(value) => {
+                    this.store(key, value, started, generation).await;
+                }
                 Err(e) => {
                     tracing::warn!(vendor = %this.vendor(), entity = key.entity.label(), error = %e, "cache refresh failed; serving the last good copy");
                     *entry.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
@@ -292,14 +336,18 @@ impl Shared {
         tokio::spawn(tracing::Instrument::in_current_span(task));
     }
 
-    async fn store(&self, key: Key, value: Value, fetched_at: EpochMs, generation: u64) {
+    /// Keeps `value` unless a write intervened; returns the stored copy's version.
+    async fn store(&self, key: Key, value: Value, fetched_at: EpochMs, generation: u64) -> Option<u64> {
         if self.generation.load(Ordering::SeqCst) != generation {
-            return;
+            return None;
         }
         if key.entity == Entity::FollowUps && self.is_uncertain(&key) {
-            return;
+            return None;
         }
-        self.entries.insert(key, Entry::new(value, fetched_at)).await;
+        let entry = Entry::new(value, fetched_at);
+        let version = entry.version;
+        self.entries.insert(key, entry).await;
+        Some(version)
     }
 
     fn is_uncertain(&self, key: &Key) -> bool {
@@ -365,35 +413,33 @@ impl VendorAdapter for CachedAdapter {
     }
 
     async fn customer(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError> {
-        self.customer_aged(external_user_id, rep_user_id).await.map(|a| a.value)
+        self.customer_aged(external_user_id, rep_user_id).await.map(Aged::into_value)
     }
 
     async fn customer_aged(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Aged<Option<VendorCustomer>>, VendorError> {
-        let request = Request::Customer {
-            external_user_id: external_user_id.to_string(),
-            rep_user_id: rep_user_id.map(str::to_string),
-        };
-        let aged = self.shared.read(request).await?;
-        match aged.value {
-            Value::Customer(c) => Ok(Aged {
-                value: c,
-                stale: aged.stale,
-            }),
+        let key = Key::customer(self.vendor(), external_user_id, rep_user_id);
+        let served = self
+            .shared
+            .read(key, || Request::Customer {
+                external_user_id: external_user_id.to_string(),
+                rep_user_id: rep_user_id.map(str::to_string),
+            })
+            .await?;
+        match served.value.clone() {
+            Value::Customer(c) => Ok(served.typed(c)),
             _ => Err(mismatch(self.vendor())),
         }
     }
 
     async fn follow_ups(&self, customer: &VendorCustomer) -> Result<Vec<FollowUpEntry>, VendorError> {
-        self.follow_ups_aged(customer).await.map(|a| a.value)
+        self.follow_ups_aged(customer).await.map(Aged::into_value)
     }
 
     async fn follow_ups_aged(&self, customer: &VendorCustomer) -> Result<Aged<Vec<FollowUpEntry>>, VendorError> {
-        let aged = self.shared.read(Request::FollowUps(Box::new(customer.clone()))).await?;
-        match aged.value {
-            Value::FollowUps(list) => Ok(Aged {
-                value: list,
-                stale: aged.stale,
-            }),
+        let key = Key::follow_ups(self.vendor(), customer);
+        let served = self.shared.read(key, || Request::FollowUps(Box::new(customer.clone()))).await?;
+        match served.value.clone() {
+            Value::FollowUps(list) => Ok(served.typed(list)),
             _ => Err(mismatch(self.vendor())),
         }
     }
@@ -403,8 +449,9 @@ impl VendorAdapter for CachedAdapter {
     }
 
     async fn clue(&self, id: &str) -> Result<Option<Clue>, VendorError> {
-        match self.shared.read(Request::Clue(id.to_string())).await?.value {
-            Value::Clue(c) => Ok(c),
+        let key = Key::clue(self.vendor(), id);
+        match self.shared.read(key, || Request::Clue(id.to_string())).await?.value {
+            Value::Clue(c) => Ok(Arc::unwrap_or_clone(c)),
             _ => Err(mismatch(self.vendor())),
         }
     }

@@ -202,7 +202,7 @@ async fn stale_entries_are_served_at_once_while_one_refresh_runs() {
             .await
             .expect("served without waiting")
             .unwrap();
-        assert_eq!(aged.value.and_then(|c| c.name).as_deref(), Some("张三"));
+        assert_eq!(aged.value.as_ref().as_ref().and_then(|c| c.name.as_deref()), Some("张三"));
         assert!(aged.stale.is_none(), "no failure known yet");
     }
     eventually("the refresh to start", || r.fake.customers() == 2).await;
@@ -234,7 +234,7 @@ async fn a_failing_vendor_gets_the_last_good_copy_with_its_age() {
         tokio::time::sleep(Duration::from_millis(5)).await;
         aged = r.cache.customer_aged(EXT, None).await.unwrap();
     }
-    assert_eq!(aged.value.and_then(|c| c.name).as_deref(), Some("张三"));
+    assert_eq!(aged.value.as_ref().as_ref().and_then(|c| c.name.as_deref()), Some("张三"));
     let stale = aged.stale.expect("the copy is marked stale");
     assert_eq!(stale.fetched_at, T0, "its age: fetched ten minutes ago");
     assert_eq!(stale.error.kind, VendorErrorKind::Transport);

@@ -49,8 +49,13 @@ pub struct WriteReceipt {
 /// 数据更新于 N 分钟前). Adapters without a cache always answer live (`stale: None`).
 #[derive(Clone, Debug)]
 pub struct Aged<T> {
-    pub value: T,
+    /// Shared with the cache that holds it: a cached read copies nothing.
+    pub value: Arc<T>,
     pub stale: Option<Stale>,
+    /// Which stored copy this is, unique in the process: two answers with the same version
+    /// are the same value, so whatever was computed from one still holds for the other.
+    /// `None` for a live answer, which nothing else shares.
+    pub version: Option<u64>,
 }
 
 #[derive(Clone, Debug)]
@@ -63,7 +68,18 @@ pub struct Stale {
 
 impl<T> Aged<T> {
     pub fn live(value: T) -> Self {
-        Aged { value, stale: None }
+        Aged {
+            value: Arc::new(value),
+            stale: None,
+            version: None,
+        }
+    }
+}
+
+impl<T: Clone> Aged<T> {
+    /// The value itself, copied only when the cache still holds it too.
+    pub fn into_value(self) -> T {
+        Arc::unwrap_or_clone(self.value)
     }
 }
 

@@ -232,7 +232,7 @@ pub async fn start_app(settings: AuthSettings) -> App {
         .site_addr(addr)
         .build();
     let router = web::router(WebState {
-        leptos,
+        leptos: Arc::new(leptos),
         backend: backend.clone(),
         auth: auth.clone(),
     });

@@ -134,7 +134,7 @@ impl CustomerIndex {
         };
         let old = std::mem::replace(&mut *self.state.write().await, next);
         drop(old);
-        release_freed_memory();
+        crate::memory::release_freed_memory();
     }
 
     async fn ensure_loaded(&self) {
@@ -302,17 +302,6 @@ fn build_state(crawls: Vec<Crawl>, previous: Arc<RecordBlocks>) -> Result<IndexS
         failures,
         refreshed_at: Some(chrono::Utc::now().timestamp_millis()),
     })
-}
-
-/// Hands memory freed by the previous list back to the operating system. glibc keeps freed
-/// heap for reuse; after a refresh of 100,000 customers that is hundreds of megabytes the
-/// server no longer needs until the next refresh.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free pages to the kernel; it has no preconditions.
-    unsafe {
-        libc::malloc_trim(0);
-    }
 }
 
 /// Every customer of each rep, one record per vendor customer (a customer followed by two
