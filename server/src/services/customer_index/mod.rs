@@ -120,7 +120,13 @@ impl CustomerIndex {
         let previous = self.state.read().await.records.clone();
         // Merging, indexing and compressing 100,000 customers is a second or more of CPU:
         // off the async workers, so pages keep answering meanwhile.
-        let built = tokio::task::spawn_blocking(move || build_state(crawls, previous)).await;
+        let built = tokio::task::spawn_blocking(move || {
+            let built = build_state(crawls, previous);
+            // The crawl's records are freed by now, on this thread.
+            crate::memory::release_freed_memory();
+            built
+        })
+        .await;
         let next = match built {
             Ok(Ok(next)) => next,
             Ok(Err(e)) => {
