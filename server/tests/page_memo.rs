@@ -21,14 +21,9 @@ fn memo_lookups(result: &str) -> u64 {
 async fn a_page_is_reused_only_while_what_it_was_made_of_is_unchanged() {
     let w = world(60).await;
     w.backend.index.refresh().await;
-    let person = w
-        .demo
-        .universe
-        .customers
-        .iter()
-        .find(|p| p.presence.weiling && p.presence.juzi && p.union_id.is_some())
-        .expect("a customer both Weiling and Juzibot know")
-        .clone();
+    let person = w.person("a customer both Weiling and Juzibot know", |p| {
+        p.presence.weiling && p.presence.juzi && p.union_id.is_some()
+    });
     let key = person.external_user_id.clone();
 
     // First view: the vendors are asked and their answers cached; the second view is
@@ -84,14 +79,7 @@ async fn a_page_is_reused_only_while_what_it_was_made_of_is_unchanged() {
 async fn a_page_from_a_vendor_that_cannot_be_cached_is_never_reused() {
     let w = world(40).await;
     w.backend.index.refresh().await;
-    let person = w
-        .demo
-        .universe
-        .customers
-        .iter()
-        .find(|p| p.presence.tanma)
-        .expect("a Tanma customer")
-        .clone();
+    let person = w.person("a Tanma customer", |p| p.presence.tanma);
     // The Tanma simulator fails every call: its answer is an error, which is never cached,
     // so no page made with it is kept, and the page keeps asking.
     w.demo

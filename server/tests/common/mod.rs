@@ -78,6 +78,21 @@ impl World {
         }
     }
 
+    /// The first generated customer that `wanted` picks (the universe is the same every run).
+    pub fn person(
+        &self,
+        what: &str,
+        wanted: impl Fn(&salesdesk::simulators::dataset::Person) -> bool,
+    ) -> salesdesk::simulators::dataset::Person {
+        self.demo
+            .universe
+            .customers
+            .iter()
+            .find(|p| wanted(p))
+            .unwrap_or_else(|| panic!("the universe has {what}"))
+            .clone()
+    }
+
     pub fn sim_url(&self, vendor: usize, path: &str) -> String {
         format!("http://{}{path}", self.demo.addrs[vendor])
     }
