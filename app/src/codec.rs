@@ -59,6 +59,38 @@ where
     Resource::new_with_options(source, fetcher, true)
 }
 
+/// The JSON text of an immutable value, kept beside it once made (server only: the browser
+/// build holds nothing and serialises the value as usual). Holders must
+/// never change the value after the text is made; `CustomerPage` is shared read-only behind
+/// an `Arc`. The text goes into the output as raw JSON, which only serde_json understands —
+/// the one format SalesDesk encodes these values in (server functions and resources alike).
+#[derive(Clone, Default)]
+pub struct EncodedOnce {
+    #[cfg(feature = "ssr")]
+    text: std::sync::OnceLock<Option<Box<serde_json::value::RawValue>>>,
+}
+
+#[cfg(feature = "ssr")]
+impl EncodedOnce {
+    /// The text of `value`, made on the first call; `None` if it cannot be encoded.
+    pub fn get<T: Serialize>(&self, value: &T) -> Option<&serde_json::value::RawValue> {
+        self.text.get_or_init(|| serde_json::value::to_raw_value(value).ok()).as_deref()
+    }
+}
+
+/// A cache, not data: two values are equal whether or not their text was made yet.
+impl PartialEq for EncodedOnce {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for EncodedOnce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EncodedOnce")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

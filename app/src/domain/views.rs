@@ -1,6 +1,10 @@
 //! What the list and detail pages receive from the server.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
+
+use crate::codec::EncodedOnce;
 
 use super::{ChangeLog, Clue, Customer360, EpochMs, FieldValue, FollowUpEntry, Sourced, VendorFailure, VendorId};
 
@@ -123,9 +127,49 @@ pub struct WriteTarget {
     pub limitation_zh: Option<String>,
 }
 
-/// Everything `/customers/{key}` shows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Everything `/customers/{key}` shows: the page, shared by every view of it while it is
+/// unchanged (the server reuses it, see `server::services::detail_memo`), and what is fresh
+/// per view. Reads through to the page (`detail.customer`, `detail.timeline`, …).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct CustomerDetail {
+    pub page: Arc<CustomerPage>,
+    /// Server time of this view: relative times are computed from it.
+    pub generated_at: EpochMs,
+    /// Fresh per page view; forms append a counter, making each submission's idempotency
+    /// key unique while a resubmitted (double-clicked) form is recognised.
+    pub form_token: String,
+}
+
+impl std::ops::Deref for CustomerDetail {
+    type Target = CustomerPage;
+
+    fn deref(&self) -> &CustomerPage {
+        &self.page
+    }
+}
+
+/// Written by hand only to put the page's JSON in as it was encoded the first time (on the
+/// server; see `EncodedOnce`): the same page served to many views is serialised once.
+impl Serialize for CustomerDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CustomerDetail", 3)?;
+        #[cfg(feature = "ssr")]
+        match self.page.json.get(&*self.page) {
+            Some(encoded) => out.serialize_field("page", encoded)?,
+            None => out.serialize_field("page", &*self.page)?,
+        }
+        #[cfg(not(feature = "ssr"))]
+        out.serialize_field("page", &*self.page)?;
+        out.serialize_field("generated_at", &self.generated_at)?;
+        out.serialize_field("form_token", &self.form_token)?;
+        out.end()
+    }
+}
+
+/// The 360° page of one customer as assembled from the vendors and the outbox.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerPage {
     pub customer: Customer360,
     pub timeline: Vec<TimelineItem>,
     /// Vendors whose timeline could not be read (the others' entries are still shown).
@@ -134,10 +178,8 @@ pub struct CustomerDetail {
     pub write_targets: Vec<WriteTarget>,
     /// When some data came from the cache because a vendor was down: the oldest age shown.
     pub stale_since: Option<EpochMs>,
-    pub generated_at: EpochMs,
-    /// Fresh per page view; forms append a counter, making each submission's idempotency
-    /// key unique while a resubmitted (double-clicked) form is recognised.
-    pub form_token: String,
+    #[serde(skip)]
+    pub json: EncodedOnce,
 }
 
 /// The outcome of a remark or note submission: one status per vendor it went to.

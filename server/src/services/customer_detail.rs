@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use app::domain::{
-    CustomerDetail, FollowUpEntry, FollowUpKind, TimelineItem, VendorCustomer, VendorErrorKind, VendorFailure, VendorId, Viewer,
-    WriteTarget, parse_change_log,
+    CustomerDetail, CustomerPage, FollowUpEntry, FollowUpKind, TimelineItem, VendorCustomer, VendorErrorKind, VendorFailure, VendorId,
+    Viewer, WriteTarget, parse_change_log,
 };
 use app::error::AppError;
 
@@ -88,15 +88,15 @@ impl DetailService {
         if !viewer.scope.allows(&page.customer.sources) {
             return Err(AppError::Forbidden);
         }
-        let mut detail = CustomerDetail::clone(&page);
-        detail.generated_at = chrono::Utc::now().timestamp_millis();
-        detail.form_token = uuid::Uuid::new_v4().simple().to_string();
-        Ok(detail)
+        Ok(CustomerDetail {
+            page,
+            generated_at: chrono::Utc::now().timestamp_millis(),
+            form_token: uuid::Uuid::new_v4().simple().to_string(),
+        })
     }
 
-    /// Merges the vendors' answers and the customer's outbox into the page (without the
-    /// per-view `generated_at` and `form_token`).
-    async fn assemble(&self, key: &str, listed: bool, answers: Vec<VendorAnswer>) -> Result<CustomerDetail, AppError> {
+    /// Merges the vendors' answers and the customer's outbox into the page.
+    async fn assemble(&self, key: &str, listed: bool, answers: Vec<VendorAnswer>) -> Result<CustomerPage, AppError> {
         let mut records = Vec::new();
         let mut failures: Vec<VendorFailure> = Vec::new();
         let mut timeline_entries = Vec::new();
@@ -190,15 +190,14 @@ impl DetailService {
         timeline.extend(timeline_items_from_writes(&outbox));
         timeline.sort_by(|a, b| b.entry.at.cmp(&a.entry.at).then_with(|| b.entry.id.cmp(&a.entry.id)));
         let write_targets = write_targets(&customer.sources);
-        Ok(CustomerDetail {
+        Ok(CustomerPage {
             customer,
             timeline,
             timeline_failures,
             writes,
             write_targets,
             stale_since,
-            generated_at: 0,
-            form_token: String::new(),
+            json: Default::default(),
         })
     }
 }

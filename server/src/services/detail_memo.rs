@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use app::domain::{CustomerDetail, VendorId};
+use app::domain::{CustomerPage, VendorId};
 
 /// What one page was assembled from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub struct DetailInputs {
 
 struct Kept {
     inputs: DetailInputs,
-    page: Arc<CustomerDetail>,
+    page: Arc<CustomerPage>,
 }
 
 /// Pages kept at most: each is a few kilobytes to a few hundred (long timelines), and a sales
@@ -46,7 +46,7 @@ impl DetailMemo {
     }
 
     /// The page kept for `key`, if it was assembled from exactly `inputs`.
-    pub fn get(&self, key: &str, inputs: &DetailInputs) -> Option<Arc<CustomerDetail>> {
+    pub fn get(&self, key: &str, inputs: &DetailInputs) -> Option<Arc<CustomerPage>> {
         let found = self
             .pages
             .get(key)
@@ -56,7 +56,7 @@ impl DetailMemo {
         found
     }
 
-    pub fn put(&self, key: &str, inputs: DetailInputs, page: Arc<CustomerDetail>) {
+    pub fn put(&self, key: &str, inputs: DetailInputs, page: Arc<CustomerPage>) {
         self.pages.insert(key.to_string(), Arc::new(Kept { inputs, page }));
     }
 }
@@ -72,18 +72,17 @@ mod tests {
     use super::*;
     use app::domain::{CustomerDetail, VendorCustomer};
 
-    fn page(name: &str) -> Arc<CustomerDetail> {
+    fn page(name: &str) -> Arc<CustomerPage> {
         let mut customer = crate::services::merge::merge_customers(vec![VendorCustomer::new(VendorId::Tanma)]).swap_remove(0);
         customer.key = name.to_string();
-        Arc::new(CustomerDetail {
+        Arc::new(CustomerPage {
             customer,
             timeline: Vec::new(),
             timeline_failures: Vec::new(),
             writes: Vec::new(),
             write_targets: Vec::new(),
             stale_since: None,
-            generated_at: 0,
-            form_token: String::new(),
+            json: Default::default(),
         })
     }
 
@@ -112,5 +111,29 @@ mod tests {
             Some("wmA-2"),
             "a page assembled anew replaces the old one"
         );
+    }
+
+    #[test]
+    fn a_shared_page_is_encoded_once_and_reads_back_the_same() {
+        let shared = page("wmA");
+        let view = |token: &str| CustomerDetail {
+            page: shared.clone(),
+            generated_at: 42,
+            form_token: token.to_string(),
+        };
+        let first = serde_json::to_string(&view("t1")).unwrap();
+        assert!(shared.json.get(&*shared).is_some(), "the page's text was made and kept");
+        let second = serde_json::to_string(&view("t2")).unwrap();
+        assert_eq!(
+            first.replace("\"t1\"", "\"t2\""),
+            second,
+            "the kept text is what a fresh encoding gives"
+        );
+        let direct = serde_json::to_value(&*shared).unwrap();
+        let written: serde_json::Value = serde_json::from_str(&second).unwrap();
+        assert_eq!(written["page"], direct);
+        assert_eq!(written["form_token"], "t2");
+        let back: CustomerDetail = serde_json::from_str(&second).unwrap();
+        assert_eq!(back, view("t2"));
     }
 }

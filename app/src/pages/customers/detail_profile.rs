@@ -99,7 +99,7 @@ fn field_text(value: &FieldValue) -> String {
 #[component]
 pub fn Profile(detail: CustomerDetail) -> impl IntoView {
     let i18n = use_i18n();
-    let c = detail.customer;
+    let c = detail.customer.clone();
     let now = detail.generated_at;
     let name = c.display_name().unwrap_or(&c.key).to_string();
     let corp_tags: Vec<_> = c.tags.iter().filter(|t| t.value.kind != TagKind::Personal).cloned().collect();
