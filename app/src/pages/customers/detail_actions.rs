@@ -117,7 +117,7 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
             {(!detail.writes.is_empty()).then(|| view! {
                 <h3 class="mt-6 text-sm font-medium">{tu_string!(i18n, customers.writes)}</h3>
                 <ul class="mt-2 space-y-2" data-testid="write-statuses">
-                    {detail.writes.iter().cloned().map(|w| {
+                    {detail.writes.iter().map(|w| {
                         let key = key_retry.clone();
                         let failed = matches!(w.delivery, Delivery::Failed { .. });
                         let reason = match &w.delivery {
