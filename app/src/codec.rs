@@ -64,7 +64,7 @@ where
 /// never change the value after the text is made; `CustomerPage` is shared read-only behind
 /// an `Arc`. The text goes into the output as raw JSON, which only serde_json understands —
 /// the one format SalesDesk encodes these values in (server functions and resources alike).
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct EncodedOnce {
     #[cfg(feature = "ssr")]
     text: std::sync::OnceLock<Option<Box<serde_json::value::RawValue>>>,
@@ -75,6 +75,14 @@ impl EncodedOnce {
     /// The text of `value`, made on the first call; `None` if it cannot be encoded.
     pub fn get<T: Serialize>(&self, value: &T) -> Option<&serde_json::value::RawValue> {
         self.text.get_or_init(|| serde_json::value::to_raw_value(value).ok()).as_deref()
+    }
+}
+
+/// A copy starts without text: whoever copies a value may change the copy, whose text must
+/// then be made from what it holds, not inherited from the original.
+impl Clone for EncodedOnce {
+    fn clone(&self) -> Self {
+        EncodedOnce::default()
     }
 }
 

@@ -135,5 +135,19 @@ mod tests {
         assert_eq!(written["form_token"], "t2");
         let back: CustomerDetail = serde_json::from_str(&second).unwrap();
         assert_eq!(back, view("t2"));
+
+        // A changed copy of an encoded page is written as it now is, not as the original was.
+        let mut changed = CustomerPage::clone(&shared);
+        changed.customer.key = "wmB".into();
+        let written: serde_json::Value = serde_json::from_str(
+            &serde_json::to_string(&CustomerDetail {
+                page: Arc::new(changed),
+                generated_at: 42,
+                form_token: "t3".into(),
+            })
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(written["page"]["customer"]["key"], "wmB");
     }
 }
