@@ -60,10 +60,10 @@ where
 }
 
 /// The JSON text of an immutable value, kept beside it once made (server only: the browser
-/// build holds nothing and serialises the value as usual). Holders must
-/// never change the value after the text is made; `CustomerPage` is shared read-only behind
-/// an `Arc`. The text goes into the output as raw JSON, which only serde_json understands —
-/// the one format SalesDesk encodes these values in (server functions and resources alike).
+/// build holds nothing and serialises the value as usual). Holders must never change the
+/// value after the text is made; `CustomerPage` is shared read-only behind an `Arc`. The text
+/// goes into the output as raw JSON, which only serde_json understands — the one format
+/// SalesDesk encodes these values in (server functions and resources alike).
 #[derive(Default)]
 pub struct EncodedOnce {
     #[cfg(feature = "ssr")]

@@ -97,8 +97,7 @@ impl Store {
         self.outbox_changes.load(Ordering::SeqCst)
     }
 
-    /// After every outbox statement that may have changed rows (also when it failed: a
-    /// needless change only costs a recomputation).
+    /// After every outbox statement that committed a change.
     pub(crate) fn outbox_changed(&self) {
         self.outbox_changes.fetch_add(1, Ordering::SeqCst);
     }

@@ -107,15 +107,52 @@ fn from_row(row: &SqliteRow) -> Result<OutboxItem, String> {
     })
 }
 
+/// Whether a statement's result says it changed rows.
+trait Changes {
+    fn changed_rows(&self) -> bool;
+}
+
+impl Changes for sqlx::sqlite::SqliteQueryResult {
+    fn changed_rows(&self) -> bool {
+        self.rows_affected() > 0
+    }
+}
+
+/// `UPDATE … RETURNING`: the rows it changed.
+impl Changes for Vec<SqliteRow> {
+    fn changed_rows(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl Changes for Option<SqliteRow> {
+    fn changed_rows(&self) -> bool {
+        self.is_some()
+    }
+}
+
+/// A committed transaction of inserts (which may all have been idempotent repeats: counted
+/// anyway, costing one needless recomputation).
+impl Changes for () {
+    fn changed_rows(&self) -> bool {
+        true
+    }
+}
+
 fn db(e: sqlx::Error) -> String {
     format!("outbox database error: {e}")
 }
 
 impl Store {
-    /// Runs one outbox change and counts it once it is done (see `Store::outbox_version`).
-    async fn counted<T>(&self, change: impl Future<Output = T>) -> T {
-        let out = change.await;
-        self.outbox_changed();
+    /// Runs one outbox statement and counts it (see `Store::outbox_version`) once it has
+    /// committed a change. One that changed no row — the delivery worker's poll every two
+    /// seconds finding nothing due — or that failed (a statement is atomic) leaves every
+    /// customer page computed from the outbox valid.
+    async fn counted<T: Changes>(&self, statement: impl Future<Output = Result<T, sqlx::Error>>) -> Result<T, sqlx::Error> {
+        let out = statement.await;
+        if out.as_ref().is_ok_and(Changes::changed_rows) {
+            self.outbox_changed();
+        }
         out
     }
 
@@ -354,6 +391,24 @@ mod tests {
         assert!(reopened.outbox_for_customer("wmB").await.unwrap().is_empty());
         reopened.pool().close().await;
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn only_statements_that_change_rows_count_as_outbox_changes() {
+        let store = Store::open_in_memory().await.unwrap();
+        let start = store.outbox_version();
+        assert!(store.claim_due(10, 10).await.unwrap().is_empty());
+        assert_eq!(store.recover_interrupted(10).await.unwrap(), 0);
+        assert!(!store.requeue(99, 10).await.unwrap());
+        assert_eq!(store.outbox_version(), start, "a poll that finds nothing changes nothing");
+        let queued = store.enqueue(&[write("k1", "电话沟通")], 10).await.unwrap();
+        let after_enqueue = store.outbox_version();
+        assert!(after_enqueue > start);
+        assert_eq!(store.claim_due(20, 10).await.unwrap().len(), 1);
+        let after_claim = store.outbox_version();
+        assert!(after_claim > after_enqueue);
+        store.mark_delivered(queued[0].id, None, 30).await.unwrap();
+        assert!(store.outbox_version() > after_claim);
     }
 
     #[tokio::test]
