@@ -1,238 +1,29 @@
 //! Every server-function endpoint, table-driven: without a session it answers 401 (except
 //! the public ones), a cross-site POST is refused with 403, admin functions answer 403 to
 //! reps, and records outside the caller's scope answer 403. The table is checked against the
-//! registered server functions, so a new endpoint fails this test until it is listed here.
+//! registered server functions (`auth_support/endpoints.rs`), so a new endpoint fails this test
+//! until it is listed there.
 
 mod auth_support;
 
 use std::collections::BTreeSet;
 
-use app::domain::{ClueListing, CustomerListing, WriteOutcome};
+use app::domain::CustomerListing;
 use app::error::AppError;
-use auth_support::{App, LIU_CUSTOMER, ROCKY_CUSTOMER, Session, demo_settings, form, start_app};
+use auth_support::endpoints::{Access, Suite, decode, start_suite};
+use auth_support::{LIU_CUSTOMER, ROCKY_CUSTOMER, demo_settings, form, start_app};
 use reqwest::StatusCode;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Access {
-    /// Anyone, signed in or not.
-    Public,
-    /// Any signed-in user (scope decides what they see).
-    SignedIn,
-    /// Admins only.
-    Admin,
-}
-
-/// Values the bodies need, found at run time.
-struct Fixture {
-    /// A clue liufulai may see, and one they may not: (vendor slug, id).
-    visible_clue: (String, String),
-    hidden_clue: (String, String),
-    /// An outbox item of rocky's customer.
-    rocky_write_id: i64,
-    liufulai_id: i64,
-}
-
-struct Case {
-    endpoint: &'static str,
-    access: Access,
-    /// An in-scope call for a rep (liufulai).
-    body: fn(&Fixture) -> String,
-    /// The same call aimed at a record outside liufulai's scope (must be 403).
-    out_of_scope: Option<fn(&Fixture) -> String>,
-}
-
-fn cases() -> Vec<Case> {
-    vec![
-        Case {
-            endpoint: "/api/shell_info",
-            access: Access::Public,
-            body: |_| String::new(),
-            out_of_scope: None,
-        },
-        Case {
-            endpoint: "/api/current_user",
-            access: Access::Public,
-            body: |_| String::new(),
-            out_of_scope: None,
-        },
-        Case {
-            endpoint: "/api/vendor_statuses",
-            access: Access::Admin,
-            body: |_| String::new(),
-            out_of_scope: None,
-        },
-        Case {
-            endpoint: "/api/customers",
-            access: Access::SignedIn,
-            body: |_| form(&[("query[page]", "1"), ("query[page_size]", "50")]),
-            out_of_scope: None,
-        },
-        Case {
-            endpoint: "/api/customer",
-            access: Access::SignedIn,
-            body: |_| form(&[("key", LIU_CUSTOMER)]),
-            out_of_scope: Some(|_| form(&[("key", ROCKY_CUSTOMER)])),
-        },
-        Case {
-            endpoint: "/api/clues",
-            access: Access::SignedIn,
-            body: |_| String::new(),
-            out_of_scope: None,
-        },
-        Case {
-            endpoint: "/api/clue",
-            access: Access::SignedIn,
-            body: |f| form(&[("vendor", &f.visible_clue.0), ("id", &f.visible_clue.1)]),
-            out_of_scope: Some(|f| form(&[("vendor", &f.hidden_clue.0), ("id", &f.hidden_clue.1)])),
-        },
-        Case {
-            endpoint: "/api/set_remark",
-            access: Access::SignedIn,
-            body: |_| {
-                form(&[
-                    ("key", LIU_CUSTOMER),
-                    ("remark", "刘总"),
-                    ("description", ""),
-                    ("token", "t-remark-1"),
-                ])
-            },
-            out_of_scope: Some(|_| {
-                form(&[
-                    ("key", ROCKY_CUSTOMER),
-                    ("remark", "越权"),
-                    ("description", ""),
-                    ("token", "t-remark-2"),
-                ])
-            }),
-        },
-        Case {
-            endpoint: "/api/add_note",
-            access: Access::SignedIn,
-            body: |_| form(&[("key", LIU_CUSTOMER), ("text", "电话沟通，客户关注价格"), ("token", "t-note-1")]),
-            out_of_scope: Some(|_| form(&[("key", ROCKY_CUSTOMER), ("text", "越权"), ("token", "t-note-2")])),
-        },
-        Case {
-            endpoint: "/api/retry_write",
-            access: Access::SignedIn,
-            // No such write: NotFound, which is not a refusal.
-            body: |_| form(&[("key", LIU_CUSTOMER), ("id", "987654")]),
-            out_of_scope: Some(|f| form(&[("key", ROCKY_CUSTOMER), ("id", &f.rocky_write_id.to_string())])),
-        },
-        Case {
-            endpoint: "/api/admin_users",
-            access: Access::Admin,
-            body: |_| String::new(),
-            out_of_scope: None,
-        },
-        Case {
-            endpoint: "/api/admin_create_user",
-            access: Access::Admin,
-            body: |_| {
-                form(&[
-                    ("username", "wangfang"),
-                    ("display_name", "王芳"),
-                    ("role", "rep"),
-                    ("team", "华东一组"),
-                    ("tanma", "WangFang"),
-                    ("weiling", "WangFang"),
-                    ("juzi", "WangFang"),
-                    ("password", "wangfang-pass-1"),
-                ])
-            },
-            out_of_scope: None,
-        },
-        Case {
-            endpoint: "/api/admin_update_user",
-            access: Access::Admin,
-            body: |f| {
-                let id = f.liufulai_id.to_string();
-                form(&[
-                    ("id", &id),
-                    ("display_name", "刘福来"),
-                    ("role", "rep"),
-                    ("team", "华东一组"),
-                    ("tanma", "LiuFuLai"),
-                    ("weiling", "LiuFuLai"),
-                    ("juzi", "LiuFuLai"),
-                ])
-            },
-            out_of_scope: None,
-        },
-        Case {
-            endpoint: "/api/admin_audit",
-            access: Access::Admin,
-            body: |_| String::new(),
-            out_of_scope: None,
-        },
-    ]
-}
-
-fn decode<T: serde::de::DeserializeOwned>(body: &str, what: &str) -> T {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("{what}: {e}: {body}"))
-}
-
-async fn fixture(app: &App, liu: &Session, admin: &Session, rocky: &Session) -> Fixture {
-    // A clue liufulai sees, and one among the admin's that liufulai is refused.
-    let mine: ClueListing = decode(&app.api(Some(liu), "/api/clues", "").await.body, "liufulai's clues");
-    let all: ClueListing = decode(&app.api(Some(admin), "/api/clues", "").await.body, "all clues");
-    let visible = mine
-        .items
-        .first()
-        .map(|c| (c.vendor.slug().to_string(), c.id.clone()))
-        .expect("liufulai sees at least one clue");
-    let mut hidden = None;
-    for c in all
-        .items
-        .iter()
-        .filter(|c| !mine.items.iter().any(|m| m.vendor == c.vendor && m.id == c.id))
-    {
-        let r = app
-            .api(Some(liu), "/api/clue", &form(&[("vendor", c.vendor.slug()), ("id", &c.id)]))
-            .await;
-        if r.status == StatusCode::FORBIDDEN {
-            hidden = Some((c.vendor.slug().to_string(), c.id.clone()));
-            break;
-        }
-    }
-    let hidden = hidden.expect("some clue is outside liufulai's scope");
-    // rocky writes a note on his own customer: an outbox item liufulai must not retry.
-    let r = app
-        .api(
-            Some(rocky),
-            "/api/add_note",
-            &form(&[("key", ROCKY_CUSTOMER), ("text", "张总回电"), ("token", "t-rocky-1")]),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "rocky writes to his customer: {}", r.body);
-    let outcome: WriteOutcome = decode(&r.body, "rocky's note");
-    let rocky_write_id = outcome.writes.first().expect("one write").id;
-    let liufulai_id = salesdesk::auth::users::by_username(&app.auth.store, "liufulai")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    Fixture {
-        visible_clue: visible,
-        hidden_clue: hidden,
-        rocky_write_id,
-        liufulai_id,
-    }
-}
 
 #[tokio::test]
 async fn every_endpoint_refuses_the_wrong_caller() {
-    let app = start_app(demo_settings()).await;
-    let cases = cases();
-
-    // The table lists exactly the registered server functions.
-    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths().map(|(p, _)| p.to_string()).collect();
-    let listed: BTreeSet<String> = cases.iter().map(|c| c.endpoint.to_string()).collect();
-    assert_eq!(registered, listed, "every server function must be in this table (and only those)");
-
-    let liu = app.login("liufulai").await;
-    let rocky = app.login("rocky").await;
-    let admin = app.login("admin").await;
-    let fx = fixture(&app, &liu, &admin, &rocky).await;
+    let Suite {
+        app,
+        cases,
+        liu,
+        admin,
+        fx,
+        ..
+    } = start_suite().await;
 
     for case in &cases {
         let body = (case.body)(&fx);

@@ -69,7 +69,7 @@ fn see_other(location: &str) -> Response {
 }
 
 /// A small self-contained page for refusals that happen before Leptos renders anything.
-fn refusal_page(status: StatusCode, zh: &str, en: &str) -> Response {
+pub(crate) fn refusal_page(status: StatusCode, zh: &str, en: &str) -> Response {
     let html = format!(
         "<!DOCTYPE html><html lang=\"zh\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>SalesDesk</title></head>\
          <body><h1>{}</h1><p>{zh}</p><p lang=\"en\">{en}</p><p><a href=\"/\">SalesDesk</a></p></body></html>",
@@ -95,7 +95,7 @@ fn referer_path(request: &Request) -> String {
     }
 }
 
-fn accepts_html(request: &Request) -> bool {
+pub(crate) fn accepts_html(request: &Request) -> bool {
     request
         .headers()
         .get(header::ACCEPT)

@@ -6,6 +6,7 @@ mod health;
 mod locale;
 pub mod metrics;
 pub mod request_id;
+pub mod request_limits;
 
 use std::sync::Arc;
 
@@ -65,7 +66,10 @@ pub fn router_with(state: WebState, metrics_access: metrics::MetricsAccess) -> R
         .merge(crate::auth::routes())
         .leptos_routes_with_context(&state, routes, provide.clone(), move || shell(leptos.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<WebState, _>(provide, shell))
-        // Inner to outer: the sign-in gate, then headers on every answer (refusals too).
+        // Inner to outer: body size and shape limits (413/400 instead of server_fn's 500),
+        // the sign-in gate, then headers on every answer (refusals too).
+        .layer(axum::extract::DefaultBodyLimit::max(request_limits::MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(request_limits::limit_requests))
         .layer(axum::middleware::from_fn_with_state(
             state.auth.clone(),
             crate::auth::middleware::gate,

@@ -4,6 +4,8 @@
 //! real login form.
 #![allow(dead_code)]
 
+pub mod endpoints;
+
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
