@@ -35,7 +35,8 @@ pub enum Ago {
 }
 
 pub fn ago(at: EpochMs, now: EpochMs) -> Ago {
-    let secs = ((now - at) / 1000).max(0);
+    // Saturating: a vendor's time can be any i64.
+    let secs = (now.saturating_sub(at) / 1000).max(0);
     match secs {
         s if s < 60 => Ago::JustNow,
         s if s < 3600 => Ago::Minutes(s / 60),
@@ -95,5 +96,9 @@ mod tests {
         assert_eq!(ago(now - 2 * 86_400_000, now), Ago::Days(2));
         assert_eq!(ago(now + 60_000, now), Ago::JustNow, "clock skew is not 'in the future'");
         assert_eq!(ago(now - 400 * 86_400_000, now), Ago::Years(1));
+        // Vendor times are any i64: no overflow at the extremes.
+        assert_eq!(ago(i64::MAX, now), Ago::JustNow);
+        assert!(matches!(ago(i64::MIN, now), Ago::Years(_)));
+        assert_eq!(format_beijing(i64::MIN), "");
     }
 }

@@ -29,9 +29,10 @@ pub fn format_beijing(ms: i64) -> String {
 }
 
 /// Accepts an epoch in seconds or milliseconds and returns milliseconds. Values below 10^11
-/// (before 1973 in ms, year 5138 in seconds) can only be seconds.
+/// (before 1973 in ms, year 5138 in seconds) can only be seconds. (`unsigned_abs`: `i64::MIN`
+/// from a vendor has no `abs`.)
 pub fn epoch_to_ms(value: i64) -> i64 {
-    if value.abs() < 100_000_000_000 { value * 1000 } else { value }
+    if value.unsigned_abs() < 100_000_000_000 { value * 1000 } else { value }
 }
 
 #[cfg(test)]
@@ -51,5 +52,9 @@ mod tests {
     fn seconds_and_millis() {
         assert_eq!(epoch_to_ms(1_602_667_647), 1_602_667_647_000);
         assert_eq!(epoch_to_ms(1_604_048_292_000), 1_604_048_292_000);
+        // Found by the fuzz harness: a Weiling time of i64::MIN overflowed `abs`.
+        assert_eq!(epoch_to_ms(i64::MIN), i64::MIN);
+        assert_eq!(epoch_to_ms(i64::MAX), i64::MAX);
+        assert_eq!(format_beijing(i64::MIN), "");
     }
 }
