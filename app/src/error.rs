@@ -23,6 +23,9 @@ pub enum AppError {
     Invalid(String),
     #[error("vendor failure: {0:?}")]
     Vendor(VendorFailure),
+    /// No vendor could show the record: what each vendor that failed answered.
+    #[error("vendor failures: {0:?}")]
+    Vendors(Vec<VendorFailure>),
     /// Something in SalesDesk itself; the detail is in the server log, keyed by `request_id`.
     #[error("internal error")]
     Internal { request_id: Option<String> },
@@ -39,6 +42,7 @@ impl AppError {
             AppError::NotFound => "没有找到这条记录。".into(),
             AppError::Invalid(m) => m.clone(),
             AppError::Vendor(f) => f.message_zh(),
+            AppError::Vendors(fs) => fs.iter().map(VendorFailure::message_zh).collect::<Vec<_>>().join("；"),
             AppError::Internal { request_id: Some(id) } => format!("SalesDesk 内部出错，请联系管理员（请求编号 {id}）。"),
             AppError::Internal { request_id: None } => "SalesDesk 内部出错，请联系管理员。".into(),
             AppError::Transport(_) => "网络请求失败，请检查网络后重试。".into(),
@@ -52,6 +56,7 @@ impl AppError {
             AppError::NotFound => "No such record.".into(),
             AppError::Invalid(m) => m.clone(),
             AppError::Vendor(f) => f.message_en(),
+            AppError::Vendors(fs) => fs.iter().map(VendorFailure::message_en).collect::<Vec<_>>().join("; "),
             AppError::Internal { request_id: Some(id) } => {
                 format!("SalesDesk hit an internal error; contact your administrator (request {id}).")
             }
@@ -60,6 +65,42 @@ impl AppError {
         }
     }
 }
+
+impl AppError {
+    /// The vendor failures this error reports, if it is a vendor's failure.
+    pub fn vendor_failures(&self) -> &[VendorFailure] {
+        match self {
+            AppError::Vendor(f) => std::slice::from_ref(f),
+            AppError::Vendors(fs) => fs,
+            _ => &[],
+        }
+    }
+
+    /// The HTTP status of a page showing this error. A vendor's failure is reported on a
+    /// working SalesDesk page (200), except throttling, which answers 503 with
+    /// `Retry-After` so clients and proxies back off.
+    pub fn page_status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Invalid(_) => 400,
+            AppError::Vendor(_) | AppError::Vendors(_) if self.throttled() => 503,
+            AppError::Vendor(_) | AppError::Vendors(_) => 200,
+            AppError::Internal { .. } | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// A vendor throttled SalesDesk.
+    pub fn throttled(&self) -> bool {
+        self.vendor_failures()
+            .iter()
+            .any(|f| f.kind == crate::domain::VendorErrorKind::RateLimited)
+    }
+}
+
+/// Seconds a throttled page asks clients to wait before retrying.
+pub const THROTTLED_RETRY_AFTER_SECS: u32 = 30;
 
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;

@@ -44,6 +44,42 @@ fn check_in_demo_mode_reports_every_vendor_ok() {
     }
 }
 
+/// Against vendors that serve only their documented endpoints, `check` passes and reports
+/// each undocumented endpoint as unavailable, endpoint by endpoint.
+#[test]
+fn check_reports_each_endpoint_and_passes_on_documented_endpoints_alone() {
+    let strict = r#"{"seed_endpoints_only":true}"#;
+    let out = salesdesk()
+        .args(["check"])
+        .env("SALESDESK_DEMO_CUSTOMERS", "20")
+        .env("SALESDESK_SIM_TANMA_FAULTS", strict)
+        .env("SALESDESK_SIM_WEILING_FAULTS", strict)
+        .env("SALESDESK_SIM_JUZI_FAULTS", strict)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let line = |vendor: &str, what: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(vendor) && l.contains(what))
+            .unwrap_or_else(|| panic!("no {vendor} {what} line: {stdout}"))
+            .to_string()
+    };
+    for vendor in ["tanma", "weiling", "juzi"] {
+        assert!(line(vendor, "authentication").contains(" OK "), "{stdout}");
+    }
+    assert!(line("tanma", "/api/v2/customer/qw-details").contains("documented OK"), "{stdout}");
+    assert!(line("weiling", "/customer/batch").contains("documented OK"), "{stdout}");
+    assert!(line("juzi", "/api/v1/customer/add_follow").contains("documented OK"), "{stdout}");
+    let search = line("tanma", "/api/v3/customer/search");
+    assert!(
+        search.contains("optional") && search.contains("UNAVAILABLE") && search.contains("endpoint_missing"),
+        "{search}"
+    );
+    assert!(line("weiling", "/v2/custom/detail").contains("UNAVAILABLE"), "{stdout}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn check_reports_rejected_credentials_without_printing_them() {
     let universe = Arc::new(dataset::generate(&UniverseOptions {

@@ -249,7 +249,7 @@ async fn seed_customer_timeline_shows_every_seed_record_parsed() {
     assert!(
         d.write_targets
             .iter()
-            .any(|t| t.vendor == VendorId::Tanma && !t.note && t.limitation_zh.is_some())
+            .any(|t| t.vendor == VendorId::Tanma && !t.note && t.limitation == Some(app::domain::WriteLimitation::NoWriteApi))
     );
 }
 

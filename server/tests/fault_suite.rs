@@ -8,21 +8,14 @@
 
 mod common;
 
-use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::{CustomerDetail, CustomerQuery, Role, VendorErrorKind, VendorFailure, VendorId, VendorUserIds};
+use app::domain::{CustomerDetail, CustomerQuery, VendorErrorKind, VendorFailure, VendorId};
 use app::error::AppError;
 use app::service::SalesDeskService;
 use common::admin;
-use salesdesk::auth::{Auth, AuthSettings, SESSION_COOKIE, sessions, users};
-use salesdesk::config::{CliOverrides, SimulatorFaults};
-use salesdesk::demo::{self, DemoOptions, DemoVendors};
-use salesdesk::services::Backend;
-use salesdesk::services::wiring::build_backend;
+use common::site::site;
 use salesdesk::simulators::faults::{FaultPlan, InjectedError};
-use salesdesk::storage::Store;
 use salesdesk::vendors::HttpPolicy;
 
 /// Shorter than `common::test_policy()`'s 800 ms, so the timeout and hang cases (each call
@@ -109,117 +102,6 @@ fn plan(vendor: VendorId, fault: Fault) -> (FaultPlan, VendorErrorKind) {
     }
 }
 
-struct Site {
-    demo: DemoVendors,
-    backend: Arc<Backend>,
-    addr: SocketAddr,
-    cookie: String,
-    http: reqwest::Client,
-    server: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
-/// Simulators, a backend over them, and the real router on loopback with an admin session.
-async fn site() -> Site {
-    let demo = demo::start(DemoOptions {
-        customers: 60,
-        now_ms: None,
-        faults: SimulatorFaults::default(),
-        http: policy(),
-    })
-    .await
-    .expect("simulators start");
-    let connections = demo.connections.clone();
-    let store = Store::open_in_memory().await.expect("store");
-    let backend = Arc::new(build_backend(true, connections, store.clone()).expect("backend"));
-
-    // An admin account and an open session, created directly (no password hashing needed).
-    let now = chrono::Utc::now().timestamp_millis();
-    let new_user = users::NewUser {
-        username: "admin".into(),
-        display_name: "管理员".into(),
-        role: Role::Admin,
-        team: None,
-        wecom: VendorUserIds::default(),
-        password_hash: None,
-    };
-    let user = users::create(&store, &new_user, now).await.expect("user");
-    let token = sessions::create(&store, user.id, now, None, None).await.expect("session");
-    let auth = Arc::new(Auth::new(store, AuthSettings::default()));
-
-    let settings = salesdesk::config::load(None, &|_| None, &CliOverrides::default()).expect("default settings");
-    let state = salesdesk::web::WebState {
-        leptos: salesdesk::web::leptos_options(&settings),
-        backend: backend.clone(),
-        auth,
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let app = salesdesk::web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(20))
-        .build()
-        .expect("client");
-    Site {
-        demo,
-        backend,
-        addr,
-        cookie: format!("{SESSION_COOKIE}={token}"),
-        http,
-        server,
-    }
-}
-
-impl Site {
-    fn faults(&self, vendor: VendorId) -> &salesdesk::simulators::faults::Faults {
-        match vendor {
-            VendorId::Tanma => &self.demo.tanma_faults,
-            VendorId::Weiling => &self.demo.weiling_faults,
-            VendorId::Juzi => &self.demo.juzi_faults,
-        }
-    }
-
-    async fn get(&self, path: &str) -> (u16, String) {
-        let url = format!("http://{}{path}", self.addr);
-        let reply = self
-            .http
-            .get(&url)
-            .header("cookie", &self.cookie)
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        let status = reply.status().as_u16();
-        (status, reply.text().await.unwrap_or_default())
-    }
-
-    /// A server function, posted as a browser's fetch would (same-site Origin).
-    async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> (u16, String) {
-        let url = format!("http://{}/api/{endpoint}", self.addr);
-        let origin = format!("http://{}", self.addr);
-        let reply = self
-            .http
-            .post(&url)
-            .header("cookie", &self.cookie)
-            .header("origin", origin)
-            .form(form)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("POST {endpoint}: {e}"));
-        let status = reply.status().as_u16();
-        (status, reply.text().await.unwrap_or_default())
-    }
-}
-
 fn assert_failure(failures: &[VendorFailure], vendor: VendorId, kind: VendorErrorKind, what: &str) -> String {
     let failure = failures
         .iter()
@@ -240,7 +122,7 @@ fn assert_failure(failures: &[VendorFailure], vendor: VendorId, kind: VendorErro
 
 async fn run_case(vendor: VendorId, fault: Fault) {
     let started = std::time::Instant::now();
-    let site = site().await;
+    let site = site(policy()).await;
     let others: Vec<VendorId> = VendorId::ALL.iter().copied().filter(|v| *v != vendor).collect();
     let (plan, kind) = plan(vendor, fault);
 
@@ -375,11 +257,18 @@ async fn run_case(vendor: VendorId, fault: Fault) {
     let (status, _) = site.get(&format!("/clues/{}/{}", other_clue.vendor.slug(), other_clue.id)).await;
     assert_eq!(status, 200, "another vendor's clue page");
     if let Some(clue) = &own_clue {
-        // The clue lives only at the failing vendor: the page cannot show it and says why,
-        // as a gateway error (502) rather than an internal one.
-        let (status, html) = site.get(&format!("/clues/{}/{}", vendor.slug(), clue.id)).await;
-        assert_eq!(status, 502, "clue page of the failing vendor");
+        // The clue lives only at the failing vendor: the page says why, on a working page
+        // (200), or 503 with Retry-After while the vendor throttles SalesDesk.
+        let (status, html, retry_after) = site.get_with_retry_after(&format!("/clues/{}/{}", vendor.slug(), clue.id)).await;
+        if kind == VendorErrorKind::RateLimited {
+            assert_eq!(status, 503, "throttled clue page");
+            assert_eq!(retry_after.as_deref(), Some("30"), "throttled clue page says when to retry");
+        } else {
+            assert_eq!(status, 200, "clue page of the failing vendor");
+            assert_eq!(retry_after, None);
+        }
         assert!(html.contains(vendor.name_zh()), "the clue page names the vendor");
+        assert!(html.contains("data-testid=\"vendor-failure\""), "the clue page lists the failure");
     }
 
     let (status, _) = site.get("/healthz").await;

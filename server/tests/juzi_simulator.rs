@@ -17,7 +17,7 @@ use salesdesk::vendors::juzi::wire::{
     SetRemarkRequest, SetRemarkResponse,
 };
 use salesdesk::vendors::juzi::{ItemOutcome, JuziClient};
-use salesdesk::vendors::{CustomerListQuery, CustomerRef, HttpPolicy, VendorAdapter};
+use salesdesk::vendors::{CustomerListQuery, CustomerLookup, CustomerRef, HttpPolicy, VendorAdapter};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
@@ -292,7 +292,12 @@ async fn seed_customer_equals_seed_004() {
         .await;
     assert_eq!(raw["data"], sample["data"]);
 
-    let c = sim.client().customer(SEED_EXTERNAL, None).await.unwrap().expect("seed customer");
+    let c = sim
+        .client()
+        .customer(&CustomerLookup::by_external_id(SEED_EXTERNAL))
+        .await
+        .unwrap()
+        .expect("seed customer");
     assert_eq!(c.vendor, VendorId::Juzi);
     assert_eq!(c.union_id.as_deref(), Some(SEED_UNION));
     assert_eq!(c.name.as_deref(), Some("李四"));
@@ -317,12 +322,21 @@ async fn unknown_customer_is_none_and_check_passes() {
     let client = sim.client();
     client.check().await.unwrap();
     assert_eq!(
-        client.customer("wmNOSUCHCUSTOMERxxxxxxxxxxxxxxxx", Some("rocky")).await.unwrap(),
+        client
+            .customer(&CustomerLookup::by_external_id("wmNOSUCHCUSTOMERxxxxxxxxxxxxxxxx").with_rep("rocky"))
+            .await
+            .unwrap(),
         None
     );
     // A universe customer that Juzibot does not hold is unknown here too.
     let elsewhere = sim.universe.customers.iter().find(|p| !p.presence.juzi).unwrap();
-    assert_eq!(client.customer(&elsewhere.external_user_id, None).await.unwrap(), None);
+    assert_eq!(
+        client
+            .customer(&CustomerLookup::by_external_id(&elsewhere.external_user_id))
+            .await
+            .unwrap(),
+        None
+    );
     let raw = sim.get_raw(DETAIL, &[]).await;
     assert_eq!(raw["errcode"], juzi::BAD_REQUEST_ERRCODE, "{raw}");
 }
@@ -463,7 +477,11 @@ async fn remark_is_stored_and_visible_in_later_reads() {
         .set_remark(&seed_target(), Some("李总👍"), Some("关注价格，下周回访"))
         .await
         .unwrap();
-    let c = client.customer(SEED_EXTERNAL, None).await.unwrap().unwrap();
+    let c = client
+        .customer(&CustomerLookup::by_external_id(SEED_EXTERNAL))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(c.follow_users[0].remark.as_deref(), Some("李总👍"));
     let page = client
         .list_customers(&CustomerListQuery {
@@ -688,7 +706,12 @@ async fn follow_up_is_delivered_exactly_once_in_seconds() {
     assert!(sim.follows(SEED_UNION, "nobody").await.is_empty());
 
     // Reading notes back is not something Juzibot offers.
-    let c = sim.client().customer(SEED_EXTERNAL, None).await.unwrap().unwrap();
+    let c = sim
+        .client()
+        .customer(&CustomerLookup::by_external_id(SEED_EXTERNAL))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(sim.client().follow_ups(&c).await.unwrap_err().kind, VendorErrorKind::Unsupported);
     assert_eq!(
         sim.client().list_clues(None, 10).await.unwrap_err().kind,
@@ -779,7 +802,7 @@ async fn server_errors_retry_reads_but_not_writes() {
     })
     .await;
     let client = sim.client();
-    let err = client.customer(SEED_EXTERNAL, None).await.unwrap_err();
+    let err = client.customer(&CustomerLookup::by_external_id(SEED_EXTERNAL)).await.unwrap_err();
     assert_eq!((err.kind, err.code), (VendorErrorKind::Upstream, Some(503)));
     assert_eq!(sim.requests(DETAIL).await, 3, "one read plus two retries");
     let err = client.set_remark(&seed_target(), Some("王总"), None).await.unwrap_err();

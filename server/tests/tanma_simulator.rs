@@ -18,7 +18,7 @@ use salesdesk::vendors::tanma::wire::{
 };
 use salesdesk::vendors::tanma::{TanmaClient, client::decode_envelope, paths, sign};
 use salesdesk::vendors::time::{format_beijing, parse_beijing};
-use salesdesk::vendors::{CustomerListQuery, HttpPolicy, VendorAdapter};
+use salesdesk::vendors::{CustomerListQuery, CustomerLookup, HttpPolicy, VendorAdapter};
 use secrecy::SecretString;
 use serde_json::Value;
 use tokio::task::JoinHandle;
@@ -157,12 +157,9 @@ async fn seed_000_customer_round_trips_exactly() {
     assert_eq!(raw["data"], fixture_data(QW_DETAILS_RESPONSE));
 
     // Through the adapter, with and without the rep.
-    for rep in [Some(seeds::SEED000_REP), None] {
-        let c = client
-            .customer(seeds::SEED000_EXTERNAL_USER_ID, rep)
-            .await
-            .unwrap()
-            .expect("seed customer");
+    let by_id = CustomerLookup::by_external_id(seeds::SEED000_EXTERNAL_USER_ID);
+    for lookup in [by_id.clone().with_rep(seeds::SEED000_REP), by_id] {
+        let c = client.customer(&lookup).await.unwrap().expect("seed customer");
         assert_eq!(c.name.as_deref(), Some("大刘a"));
         assert_eq!(c.stage.as_deref(), Some("需求确定11"));
         assert_eq!(c.corp_name.as_deref(), Some("hja"));
@@ -187,7 +184,7 @@ async fn seed_001_follow_records_round_trip_exactly() {
 
     // Mapped: newest first, the rep's note on top, change logs kept verbatim.
     let customer = client
-        .customer(seeds::SEED000_EXTERNAL_USER_ID, Some(seeds::SEED000_REP))
+        .customer(&CustomerLookup::by_external_id(seeds::SEED000_EXTERNAL_USER_ID).with_rep(seeds::SEED000_REP))
         .await
         .unwrap()
         .unwrap();
@@ -384,7 +381,11 @@ async fn customer_without_rep_merges_every_relation() {
         .tanma_customers()
         .find(|p| p.follows.len() >= 2)
         .expect("a customer with several reps");
-    let c = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+    let c = client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap()
+        .unwrap();
     let reps: Vec<&str> = c.follow_users.iter().map(|u| u.user_id.as_str()).collect();
     let expected: Vec<&str> = p.follows.iter().map(|r| sim.universe.reps[r.rep].user_id.as_str()).collect();
     assert_eq!(reps, expected);
@@ -394,10 +395,25 @@ async fn customer_without_rep_merges_every_relation() {
     assert_eq!(c.follow_users[0].added_at, Some(p.follows[0].added_at_ms / 1000 * 1000));
 
     // Unknown customer, unknown relation.
-    assert_eq!(client.customer("wmUnknownCustomer", None).await.unwrap(), None);
-    assert_eq!(client.customer(&p.external_user_id, Some("NoSuchRep")).await.unwrap(), None);
+    assert_eq!(
+        client.customer(&CustomerLookup::by_external_id("wmUnknownCustomer")).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        client
+            .customer(&CustomerLookup::by_external_id(&p.external_user_id).with_rep("NoSuchRep"))
+            .await
+            .unwrap(),
+        None
+    );
     let not_tanma = sim.universe.customers.iter().find(|p| !p.presence.tanma).unwrap();
-    assert_eq!(client.customer(&not_tanma.external_user_id, None).await.unwrap(), None);
+    assert_eq!(
+        client
+            .customer(&CustomerLookup::by_external_id(&not_tanma.external_user_id))
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 #[tokio::test]
@@ -518,7 +534,11 @@ async fn follow_ups_by_tanma_id_match_the_v2_records() {
         .tanma_customers()
         .find(|p| p.tanma.as_ref().is_some_and(|t| t.follows.len() > 3))
         .unwrap();
-    let mut customer = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+    let mut customer = client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap()
+        .unwrap();
     let v2 = client.follow_ups(&customer).await.unwrap();
     assert_eq!(v2.len(), p.tanma.as_ref().unwrap().follows.len());
 
@@ -581,6 +601,71 @@ async fn writes_are_unsupported() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Undocumented endpoints missing
+
+#[tokio::test]
+async fn without_customer_search_the_candidate_reps_find_the_customer() {
+    let sim = Sim::start().await;
+    let client = sim.client();
+    sim.faults
+        .set(FaultPlan {
+            error: Some(InjectedError::Code {
+                code: -1,
+                message: "接口不存在".into(),
+            }),
+            path_contains: Some(paths::CUSTOMER_SEARCH.into()),
+            ..FaultPlan::default()
+        })
+        .await;
+    let by_id = CustomerLookup::by_external_id(seeds::SEED000_EXTERNAL_USER_ID);
+    // No candidate: Tanma cannot say who follows them, and says why.
+    let e = client.customer(&by_id).await.unwrap_err();
+    assert_eq!((e.kind, e.code), (VendorErrorKind::EndpointMissing, Some(-1)));
+    assert_eq!(e.to_failure().feature, Some(app::domain::VendorFeature::CustomerList));
+    // Candidates (unconfirmed): each is asked through qw-details; the wrong ones find nothing.
+    let mut lookup = by_id.clone();
+    lookup.reps = vec!["SomeoneElse".into(), seeds::SEED000_REP.into()];
+    let c = client.customer(&lookup).await.unwrap().expect("found through a candidate");
+    assert_eq!(c.name.as_deref(), Some(seeds::SEED000_NAME));
+    assert_eq!(c.follow_users.len(), 1);
+    // Candidates none of whom follows them: the search failure is the answer.
+    lookup.reps = vec!["SomeoneElse".into()];
+    assert_eq!(client.customer(&lookup).await.unwrap_err().kind, VendorErrorKind::EndpointMissing);
+}
+
+#[tokio::test]
+async fn strict_mode_answers_undocumented_paths_as_missing_and_check_reports_per_endpoint() {
+    let sim = Sim::start().await;
+    let client = sim.client();
+    sim.faults
+        .set(FaultPlan {
+            seed_endpoints_only: true,
+            ..FaultPlan::default()
+        })
+        .await;
+    let raw = sim.raw(paths::ECHO, r#"{"message":"x"}"#, APP_KEY, now_ms()).await;
+    assert_eq!((raw["code"].as_i64(), raw["message"].as_str()), (Some(-1), Some("接口不存在")));
+    client.check().await.expect("the documented qw-details proves the credentials");
+    let probes = client.check_endpoints().await;
+    assert!(probes.iter().all(|p| !p.fails_check()), "{probes:?}");
+    let optional_missing: Vec<_> = probes
+        .iter()
+        .filter(|p| p.endpoint.is_some_and(|e| !e.documented))
+        .map(|p| p.outcome.error().map(|e| e.kind))
+        .collect();
+    assert_eq!(
+        optional_missing,
+        vec![Some(VendorErrorKind::EndpointMissing); 2],
+        "echo and search: {probes:?}"
+    );
+    assert!(probes[0].endpoint.is_none() && matches!(probes[0].outcome, salesdesk::vendors::ProbeOutcome::Ok));
+
+    let bad_key = TanmaClient::new(sim.settings(APP_ID, "not-the-key", fast_policy())).unwrap();
+    let probes = bad_key.check_endpoints().await;
+    assert!(probes[0].outcome.auth_rejected() && probes[0].fails_check(), "{probes:?}");
+}
+
+// ---------------------------------------------------------------------------------------
 // Authentication
 
 #[tokio::test]
@@ -591,7 +676,7 @@ async fn wrong_app_key_or_id_is_auth_rejected_without_retry() {
     assert_eq!((e.kind, e.code), (VendorErrorKind::AuthRejected, Some(1002)));
     assert_eq!(e.vendor_message.as_deref(), Some("签名校验未通过"));
     assert!(!e.to_string().contains("not-the-key"));
-    assert_eq!(sim.count(paths::ECHO), 1, "auth failures are not retried");
+    assert_eq!(sim.count(paths::QW_DETAILS), 1, "auth failures are not retried");
 
     let bad_id = TanmaClient::new(sim.settings("someone-else", APP_KEY, fast_policy())).unwrap();
     let e = bad_id.check().await.unwrap_err();
@@ -727,7 +812,7 @@ async fn http_502_is_upstream_and_reads_are_retried() {
         .await;
     let e = client.check().await.unwrap_err();
     assert_eq!((e.kind, e.code), (VendorErrorKind::Upstream, Some(502)));
-    assert_eq!(sim.count(paths::ECHO), 3);
+    assert_eq!(sim.count(paths::QW_DETAILS), 3);
 
     // Every second request fails (deterministic sampling: the 2nd, 4th, …): the second
     // call hits a 502 and succeeds on its retry.
@@ -741,9 +826,9 @@ async fn http_502_is_upstream_and_reads_are_retried() {
         })
         .await;
     client.check().await.unwrap();
-    assert_eq!(sim.count(paths::ECHO), 1);
+    assert_eq!(sim.count(paths::QW_DETAILS), 1);
     client.check().await.unwrap();
-    assert_eq!(sim.count(paths::ECHO), 3, "the failed attempt was retried");
+    assert_eq!(sim.count(paths::QW_DETAILS), 3, "the failed attempt was retried");
     let stats = client.stats().snapshot();
     assert_eq!((stats.calls, stats.errors), (2, 0));
 }

@@ -15,7 +15,7 @@ use salesdesk::vendors::weiling::wire::{
     CustomerBatchData, CustomerBatchRequest, CustomerEditRequest, EnvelopeData, EnvelopeHead, NewProgress,
 };
 use salesdesk::vendors::weiling::{CustomerListBy, WeilingClient, map};
-use salesdesk::vendors::{CustomerListQuery, CustomerRef, HttpPolicy, VendorAdapter};
+use salesdesk::vendors::{CustomerListQuery, CustomerLookup, CustomerRef, HttpPolicy, VendorAdapter};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
@@ -228,9 +228,61 @@ async fn expired_token_is_refreshed_transparently() {
         .await
         .unwrap();
     assert!(r.status().is_success());
-    let c = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+    let c = client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(c.external_user_id.as_deref(), Some(p.external_user_id.as_str()));
     assert_eq!(sim.token_requests().await, 2);
+}
+
+/// Weiling documents no token lifetime: a token revoked early makes a write fail with an
+/// auth code, which cannot have been applied, so the client fetches one new token and sends
+/// the write once more — each write lands exactly once.
+#[tokio::test]
+async fn writes_with_a_revoked_token_get_one_new_token_and_land_once() {
+    let sim = Sim::start(Duration::from_secs(7200)).await;
+    let client = sim.client();
+    let (p, rep) = sim.weiling_customer();
+    let customer = client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap()
+        .unwrap();
+    let target = CustomerRef {
+        external_user_id: Some(p.external_user_id.clone()),
+        union_id: None,
+        vendor_customer_id: customer.vendor_customer_id.clone(),
+        rep_user_id: rep.clone(),
+    };
+    let expire = || async {
+        let r = reqwest::Client::new()
+            .post(sim.url("/__sim/weiling/expire_tokens"))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    };
+    let before = sim.stats().await;
+    expire().await;
+    client.set_remark(&target, Some("令牌过期后"), None).await.unwrap();
+    assert_eq!(sim.token_requests().await, 2);
+    expire().await;
+    client
+        .add_follow_up(&target, "令牌过期后的跟进", chrono::Utc::now().timestamp_millis())
+        .await
+        .unwrap();
+    assert_eq!(sim.token_requests().await, 3);
+    let after = sim.stats().await;
+    assert_eq!(
+        after["customer_edits"].as_i64().unwrap() - before["customer_edits"].as_i64().unwrap(),
+        1
+    );
+    assert_eq!(
+        after["progress_created"].as_i64().unwrap() - before["progress_created"].as_i64().unwrap(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -384,7 +436,11 @@ async fn customer_detail_maps_weiling_view() {
         .find(|p| p.stage_disagrees())
         .expect("universe has a stage disagreement");
     let w = p.weiling.as_ref().unwrap();
-    let c = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+    let c = client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(c.vendor_customer_id.as_deref(), Some(w.customer_id.as_str()));
     assert_eq!(c.stage.as_deref(), Some(w.stage.as_str()));
     assert_ne!(c.stage.as_deref(), Some(p.stage.as_str()));
@@ -415,7 +471,11 @@ async fn customer_detail_maps_weiling_view() {
         .iter()
         .find(|p| p.weiling.is_some() && p.follows.iter().any(|f| !f.corp_tags.is_empty() && !f.personal_tags.is_empty()));
     if let Some(p) = tagged {
-        let c = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+        let c = client
+            .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+            .await
+            .unwrap()
+            .unwrap();
         let tags: Vec<_> = c.follow_users.iter().flat_map(|f| f.tags.iter()).collect();
         assert!(tags.iter().any(|t| t.kind == TagKind::Corp && t.group.is_some()));
         assert!(tags.iter().any(|t| t.kind == TagKind::Personal));
@@ -428,9 +488,21 @@ async fn customer_detail_maps_weiling_view() {
         .unwrap();
     assert_eq!(seed.len(), 1);
 
-    assert!(client.customer("wm-not-a-customer", None).await.unwrap().is_none());
+    assert!(
+        client
+            .customer(&CustomerLookup::by_external_id("wm-not-a-customer"))
+            .await
+            .unwrap()
+            .is_none()
+    );
     let not_in_weiling = u.customers.iter().find(|p| p.weiling.is_none()).unwrap();
-    assert!(client.customer(&not_in_weiling.external_user_id, None).await.unwrap().is_none());
+    assert!(
+        client
+            .customer(&CustomerLookup::by_external_id(&not_in_weiling.external_user_id))
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -477,13 +549,21 @@ async fn set_remark_is_visible_in_later_reads() {
         rep_user_id: rep.clone(),
     };
     client.set_remark(&target, Some("王总-新备注"), Some("关注交付周期")).await.unwrap();
-    let c = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+    let c = client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap()
+        .unwrap();
     let f = c.follow_users.iter().find(|f| f.user_id == rep).unwrap();
     assert_eq!(f.remark.as_deref(), Some("王总-新备注"));
     assert_eq!(f.description.as_deref(), Some("关注交付周期"));
     // Only the remark this time: the description stays.
     client.set_remark(&target, Some("王总"), None).await.unwrap();
-    let c = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+    let c = client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap()
+        .unwrap();
     let f = c.follow_users.iter().find(|f| f.user_id == rep).unwrap();
     assert_eq!(
         (f.remark.as_deref(), f.description.as_deref()),
@@ -532,7 +612,11 @@ async fn follow_ups_read_and_write() {
     let client = sim.client();
     let (p, rep) = sim.weiling_customer();
     let w = p.weiling.as_ref().unwrap();
-    let customer = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+    let customer = client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap()
+        .unwrap();
     let before = client.follow_ups(&customer).await.unwrap();
     assert_eq!(before.len(), w.progress.len());
     for e in &before {
@@ -562,7 +646,11 @@ async fn follow_ups_read_and_write() {
             text: "电话沟通：客户确认下周演示".into()
         }
     );
-    let again = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+    let again = client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(again.vendor_customer_id, customer.vendor_customer_id);
 
     // Too long: refused before sending.
@@ -597,7 +685,11 @@ async fn follow_ups_page_through_many_records() {
     let result = client.create_progress(&w.customer_id, 0, &items).await.unwrap();
     assert_eq!(result.success_list.len(), 150, "{:?}", result.fail_list);
     assert_eq!(sim.stats().await["progress_created"], 150);
-    let customer = client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+    let customer = client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap()
+        .unwrap();
     let all = client.follow_ups(&customer).await.unwrap();
     assert_eq!(all.len(), w.progress.len() + 150);
     assert_eq!(all[0].kind, FollowUpKind::Note { text: "第149条".into() });
@@ -699,8 +791,16 @@ async fn rate_limit_1009_is_retried_then_reported() {
     // the client retried it.
     sim.set_faults(code_plan(1009, "接口调用超过频率限制", "get_by_external_userid", Some(0.5)))
         .await;
-    client.customer(&p.external_user_id, None).await.unwrap().unwrap();
-    client.customer(&p.external_user_id, None).await.unwrap().unwrap();
+    client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap()
+        .unwrap();
+    client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap()
+        .unwrap();
     // Writes are retried when throttled too (a throttled call was not processed).
     sim.set_faults(code_plan(1009, "接口调用超过频率限制", "/customer/edit", Some(0.5)))
         .await;
@@ -717,12 +817,19 @@ async fn rate_limit_1009_is_retried_then_reported() {
     sim.set_faults(code_plan(1009, "接口调用超过频率限制", "get_by_external_userid", None))
         .await;
     let started = Instant::now();
-    let e = client.customer(&p.external_user_id, None).await.unwrap_err();
+    let e = client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap_err();
     assert_eq!((e.kind, e.code), (VendorErrorKind::RateLimited, Some(1009)));
     assert!(started.elapsed() >= Duration::from_millis(20), "two backoff waits happened");
     sim.set_faults(code_plan(1015, "rate limit", "get_by_external_userid", None)).await;
     assert_eq!(
-        client.customer(&p.external_user_id, None).await.unwrap_err().kind,
+        client
+            .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+            .await
+            .unwrap_err()
+            .kind,
         VendorErrorKind::RateLimited
     );
 }
@@ -733,7 +840,7 @@ async fn injected_faults_map_to_error_kinds() {
     let client = sim.client();
     let (p, _) = sim.weiling_customer();
     let ext = p.external_user_id.clone();
-    let customer = client.customer(&ext, None).await.unwrap().unwrap();
+    let customer = client.customer(&CustomerLookup::by_external_id(&ext)).await.unwrap().unwrap();
 
     // Latency: slower, still fine.
     sim.set_faults(FaultPlan {
@@ -743,7 +850,7 @@ async fn injected_faults_map_to_error_kinds() {
     })
     .await;
     let started = Instant::now();
-    client.customer(&ext, None).await.unwrap().unwrap();
+    client.customer(&CustomerLookup::by_external_id(&ext)).await.unwrap().unwrap();
     assert!(started.elapsed() >= Duration::from_millis(150));
 
     // 5xx from a gateway.
@@ -753,7 +860,7 @@ async fn injected_faults_map_to_error_kinds() {
         ..Default::default()
     })
     .await;
-    let e = client.customer(&ext, None).await.unwrap_err();
+    let e = client.customer(&CustomerLookup::by_external_id(&ext)).await.unwrap_err();
     assert_eq!((e.kind, e.code), (VendorErrorKind::Upstream, Some(502)));
 
     // A body that is not JSON.
@@ -763,17 +870,23 @@ async fn injected_faults_map_to_error_kinds() {
         ..Default::default()
     })
     .await;
-    assert_eq!(client.customer(&ext, None).await.unwrap_err().kind, VendorErrorKind::Undecodable);
+    assert_eq!(
+        client.customer(&CustomerLookup::by_external_id(&ext)).await.unwrap_err().kind,
+        VendorErrorKind::Undecodable
+    );
 
     // Business codes.
     sim.set_faults(code_plan(1003, "数据不存在", "/customer/", None)).await;
-    assert!(client.customer(&ext, None).await.unwrap().is_none(), "not found is None");
+    assert!(
+        client.customer(&CustomerLookup::by_external_id(&ext)).await.unwrap().is_none(),
+        "not found is None"
+    );
     sim.set_faults(code_plan(1005, "操作失败", "/customer/", None)).await;
-    let e = client.customer(&ext, None).await.unwrap_err();
+    let e = client.customer(&CustomerLookup::by_external_id(&ext)).await.unwrap_err();
     assert_eq!((e.kind, e.code), (VendorErrorKind::Upstream, Some(1005)));
     assert_eq!(e.to_failure().vendor_message, None, "internal messages stay server-side");
     sim.set_faults(code_plan(1013, "参数格式或值错误", "/customer/", None)).await;
-    let e = client.customer(&ext, None).await.unwrap_err();
+    let e = client.customer(&CustomerLookup::by_external_id(&ext)).await.unwrap_err();
     assert_eq!(e.kind, VendorErrorKind::InvalidInput);
     assert_eq!(e.to_failure().vendor_message.as_deref(), Some("参数格式或值错误"));
     sim.set_faults(code_plan(1006, "数据加载完毕", "/v2/progress/list", None)).await;
@@ -782,7 +895,7 @@ async fn injected_faults_map_to_error_kinds() {
     // An auth-type code: one refresh and one retry, then reported.
     let before = sim.token_requests().await;
     sim.set_faults(code_plan(403, "无访问权限", "/customer/", None)).await;
-    let e = client.customer(&ext, None).await.unwrap_err();
+    let e = client.customer(&CustomerLookup::by_external_id(&ext)).await.unwrap_err();
     assert_eq!((e.kind, e.code), (VendorErrorKind::AuthRejected, Some(403)));
     assert_eq!(sim.token_requests().await, before + 1);
     assert!(!e.to_string().contains("access_token"), "{e}");
@@ -805,7 +918,10 @@ async fn hang_times_out() {
     })
     .await;
     let started = Instant::now();
-    let e = client.customer(&p.external_user_id, None).await.unwrap_err();
+    let e = client
+        .customer(&CustomerLookup::by_external_id(&p.external_user_id))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, VendorErrorKind::Timeout);
     assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
     assert!(!format!("{e:?}").contains("access_token"), "{e:?}");

@@ -25,6 +25,9 @@ pub enum VendorErrorKind {
     Undecodable,
     /// The vendor has no API for this operation.
     Unsupported,
+    /// The vendor answered that the endpoint does not exist (an undocumented endpoint this
+    /// vendor's deployment does not offer): the feature behind it is unavailable.
+    EndpointMissing,
 }
 
 impl VendorErrorKind {
@@ -51,6 +54,7 @@ impl VendorErrorKind {
             VendorErrorKind::Transport => "transport",
             VendorErrorKind::Undecodable => "undecodable",
             VendorErrorKind::Unsupported => "unsupported",
+            VendorErrorKind::EndpointMissing => "endpoint_missing",
         }
     }
 }
@@ -63,6 +67,9 @@ pub struct VendorFailure {
     pub kind: VendorErrorKind,
     pub vendor_code: Option<i64>,
     pub vendor_message: Option<String>,
+    /// The feature the failed endpoint serves, where known: the message names it.
+    #[serde(default)]
+    pub feature: Option<super::VendorFeature>,
 }
 
 impl VendorFailure {
@@ -82,6 +89,10 @@ impl VendorFailure {
             VendorErrorKind::Transport => "暂时无法连接，请稍后重试".to_string(),
             VendorErrorKind::Undecodable => "返回了无法识别的数据，请稍后重试；如持续出现请联系管理员".to_string(),
             VendorErrorKind::Unsupported => "不支持这项操作".to_string(),
+            VendorErrorKind::EndpointMissing => match self.feature {
+                Some(f) => format!("未开放「{}」所需的接口，此部分暂不可用", f.name_zh()),
+                None => "未开放这项功能所需的接口，此部分暂不可用".to_string(),
+            },
         };
         let code = self.vendor_code.map(|c| format!("（错误码 {c}）")).unwrap_or_default();
         format!("{who}{what}{code}")
@@ -107,6 +118,10 @@ impl VendorFailure {
                 "answered with data SalesDesk cannot read; try again, and tell an administrator if it persists".to_string()
             }
             VendorErrorKind::Unsupported => "does not support this operation".to_string(),
+            VendorErrorKind::EndpointMissing => match self.feature {
+                Some(f) => format!("does not offer the endpoint for {}; this part is unavailable", f.name_en()),
+                None => "does not offer the endpoint this feature needs; this part is unavailable".to_string(),
+            },
         };
         let code = self.vendor_code.map(|c| format!(" (code {c})")).unwrap_or_default();
         format!("{who} {what}{code}")
@@ -123,6 +138,7 @@ mod tests {
             kind,
             vendor_code: Some(1009),
             vendor_message: None,
+            feature: None,
         }
     }
 
@@ -147,5 +163,16 @@ mod tests {
         assert!(VendorErrorKind::Timeout.retry_may_help());
         assert!(!VendorErrorKind::AuthRejected.retry_may_help());
         assert!(!VendorErrorKind::InvalidInput.retry_may_help());
+        assert!(!VendorErrorKind::EndpointMissing.retry_may_help());
+    }
+
+    #[test]
+    fn missing_endpoint_names_the_feature_it_costs() {
+        let mut f = failure(VendorErrorKind::EndpointMissing);
+        f.vendor = VendorId::Tanma;
+        f.vendor_code = Some(-1);
+        f.feature = Some(crate::domain::VendorFeature::CustomerLookup);
+        assert_eq!(f.message_zh(), "探马未开放「客户查找」所需的接口，此部分暂不可用（错误码 -1）");
+        assert!(f.message_en().contains("customer lookup"), "{}", f.message_en());
     }
 }

@@ -83,6 +83,9 @@ pub struct VendorCallStats {
     pub p50_ms: Option<u64>,
     pub p95_ms: Option<u64>,
     pub last_error: Option<VendorFailure>,
+    /// Every endpoint the adapter uses, documented ones first, with how each has fared.
+    #[serde(default)]
+    pub endpoints: Vec<super::EndpointStatus>,
 }
 
 use super::VendorFailure;

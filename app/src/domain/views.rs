@@ -124,7 +124,19 @@ pub struct WriteTarget {
     pub remark: bool,
     pub note: bool,
     /// Why a capability is missing (e.g. no unionId for Juzibot), for the form's hint.
-    pub limitation_zh: Option<String>,
+    pub limitation: Option<WriteLimitation>,
+}
+
+/// Why a customer cannot be written to through one vendor: a code, worded by the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteLimitation {
+    /// The vendor documents no remark or note API (Tanma).
+    NoWriteApi,
+    /// The vendor's write endpoints are keyed by unionId, which this customer lacks (Juzibot).
+    NeedsUnionId,
+    /// The vendor did not report its own id for the customer, which its writes need (Weiling).
+    NeedsVendorCustomerId,
 }
 
 /// Everything `/customers/{key}` shows: the page, shared by every view of it while it is
@@ -216,4 +228,14 @@ pub struct ClueListing {
 pub struct ClueDetail {
     pub clue: Clue,
     pub generated_at: EpochMs,
+    /// Set when the vendor fails now and this is the last copy SalesDesk read.
+    #[serde(default)]
+    pub stale: Option<StaleCopy>,
+}
+
+/// A copy shown while its vendor fails: when it was read, and what the vendor answers now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaleCopy {
+    pub fetched_at: EpochMs,
+    pub failure: VendorFailure,
 }

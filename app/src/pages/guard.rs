@@ -21,6 +21,19 @@ fn set_status(code: u16) {
 #[cfg(not(feature = "ssr"))]
 fn set_status(_code: u16) {}
 
+/// A throttled vendor: tell clients when to come back.
+#[cfg(feature = "ssr")]
+fn set_retry_after(seconds: u32) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(value) = http::HeaderValue::from_str(&seconds.to_string())
+    {
+        response.insert_header(http::header::RETRY_AFTER, value);
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn set_retry_after(_seconds: u32) {}
+
 #[component]
 pub fn ErrorPage(
     error: AppError,
@@ -48,11 +61,10 @@ pub fn ErrorPage(
             view! { <StatusCard code="404" title body testid="not-found" /> }.into_any()
         }
         other => {
-            set_status(match other {
-                AppError::Invalid(_) => 400,
-                AppError::Vendor(_) => 502,
-                _ => 500,
-            });
+            set_status(other.page_status());
+            if other.throttled() {
+                set_retry_after(crate::error::THROTTLED_RETRY_AFTER_SECS);
+            }
             view! { <div class="mt-6"><ErrorPanel error=other /></div> }.into_any()
         }
     }

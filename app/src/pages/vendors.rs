@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::api::get_vendor_statuses;
 use crate::components::vendor_badge::VendorModeBadge;
-use crate::domain::{VendorCallStats, VendorMode, VendorStatus};
+use crate::domain::{EndpointStatus, VendorCallStats, VendorMode, VendorStatus};
 use crate::i18n::*;
 use crate::pages::guard::ErrorPage;
 
@@ -88,6 +88,7 @@ fn CallStatsView(stats: VendorCallStats) -> impl IntoView {
     let rate = error_rate(&stats).unwrap_or_default();
     let failing = stats.errors > 0;
     let last_error = stats.last_error.clone();
+    let endpoints = stats.endpoints.clone();
     view! {
         <div class="mt-4 border-t border-slate-100 pt-3 text-sm" data-testid="vendor-stats">
             <h3 class="font-medium text-slate-700">{tu_string!(i18n, vendors.vendor_stats_title)}</h3>
@@ -112,9 +113,56 @@ fn CallStatsView(stats: VendorCallStats) -> impl IntoView {
                 }
                 None => view! { <p class="mt-1 text-slate-600">{tu_string!(i18n, vendors.vendor_stats_no_error)}</p> }.into_any(),
             }}
+            <EndpointList endpoints />
         </div>
     }
     .into_any()
+}
+
+/// Each endpoint the adapter uses, documented (the backbone) or optional (one feature each),
+/// and how its last call went: an optional endpoint the vendor does not offer says which
+/// feature is unavailable.
+#[component]
+fn EndpointList(endpoints: Vec<EndpointStatus>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let rows = endpoints
+        .into_iter()
+        .map(|e| {
+            let feature = match locale {
+                Locale::zh => e.feature.name_zh(),
+                Locale::en => e.feature.name_en(),
+            };
+            let role = if e.documented {
+                tu_string!(i18n, vendors.endpoint_documented)
+            } else {
+                tu_string!(i18n, vendors.endpoint_optional)
+            };
+            let (state, class) = if e.missing() {
+                (
+                    tu_string!(i18n, vendors.endpoint_missing, feature = feature).to_string(),
+                    "text-amber-700",
+                )
+            } else if e.last_error.is_some() {
+                (tu_string!(i18n, vendors.endpoint_failing).to_string(), "text-red-700")
+            } else if e.calls == 0 {
+                (tu_string!(i18n, vendors.endpoint_unused).to_string(), "text-slate-400")
+            } else {
+                (tu_string!(i18n, vendors.endpoint_ok).to_string(), "text-emerald-700")
+            };
+            view! {
+                <li class="py-1" data-testid="vendor-endpoint" data-path=e.path.clone() data-missing=e.missing().to_string()>
+                    <span class="font-mono text-xs text-slate-800">{e.method.clone()}" "{e.path.clone()}</span>
+                    <span class="ml-1 text-xs text-slate-500">{feature}" · "{role}</span>
+                    <span class=format!("block text-xs {class}")>{state}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3 class="mt-3 font-medium text-slate-700">{tu_string!(i18n, vendors.endpoints_title)}</h3>
+        <ul class="mt-1 divide-y divide-slate-100" data-testid="vendor-endpoints">{rows}</ul>
+    }
 }
 
 #[cfg(test)]

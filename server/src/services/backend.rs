@@ -53,6 +53,7 @@ impl Backend {
                 memo: Default::default(),
             },
             writes: WriteService {
+                adapters: adapters.clone(),
                 index: index.clone(),
                 store: store.clone(),
                 delivery: delivery.clone(),
@@ -96,7 +97,10 @@ impl SalesDeskService for Backend {
                 mode: s.mode,
                 base_url: s.base_url.clone(),
                 public_app_id: s.public_app_id.clone(),
-                stats: s.adapter.as_ref().map(|a| a.stats().snapshot()),
+                stats: s
+                    .adapter
+                    .as_ref()
+                    .map(|a| a.stats().snapshot_with(crate::vendors::endpoints(a.vendor()))),
             })
             .collect()
     }

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::{Clue, ClueDetail, ClueListing, ClueSummary, EpochMs, FieldValue, Scope, VendorErrorKind, VendorFailure, VendorId};
+use app::domain::{
+    Clue, ClueDetail, ClueListing, ClueSummary, EpochMs, FieldValue, Scope, StaleCopy, VendorErrorKind, VendorFailure, VendorId,
+};
 use app::error::AppError;
 use tokio::sync::{Mutex, RwLock};
 
@@ -131,14 +133,23 @@ impl ClueService {
         if id.trim().is_empty() || id.len() > 64 {
             return Err(AppError::NotFound);
         }
-        match adapter.clue(id).await {
-            Ok(Some(clue)) if visible(scope, &clue) => Ok(ClueDetail {
-                clue,
-                generated_at: chrono::Utc::now().timestamp_millis(),
-            }),
-            Ok(Some(_)) => Err(AppError::Forbidden),
-            Ok(None) => Err(AppError::NotFound),
-            Err(e) if e.kind == VendorErrorKind::NotFound || e.kind == VendorErrorKind::Unsupported => Err(AppError::NotFound),
+        match adapter.clue_aged(id).await {
+            Ok(aged) => {
+                let stale = aged.stale.as_ref().map(|s| StaleCopy {
+                    fetched_at: s.fetched_at,
+                    failure: s.error.to_failure(),
+                });
+                match aged.into_value() {
+                    Some(clue) if visible(scope, &clue) => Ok(ClueDetail {
+                        clue,
+                        generated_at: chrono::Utc::now().timestamp_millis(),
+                        stale,
+                    }),
+                    Some(_) => Err(AppError::Forbidden),
+                    None => Err(AppError::NotFound),
+                }
+            }
+            Err(e) if matches!(e.kind, VendorErrorKind::NotFound | VendorErrorKind::Unsupported) => Err(AppError::NotFound),
             Err(e) => Err(AppError::Vendor(e.to_failure())),
         }
     }

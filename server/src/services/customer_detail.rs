@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use app::domain::{
-    CustomerDetail, CustomerPage, FollowUpEntry, FollowUpKind, TimelineItem, VendorCustomer, VendorErrorKind, VendorFailure, VendorId,
-    Viewer, WriteTarget, parse_change_log,
+    CustomerDetail, CustomerPage, FollowUpEntry, FollowUpKind, Scope, TimelineItem, VendorCustomer, VendorErrorKind, VendorFailure,
+    VendorId, Viewer, WriteTarget, parse_change_log,
 };
 use app::error::AppError;
 
@@ -15,7 +15,10 @@ use super::detail_memo::{DetailInputs, DetailMemo};
 use super::merge::merge_customers;
 use super::write_status::{timeline_items_from_writes, write_status};
 use crate::storage::Store;
-use crate::vendors::{Aged, VendorAdapter, VendorError};
+use crate::vendors::{Aged, CustomerLookup, VendorAdapter, VendorError};
+
+/// Candidate reps asked at most, per vendor, for a customer the list has not seen there.
+const MAX_CANDIDATE_REPS: usize = 10;
 
 pub struct DetailService {
     pub adapters: Vec<Arc<dyn VendorAdapter>>,
@@ -59,13 +62,18 @@ impl DetailService {
         // Before the outbox is read: a write committed after this makes the page look
         // outdated (assembled again next time), never current.
         let outbox_version = self.store.outbox_version();
-        let answers = futures::future::join_all(self.adapters.iter().map(|adapter| {
+        let mut asks = Vec::with_capacity(self.adapters.len());
+        for adapter in &self.adapters {
+            let vendor = adapter.vendor();
             let hint = known
                 .as_ref()
-                .and_then(|sources| sources.iter().find(|s| s.vendor == adapter.vendor()).cloned());
-            ask_vendor(adapter.clone(), key.to_string(), hint)
-        }))
-        .await;
+                .and_then(|sources| sources.iter().find(|s| s.vendor == vendor).cloned());
+            let lookup = self
+                .lookup(viewer, key, vendor, hint.as_ref(), known.as_deref().unwrap_or_default())
+                .await;
+            asks.push(ask_vendor(adapter.clone(), lookup, hint));
+        }
+        let answers = futures::future::join_all(asks).await;
         let inputs = answers
             .iter()
             .map(VendorAnswer::versions)
@@ -95,6 +103,45 @@ impl DetailService {
         })
     }
 
+    /// How `vendor` is asked for the customer: the ids and followers the list saw there, or,
+    /// when it has not seen them there, candidate reps — followers other vendors report
+    /// (WeCom user ids are corp-wide), the viewer and the reps in their scope, then the reps
+    /// SalesDesk's users are — so a vendor whose search is not offered can still answer.
+    async fn lookup(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        vendor: VendorId,
+        hint: Option<&VendorCustomer>,
+        known: &[VendorCustomer],
+    ) -> CustomerLookup {
+        let mut lookup = CustomerLookup::by_external_id(key);
+        if let Some(hint) = hint {
+            lookup.vendor_customer_id = hint.vendor_customer_id.clone();
+            lookup.reps = hint.follow_users.iter().map(|f| f.user_id.clone()).collect();
+            lookup.reps_confirmed = !lookup.reps.is_empty();
+            if lookup.reps_confirmed {
+                return lookup;
+            }
+        }
+        let mut reps: Vec<String> = known
+            .iter()
+            .flat_map(|s| s.follow_users.iter().map(|f| f.user_id.clone()))
+            .collect();
+        reps.extend(viewer.wecom.get(vendor).map(str::to_string));
+        if let Scope::FollowedBy(ids) = &viewer.scope {
+            reps.extend(ids.iter().filter_map(|ids| ids.get(vendor)).map(str::to_string));
+        }
+        if viewer.scope == Scope::All {
+            reps.extend(self.index.known_reps(vendor).await);
+        }
+        let mut seen = std::collections::HashSet::new();
+        reps.retain(|r| !r.trim().is_empty() && seen.insert(r.clone()));
+        reps.truncate(MAX_CANDIDATE_REPS);
+        lookup.reps = reps;
+        lookup
+    }
+
     /// Merges the vendors' answers and the customer's outbox into the page.
     async fn assemble(&self, key: &str, listed: bool, answers: Vec<VendorAnswer>) -> Result<CustomerPage, AppError> {
         let mut records = Vec::new();
@@ -103,6 +150,7 @@ impl DetailService {
         let mut timeline_failures = Vec::new();
         let mut cached_failures: Vec<VendorFailure> = Vec::new();
         let mut cached_since: Option<i64> = None;
+        let mut said_unknown = 0;
         for answer in answers {
             let stale = [
                 answer.customer.as_ref().ok().and_then(|a| a.stale.as_ref()),
@@ -121,12 +169,12 @@ impl DetailService {
             }
             match answer.customer.map(Aged::into_value) {
                 Ok(Some(record)) => records.push(record),
-                Ok(None) => {}
+                Ok(None) => said_unknown += 1,
                 Err(e) => failures.push(e.to_failure()),
             }
             match answer.timeline.map(|t| t.map(Aged::into_value)) {
                 Some(Ok(entries)) => timeline_entries.extend(entries),
-                Some(Err(e)) if e.kind == VendorErrorKind::Unsupported || e.kind == VendorErrorKind::NotFound => {}
+                Some(Err(e)) if matches!(e.kind, VendorErrorKind::Unsupported | VendorErrorKind::NotFound) => {}
                 Some(Err(e)) => timeline_failures.push(e.to_failure()),
                 None => {}
             }
@@ -152,10 +200,15 @@ impl DetailService {
             }
         }
         if records.is_empty() {
-            return match failures.into_iter().next() {
-                Some(f) => Err(AppError::Vendor(f)),
-                None => Err(AppError::NotFound),
-            };
+            // No vendor could show the customer. "Not found" when no vendor failed, or when
+            // some said they do not know them and the others cannot look anyone up (an
+            // endpoint they do not offer); otherwise the page says what each vendor answered.
+            let permanent = |f: &VendorFailure| matches!(f.kind, VendorErrorKind::EndpointMissing | VendorErrorKind::Unsupported);
+            return Err(if failures.is_empty() || (said_unknown > 0 && failures.iter().all(permanent)) {
+                AppError::NotFound
+            } else {
+                AppError::Vendors(failures)
+            });
         }
         let mut groups = merge_customers(records);
         let position = groups
@@ -189,7 +242,7 @@ impl DetailService {
             .collect();
         timeline.extend(timeline_items_from_writes(&outbox));
         timeline.sort_by(|a, b| b.entry.at.cmp(&a.entry.at).then_with(|| b.entry.id.cmp(&a.entry.id)));
-        let write_targets = write_targets(&customer.sources);
+        let write_targets = write_targets(&self.adapters, &customer.sources);
         Ok(CustomerPage {
             customer,
             timeline,
@@ -202,22 +255,46 @@ impl DetailService {
     }
 }
 
-async fn ask_vendor(adapter: Arc<dyn VendorAdapter>, key: String, hint: Option<VendorCustomer>) -> VendorAnswer {
+/// Asks one vendor for the customer and, where it lists follow-ups, their timeline. With a
+/// list entry to go on, both calls run at once; without, the timeline waits for the record
+/// (Weiling's follow-up list needs its own id), and is skipped when the vendor does not
+/// know the customer.
+async fn ask_vendor(adapter: Arc<dyn VendorAdapter>, lookup: CustomerLookup, hint: Option<VendorCustomer>) -> VendorAnswer {
     let vendor = adapter.vendor();
-    let rep = hint.as_ref().and_then(|h| h.follow_users.first().map(|f| f.user_id.clone()));
-    // Only ask for follow-ups where the vendor can list them and is likely to know the person.
-    let wants_timeline = vendor != VendorId::Juzi && (hint.is_some() || vendor == VendorId::Tanma);
-    let stub = hint.unwrap_or_else(|| {
-        let mut s = VendorCustomer::new(vendor);
-        s.external_user_id = Some(key.clone());
-        s
-    });
-    let customer_call = adapter.customer_aged(&key, rep.as_deref());
-    let (customer, timeline) = if wants_timeline {
-        let (customer, timeline) = tokio::join!(customer_call, adapter.follow_ups_aged(&stub));
-        (customer, Some(timeline))
-    } else {
-        (customer_call.await, None)
+    if !adapter.lists_follow_ups() {
+        return VendorAnswer {
+            vendor,
+            customer: adapter.customer_aged(&lookup).await,
+            timeline: None,
+        };
+    }
+    let (customer, timeline) = match hint {
+        Some(hint) => {
+            let (customer, timeline) = tokio::join!(adapter.customer_aged(&lookup), adapter.follow_ups_aged(&hint));
+            (customer, Some(timeline))
+        }
+        None => {
+            let customer = adapter.customer_aged(&lookup).await;
+            let timeline = match &customer {
+                Ok(found) => match found.value.as_ref() {
+                    Some(record) => Some(adapter.follow_ups_aged(record).await),
+                    None => None,
+                },
+                // Unknown whether the vendor knows them: its timeline may still answer by
+                // the external id alone (Tanma's seed-001 list does).
+                Err(_) => {
+                    let mut stub = VendorCustomer::new(vendor);
+                    stub.external_user_id = Some(lookup.external_user_id.clone());
+                    Some(adapter.follow_ups_aged(&stub).await)
+                }
+            };
+            (customer, timeline)
+        }
+    };
+    // A vendor that does not know the customer has no timeline to show either.
+    let timeline = match &customer {
+        Ok(found) if found.value.is_none() => None,
+        _ => timeline,
     };
     VendorAnswer {
         vendor,
@@ -226,39 +303,16 @@ async fn ask_vendor(adapter: Arc<dyn VendorAdapter>, key: String, hint: Option<V
     }
 }
 
-/// Which vendors this customer can be written to through, and why not where not.
-pub fn write_targets(sources: &[VendorCustomer]) -> Vec<WriteTarget> {
-    let mut targets = Vec::new();
-    for s in sources {
-        let target = match s.vendor {
-            VendorId::Juzi => {
-                let has_union = s.union_id.as_deref().is_some_and(|u| !u.is_empty());
-                WriteTarget {
-                    vendor: VendorId::Juzi,
-                    remark: has_union,
-                    note: has_union,
-                    limitation_zh: (!has_union)
-                        .then(|| "句子互动的写入接口需要客户的 unionId，该客户没有，无法通过句子互动修改。".to_string()),
-                }
-            }
-            VendorId::Weiling => {
-                let has_id = s.vendor_customer_id.is_some();
-                WriteTarget {
-                    vendor: VendorId::Weiling,
-                    remark: has_id,
-                    note: has_id,
-                    limitation_zh: (!has_id).then(|| "卫瓴没有返回该客户的内部编号，暂时无法写入。".to_string()),
-                }
-            }
-            VendorId::Tanma => WriteTarget {
-                vendor: VendorId::Tanma,
-                remark: false,
-                note: false,
-                limitation_zh: Some("探马未公开修改备注和新增跟进的接口，请在探马中操作。".to_string()),
-            },
-        };
-        if !targets.iter().any(|t: &WriteTarget| t.vendor == target.vendor) {
-            targets.push(target);
+/// Which vendors this customer can be written to through, and why not where not: each
+/// vendor's adapter decides for its own record.
+pub fn write_targets(adapters: &[Arc<dyn VendorAdapter>], sources: &[VendorCustomer]) -> Vec<WriteTarget> {
+    let mut targets: Vec<WriteTarget> = Vec::new();
+    for source in sources {
+        if targets.iter().any(|t| t.vendor == source.vendor) {
+            continue;
+        }
+        if let Some(adapter) = adapters.iter().find(|a| a.vendor() == source.vendor) {
+            targets.push(adapter.write_support(source));
         }
     }
     targets

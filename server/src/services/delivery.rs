@@ -174,7 +174,7 @@ impl Delivery {
             WritePayload::Note { text, at_ms } => adapter.add_follow_up(&item.target, text, *at_ms).await,
         };
         result.map_err(|e| match e.kind {
-            VendorErrorKind::InvalidInput | VendorErrorKind::NotFound | VendorErrorKind::Unsupported => {
+            VendorErrorKind::InvalidInput | VendorErrorKind::NotFound | VendorErrorKind::Unsupported | VendorErrorKind::EndpointMissing => {
                 Outcome::GiveUp(e.to_failure().message_zh())
             }
             _ => Outcome::Retry(e),
@@ -200,7 +200,8 @@ impl Delivery {
                     None => Verified::Absent,
                 }
             }
-            Err(e) if e.kind == VendorErrorKind::Unsupported => Verified::Unknowable,
+            // No way to list follow-ups there (no API, or the endpoint is not offered).
+            Err(e) if matches!(e.kind, VendorErrorKind::Unsupported | VendorErrorKind::EndpointMissing) => Verified::Unknowable,
             Err(e) => Verified::Failed(e),
         }
     }

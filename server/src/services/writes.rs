@@ -16,12 +16,14 @@ use super::write_status::write_status;
 use crate::auth::audit::{self, AuditAction, AuditEntry};
 use crate::storage::Store;
 use crate::storage::outbox::{NewWrite, OutboxItem, WritePayload};
-use crate::vendors::CustomerRef;
+use crate::vendors::{CustomerRef, VendorAdapter};
 
 /// How long a submission waits for the vendors before answering "待发送".
 const INLINE_DELIVERY_BUDGET: Duration = Duration::from_secs(6);
 
 pub struct WriteService {
+    /// Each decides which of its records can be written to (`VendorAdapter::write_support`).
+    pub adapters: Vec<Arc<dyn VendorAdapter>>,
     pub index: Arc<CustomerIndex>,
     pub store: Store,
     pub delivery: Delivery,
@@ -121,7 +123,7 @@ impl WriteService {
         supports: impl Fn(&app::domain::WriteTarget) -> bool,
     ) -> Result<WriteOutcome, AppError> {
         let sources = self.visible_sources(viewer, key).await?;
-        let targets = write_targets(&sources);
+        let targets = write_targets(&self.adapters, &sources);
         let mut writes = Vec::new();
         let kind = match payload {
             WritePayload::Remark { .. } => "remark",
@@ -147,12 +149,8 @@ impl WriteService {
             });
         }
         if writes.is_empty() {
-            let why = targets.iter().filter_map(|t| t.limitation_zh.clone()).collect::<Vec<_>>().join(" ");
-            return Err(AppError::Invalid(if why.is_empty() {
-                "该客户所在的供应商都不支持这项操作。".into()
-            } else {
-                why
-            }));
+            // The page lists each vendor's limitation next to the form.
+            return Err(AppError::Invalid("该客户所在的供应商都不支持这项操作。".into()));
         }
         let now = chrono::Utc::now().timestamp_millis();
         let queued = self.store.enqueue(&writes, now).await.map_err(internal)?;

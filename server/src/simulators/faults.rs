@@ -31,6 +31,10 @@ pub struct FaultPlan {
     pub hang: bool,
     /// Only requests whose path contains this are affected.
     pub path_contains: Option<String>,
+    /// Play the strict vendor: serve only the endpoints in the seed documents (and the
+    /// documented token exchange); every other path gets the vendor's own "endpoint does
+    /// not exist" answer, as a deployment that implements only what is documented would.
+    pub seed_endpoints_only: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -139,10 +143,37 @@ pub fn control_routes() -> axum::Router<Faults> {
     )
 }
 
-/// Wraps a simulator's router with fault injection and the control endpoint.
-pub fn with_faults(router: axum::Router, faults: Faults) -> axum::Router {
+/// What a simulator knows of its vendor's API surface: the paths its seed documents promise
+/// (matched as path suffixes, so a base path may precede them) and how the vendor answers a
+/// path it does not offer.
+#[derive(Clone, Copy)]
+pub struct ApiSurface {
+    pub documented: &'static [&'static str],
+    pub missing: fn() -> Response,
+}
+
+impl ApiSurface {
+    fn documents(&self, path: &str) -> bool {
+        self.documented.iter().any(|p| path.ends_with(p))
+    }
+}
+
+/// Answers undocumented paths as missing while the plan says `seed_endpoints_only`.
+async fn only_documented(State((faults, surface)): State<(Faults, ApiSurface)>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !path.starts_with("/__sim") && !surface.documents(path) && faults.get().await.seed_endpoints_only {
+        return (surface.missing)();
+    }
+    next.run(request).await
+}
+
+/// Wraps a simulator's router with fault injection, the strict-vendor switch, the vendor's
+/// answer for unknown paths, and the control endpoint.
+pub fn with_faults(router: axum::Router, faults: Faults, surface: ApiSurface) -> axum::Router {
     router
+        .fallback(move || async move { (surface.missing)() })
         .merge(control_routes().with_state(faults.clone()))
+        .layer(axum::middleware::from_fn_with_state((faults.clone(), surface), only_documented))
         .layer(axum::middleware::from_fn_with_state(faults, apply))
 }
 

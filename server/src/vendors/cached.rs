@@ -17,11 +17,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use app::domain::{Clue, EpochMs, FollowUpEntry, Page, VendorCustomer, VendorId};
+use app::domain::{Clue, EpochMs, FollowUpEntry, Page, VendorCustomer, VendorId, WriteTarget};
 use async_trait::async_trait;
 use moka::future::Cache;
 
-use super::{Aged, CallStats, CustomerListQuery, CustomerRef, Stale, VendorAdapter, VendorError, WriteReceipt};
+use super::{
+    Aged, CallStats, CustomerListQuery, CustomerLookup, CustomerRef, EndpointProbe, Stale, VendorAdapter, VendorError, WriteReceipt,
+};
 
 /// How long cached reads are trusted. Both are settings (see config).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,10 +75,7 @@ impl Entity {
 /// after the caller has gone.
 #[derive(Clone)]
 enum Request {
-    Customer {
-        external_user_id: String,
-        rep_user_id: Option<String>,
-    },
+    Customer(Box<CustomerLookup>),
     FollowUps(Box<VendorCustomer>),
     Clue(String),
 }
@@ -88,8 +87,8 @@ struct Key {
     /// Every id the record is known by (external user id, vendor customer id, union id, or
     /// the clue id); writes drop entries sharing any of them.
     ids: [Option<String>; 3],
-    /// Tanma's customer detail is per relationship.
-    rep: Option<String>,
+    /// Tanma's customer detail is per relationship: the reps it was asked for.
+    reps: Vec<String>,
 }
 
 impl Key {
@@ -226,12 +225,12 @@ fn customer_ids(c: &VendorCustomer) -> [Option<String>; 3] {
 }
 
 impl Key {
-    fn customer(vendor: VendorId, external_user_id: &str, rep_user_id: Option<&str>) -> Key {
+    fn customer(vendor: VendorId, lookup: &CustomerLookup) -> Key {
         Key {
             vendor,
             entity: Entity::Customer,
-            ids: [Some(external_user_id.to_string()), None, None],
-            rep: rep_user_id.map(str::to_string),
+            ids: [Some(lookup.external_user_id.clone()), lookup.vendor_customer_id.clone(), None],
+            reps: lookup.reps.clone(),
         }
     }
 
@@ -240,7 +239,7 @@ impl Key {
             vendor,
             entity: Entity::FollowUps,
             ids: customer_ids(customer),
-            rep: None,
+            reps: Vec::new(),
         }
     }
 
@@ -249,7 +248,7 @@ impl Key {
             vendor,
             entity: Entity::Clue,
             ids: [Some(id.to_string()), None, None],
-            rep: None,
+            reps: Vec::new(),
         }
     }
 }
@@ -257,13 +256,7 @@ impl Key {
 impl Request {
     async fn fetch(&self, inner: &dyn VendorAdapter) -> Result<Value, VendorError> {
         match self {
-            Request::Customer {
-                external_user_id,
-                rep_user_id,
-            } => inner
-                .customer(external_user_id, rep_user_id.as_deref())
-                .await
-                .map(|c| Value::Customer(Arc::new(c))),
+            Request::Customer(lookup) => inner.customer(lookup).await.map(|c| Value::Customer(Arc::new(c))),
             Request::FollowUps(c) => inner.follow_ups(c).await.map(|f| Value::FollowUps(Arc::new(f))),
             Request::Clue(id) => inner.clue(id).await.map(|c| Value::Clue(Arc::new(c))),
         }
@@ -408,23 +401,29 @@ impl VendorAdapter for CachedAdapter {
         self.shared.inner.check().await
     }
 
+    async fn check_endpoints(&self) -> Vec<EndpointProbe> {
+        self.shared.inner.check_endpoints().await
+    }
+
+    fn lists_follow_ups(&self) -> bool {
+        self.shared.inner.lists_follow_ups()
+    }
+
+    fn write_support(&self, record: &VendorCustomer) -> WriteTarget {
+        self.shared.inner.write_support(record)
+    }
+
     async fn list_customers(&self, query: &CustomerListQuery) -> Result<Page<VendorCustomer>, VendorError> {
         self.shared.inner.list_customers(query).await
     }
 
-    async fn customer(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError> {
-        self.customer_aged(external_user_id, rep_user_id).await.map(Aged::into_value)
+    async fn customer(&self, lookup: &CustomerLookup) -> Result<Option<VendorCustomer>, VendorError> {
+        self.customer_aged(lookup).await.map(Aged::into_value)
     }
 
-    async fn customer_aged(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Aged<Option<VendorCustomer>>, VendorError> {
-        let key = Key::customer(self.vendor(), external_user_id, rep_user_id);
-        let served = self
-            .shared
-            .read(key, || Request::Customer {
-                external_user_id: external_user_id.to_string(),
-                rep_user_id: rep_user_id.map(str::to_string),
-            })
-            .await?;
+    async fn customer_aged(&self, lookup: &CustomerLookup) -> Result<Aged<Option<VendorCustomer>>, VendorError> {
+        let key = Key::customer(self.vendor(), lookup);
+        let served = self.shared.read(key, || Request::Customer(Box::new(lookup.clone()))).await?;
         match served.value.clone() {
             Value::Customer(c) => Ok(served.typed(c)),
             _ => Err(mismatch(self.vendor())),
@@ -449,9 +448,14 @@ impl VendorAdapter for CachedAdapter {
     }
 
     async fn clue(&self, id: &str) -> Result<Option<Clue>, VendorError> {
+        self.clue_aged(id).await.map(Aged::into_value)
+    }
+
+    async fn clue_aged(&self, id: &str) -> Result<Aged<Option<Clue>>, VendorError> {
         let key = Key::clue(self.vendor(), id);
-        match self.shared.read(key, || Request::Clue(id.to_string())).await?.value {
-            Value::Clue(c) => Ok(Arc::unwrap_or_clone(c)),
+        let served = self.shared.read(key, || Request::Clue(id.to_string())).await?;
+        match served.value.clone() {
+            Value::Clue(c) => Ok(served.typed(c)),
             _ => Err(mismatch(self.vendor())),
         }
     }

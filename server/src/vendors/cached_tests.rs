@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use tokio::sync::Semaphore;
 
 use super::{CachePolicy, CachedAdapter, Clock};
-use crate::vendors::{CallStats, CustomerListQuery, CustomerRef, VendorAdapter, VendorError, WriteReceipt};
+use crate::vendors::{CallStats, CustomerListQuery, CustomerLookup, CustomerRef, VendorAdapter, VendorError, WriteReceipt};
 
 const EXT: &str = "wmEXT1";
 
@@ -81,7 +81,8 @@ impl VendorAdapter for Fake {
             total: None,
         })
     }
-    async fn customer(&self, ext: &str, _rep: Option<&str>) -> Result<Option<VendorCustomer>, VendorError> {
+    async fn customer(&self, lookup: &CustomerLookup) -> Result<Option<VendorCustomer>, VendorError> {
+        let ext = lookup.external_user_id.as_str();
         self.customer_calls.fetch_add(1, Ordering::SeqCst);
         self.pass_gate().await;
         self.outage()?;
@@ -148,7 +149,11 @@ impl Rig {
     }
 
     async fn name(&self) -> Option<String> {
-        self.cache.customer(EXT, None).await.unwrap().and_then(|c| c.name)
+        self.cache
+            .customer(&CustomerLookup::by_external_id(EXT))
+            .await
+            .unwrap()
+            .and_then(|c| c.name)
     }
 
     fn target(&self) -> CustomerRef {
@@ -181,7 +186,10 @@ async fn fresh_entries_are_served_without_calling_the_vendor() {
     assert_eq!(r.name().await.as_deref(), Some("张三"), "still fresh");
     assert_eq!(r.fake.customers(), 1);
     // A different rep is a different relationship (Tanma): its own entry.
-    r.cache.customer(EXT, Some("other-rep")).await.unwrap();
+    r.cache
+        .customer(&CustomerLookup::by_external_id(EXT).with_rep("other-rep"))
+        .await
+        .unwrap();
     assert_eq!(r.fake.customers(), 2);
     // Clues are cached by id as well.
     r.cache.clue("c1").await.unwrap();
@@ -198,10 +206,13 @@ async fn stale_entries_are_served_at_once_while_one_refresh_runs() {
     r.advance(61);
     // Five page views while the vendor is slow: all answered from the copy, one refresh.
     for _ in 0..5 {
-        let aged = tokio::time::timeout(Duration::from_millis(500), r.cache.customer_aged(EXT, None))
-            .await
-            .expect("served without waiting")
-            .unwrap();
+        let aged = tokio::time::timeout(
+            Duration::from_millis(500),
+            r.cache.customer_aged(&CustomerLookup::by_external_id(EXT)),
+        )
+        .await
+        .expect("served without waiting")
+        .unwrap();
         assert_eq!(aged.value.as_ref().as_ref().and_then(|c| c.name.as_deref()), Some("张三"));
         assert!(aged.stale.is_none(), "no failure known yet");
     }
@@ -224,15 +235,15 @@ async fn a_failing_vendor_gets_the_last_good_copy_with_its_age() {
     assert_eq!(r.name().await.as_deref(), Some("张三"));
     r.fake.down.store(true, Ordering::SeqCst);
     r.advance(600);
-    r.cache.customer_aged(EXT, None).await.unwrap();
+    r.cache.customer_aged(&CustomerLookup::by_external_id(EXT)).await.unwrap();
     eventually("the refresh to fail", || r.fake.customers() == 2).await;
-    let mut aged = r.cache.customer_aged(EXT, None).await.unwrap();
+    let mut aged = r.cache.customer_aged(&CustomerLookup::by_external_id(EXT)).await.unwrap();
     for _ in 0..200 {
         if aged.stale.is_some() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
-        aged = r.cache.customer_aged(EXT, None).await.unwrap();
+        aged = r.cache.customer_aged(&CustomerLookup::by_external_id(EXT)).await.unwrap();
     }
     assert_eq!(aged.value.as_ref().as_ref().and_then(|c| c.name.as_deref()), Some("张三"));
     let stale = aged.stale.expect("the copy is marked stale");
@@ -240,11 +251,11 @@ async fn a_failing_vendor_gets_the_last_good_copy_with_its_age() {
     assert_eq!(stale.error.kind, VendorErrorKind::Transport);
     // Past the maximum age the copy is not shown any more; the vendor's error is.
     r.advance(3600);
-    let err = r.cache.customer(EXT, None).await.unwrap_err();
+    let err = r.cache.customer(&CustomerLookup::by_external_id(EXT)).await.unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::Transport);
     // Back up: a fresh answer, no staleness.
     r.fake.down.store(false, Ordering::SeqCst);
-    let aged = r.cache.customer_aged(EXT, None).await.unwrap();
+    let aged = r.cache.customer_aged(&CustomerLookup::by_external_id(EXT)).await.unwrap();
     assert!(aged.stale.is_none());
 }
 
@@ -252,7 +263,7 @@ async fn a_failing_vendor_gets_the_last_good_copy_with_its_age() {
 async fn a_miss_with_the_vendor_down_is_an_error() {
     let r = rig(false);
     r.fake.down.store(true, Ordering::SeqCst);
-    assert!(r.cache.customer(EXT, None).await.is_err());
+    assert!(r.cache.customer(&CustomerLookup::by_external_id(EXT)).await.is_err());
     r.fake.down.store(false, Ordering::SeqCst);
     assert_eq!(r.name().await.as_deref(), Some("张三"), "errors are not cached");
 }
@@ -260,7 +271,7 @@ async fn a_miss_with_the_vendor_down_is_an_error() {
 #[tokio::test]
 async fn writes_invalidate_the_customers_entries() {
     let r = rig(false);
-    let stub = r.cache.customer(EXT, None).await.unwrap().unwrap();
+    let stub = r.cache.customer(&CustomerLookup::by_external_id(EXT)).await.unwrap().unwrap();
     r.cache.follow_ups(&stub).await.unwrap();
     r.cache.clue("unrelated").await.unwrap();
     r.fake.rename("王五");
@@ -283,7 +294,7 @@ async fn writes_invalidate_the_customers_entries() {
 #[tokio::test]
 async fn after_an_uncertain_note_follow_ups_are_read_live_until_a_write_succeeds() {
     let r = rig(false);
-    let stub = r.cache.customer(EXT, None).await.unwrap().unwrap();
+    let stub = r.cache.customer(&CustomerLookup::by_external_id(EXT)).await.unwrap().unwrap();
     *r.fake.write_error.lock().unwrap() = Some(VendorErrorKind::Timeout);
     assert!(r.cache.add_follow_up(&r.target(), "合同已发", T0).await.is_err());
     let calls = || r.fake.follow_up_calls.load(Ordering::SeqCst);

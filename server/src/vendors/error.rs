@@ -69,6 +69,7 @@ impl VendorError {
             } else {
                 None
             },
+            feature: super::endpoint_spec(self.vendor, &self.endpoint).map(|e| e.feature),
         }
     }
 

@@ -5,13 +5,13 @@
 //! Adapters own their protocol: they build each attempt (so Tanma signs with a fresh
 //! timestamp and Weiling injects its current token every time) and interpret the reply.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use app::domain::{VendorCallStats, VendorErrorKind, VendorId};
+use app::domain::{EndpointSpec, EndpointStatus, VendorCallStats, VendorErrorKind, VendorId};
 use backon::{ExponentialBuilder, Retryable};
 use bytes::Bytes;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -146,7 +146,7 @@ impl VendorHttp {
         })
         .await;
         let elapsed = started.elapsed();
-        self.stats.record(elapsed, result.as_ref().err());
+        self.stats.record(endpoint, elapsed, result.as_ref().err());
         crate::metrics::metrics().vendor_call(self.vendor, elapsed, result.as_ref().err().map(|e| e.kind));
         match &result {
             Ok(_) => tracing::debug!(vendor = %self.vendor, endpoint, ms = elapsed.as_millis() as u64, "vendor call ok"),
@@ -208,6 +208,9 @@ fn status_kind(status: StatusCode) -> Option<VendorErrorKind> {
         StatusCode::TOO_MANY_REQUESTS => VendorErrorKind::RateLimited,
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => VendorErrorKind::AuthRejected,
         StatusCode::REQUEST_TIMEOUT | StatusCode::GATEWAY_TIMEOUT => VendorErrorKind::Timeout,
+        // A path the vendor's server does not route: that endpoint is not offered (or the
+        // base URL is wrong, which `salesdesk check` shows as every endpoint missing).
+        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => VendorErrorKind::EndpointMissing,
         _ => VendorErrorKind::Upstream,
     })
 }
@@ -235,14 +238,27 @@ struct StatsInner {
     errors: u64,
     recent_ms: VecDeque<u64>,
     last_error: Option<VendorError>,
+    /// Per endpoint path: calls, errors, and the last call's error (`None` after a success).
+    endpoints: HashMap<String, EndpointTally>,
+}
+
+#[derive(Default)]
+struct EndpointTally {
+    calls: u64,
+    errors: u64,
+    last_error: Option<VendorError>,
 }
 
 const RECENT_WINDOW: usize = 512;
 
 impl CallStats {
-    pub fn record(&self, elapsed: Duration, error: Option<&VendorError>) {
+    pub fn record(&self, endpoint: &str, elapsed: Duration, error: Option<&VendorError>) {
         let mut s = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         s.calls += 1;
+        let tally = s.endpoints.entry(endpoint.to_string()).or_default();
+        tally.calls += 1;
+        tally.errors += u64::from(error.is_some());
+        tally.last_error = error.cloned();
         if s.recent_ms.len() == RECENT_WINDOW {
             s.recent_ms.pop_front();
         }
@@ -251,6 +267,29 @@ impl CallStats {
             s.errors += 1;
             s.last_error = Some(e.clone());
         }
+    }
+
+    /// The figures, with one row per endpoint of `catalogue` (called or not) and any other
+    /// endpoint that was called.
+    pub fn snapshot_with(&self, catalogue: &[EndpointSpec]) -> VendorCallStats {
+        let mut snap = self.snapshot();
+        let s = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        snap.endpoints = catalogue
+            .iter()
+            .map(|spec| {
+                let tally = s.endpoints.get(spec.path);
+                EndpointStatus {
+                    method: spec.method.to_string(),
+                    path: spec.path.to_string(),
+                    feature: spec.feature,
+                    documented: spec.documented,
+                    calls: tally.map_or(0, |t| t.calls),
+                    errors: tally.map_or(0, |t| t.errors),
+                    last_error: tally.and_then(|t| t.last_error.as_ref()).map(VendorError::to_failure),
+                }
+            })
+            .collect();
+        snap
     }
 
     pub fn snapshot(&self) -> VendorCallStats {
@@ -271,6 +310,7 @@ impl CallStats {
             p50_ms: pct(0.50),
             p95_ms: pct(0.95),
             last_error: s.last_error.as_ref().map(VendorError::to_failure),
+            endpoints: Vec::new(),
         }
     }
 }
@@ -307,14 +347,29 @@ mod tests {
     fn stats_percentiles() {
         let stats = CallStats::default();
         for ms in 1..=100 {
-            stats.record(Duration::from_millis(ms), None);
+            stats.record("/y", Duration::from_millis(ms), None);
         }
         let e = VendorError::new(VendorId::Juzi, "/x", VendorErrorKind::Timeout, "t");
-        stats.record(Duration::from_millis(1), Some(&e));
+        stats.record("/x", Duration::from_millis(1), Some(&e));
         let snap = stats.snapshot();
         assert_eq!(snap.calls, 101);
         assert_eq!(snap.errors, 1);
         assert_eq!(snap.p50_ms, Some(50));
         assert_eq!(snap.last_error.unwrap().kind, VendorErrorKind::Timeout);
+        let catalogue = [EndpointSpec {
+            path: "/x",
+            method: "GET",
+            feature: app::domain::VendorFeature::Timeline,
+            documented: false,
+        }];
+        let rows = stats.snapshot_with(&catalogue).endpoints;
+        assert_eq!((rows.len(), rows[0].calls, rows[0].errors), (1, 1, 1));
+        assert_eq!(rows[0].last_error.as_ref().map(|f| f.kind), Some(VendorErrorKind::Timeout));
+        stats.record("/x", Duration::from_millis(1), None);
+        assert_eq!(
+            stats.snapshot_with(&catalogue).endpoints[0].last_error,
+            None,
+            "a success clears the last error"
+        );
     }
 }

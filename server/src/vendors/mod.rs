@@ -5,17 +5,21 @@ pub mod cached;
 pub mod error;
 pub mod http;
 pub mod juzi;
+pub mod probe;
 pub mod tanma;
 pub mod time;
 pub mod weiling;
 
 use std::sync::Arc;
 
-use app::domain::{Clue, EpochMs, FollowUpEntry, Page, VendorCustomer, VendorErrorKind, VendorId};
+use app::domain::{
+    Clue, EndpointSpec, EpochMs, FollowUpEntry, Page, VendorCustomer, VendorErrorKind, VendorId, WriteLimitation, WriteTarget,
+};
 use async_trait::async_trait;
 
 pub use error::VendorError;
 pub use http::{CallKind, CallStats, HttpPolicy, RawReply, VendorHttp};
+pub use probe::{EndpointProbe, ProbeOutcome};
 
 /// Which customers to list.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -25,6 +29,37 @@ pub struct CustomerListQuery {
     /// Opaque cursor from a previous page (`Page::next`).
     pub cursor: Option<String>,
     pub page_size: u32,
+}
+
+/// What SalesDesk already knows that helps a vendor find one customer with its documented
+/// endpoints alone (a vendor whose search or lookup endpoint is missing still answers).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct CustomerLookup {
+    pub external_user_id: String,
+    /// This vendor's own id for the customer, when the list knows it (Weiling `customer_id`).
+    pub vendor_customer_id: Option<String>,
+    /// WeCom user ids of reps who may follow the customer at this vendor, likeliest first.
+    pub reps: Vec<String>,
+    /// `reps` are the followers this vendor itself reported (the list saw them), so no
+    /// search for followers is needed; otherwise they are only candidates.
+    pub reps_confirmed: bool,
+}
+
+impl CustomerLookup {
+    /// A lookup by external user id alone.
+    pub fn by_external_id(external_user_id: &str) -> Self {
+        CustomerLookup {
+            external_user_id: external_user_id.to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// The same lookup naming one rep, as a relation-scoped vendor (Tanma) reads it.
+    pub fn with_rep(mut self, rep: &str) -> Self {
+        self.reps = vec![rep.to_string()];
+        self.reps_confirmed = true;
+        self
+    }
 }
 
 /// A write addressed to one customer through one rep's relationship.
@@ -95,16 +130,45 @@ pub trait VendorAdapter: Send + Sync + 'static {
     /// One cheap authenticated call proving base URL and credentials work.
     async fn check(&self) -> Result<(), VendorError>;
 
+    /// Every documented endpoint probed once with harmless input (plus optional endpoints
+    /// where a probe is cheap), for `salesdesk check`. The default probes `check` alone.
+    async fn check_endpoints(&self) -> Vec<EndpointProbe> {
+        let started = std::time::Instant::now();
+        let result = self.check().await;
+        vec![EndpointProbe {
+            endpoint: None,
+            outcome: ProbeOutcome::from_result(&result),
+            elapsed: started.elapsed(),
+        }]
+    }
+
     /// One page of customers.
     async fn list_customers(&self, query: &CustomerListQuery) -> Result<Page<VendorCustomer>, VendorError>;
 
     /// One customer by WeCom external user id; `Ok(None)` when this vendor does not know it.
-    /// `rep_user_id` is needed by vendors whose detail is per relationship (Tanma).
-    async fn customer(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError>;
+    /// The lookup's reps matter to vendors whose detail is per relationship (Tanma); its
+    /// vendor id to vendors whose documented detail endpoint takes their own ids (Weiling).
+    async fn customer(&self, lookup: &CustomerLookup) -> Result<Option<VendorCustomer>, VendorError>;
 
     /// `customer`, telling whether the answer is a stored copy kept while the vendor fails.
-    async fn customer_aged(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Aged<Option<VendorCustomer>>, VendorError> {
-        self.customer(external_user_id, rep_user_id).await.map(Aged::live)
+    async fn customer_aged(&self, lookup: &CustomerLookup) -> Result<Aged<Option<VendorCustomer>>, VendorError> {
+        self.customer(lookup).await.map(Aged::live)
+    }
+
+    /// Whether this vendor can list a customer's follow-up records at all.
+    fn lists_follow_ups(&self) -> bool {
+        true
+    }
+
+    /// Whether a remark and a note can be written to `record` through this vendor, and why
+    /// not where not. The default: no write API.
+    fn write_support(&self, record: &VendorCustomer) -> WriteTarget {
+        WriteTarget {
+            vendor: record.vendor,
+            remark: false,
+            note: false,
+            limitation: Some(WriteLimitation::NoWriteApi),
+        }
     }
 
     /// `follow_ups`, telling whether the answer is a stored copy kept while the vendor fails.
@@ -126,6 +190,11 @@ pub trait VendorAdapter: Send + Sync + 'static {
         Err(unsupported(self.vendor(), "clue detail"))
     }
 
+    /// `clue`, telling whether the answer is a stored copy kept while the vendor fails.
+    async fn clue_aged(&self, id: &str) -> Result<Aged<Option<Clue>>, VendorError> {
+        self.clue(id).await.map(Aged::live)
+    }
+
     /// Sets the rep's remark and/or description on the customer.
     async fn set_remark(
         &self,
@@ -140,6 +209,20 @@ pub trait VendorAdapter: Send + Sync + 'static {
     async fn add_follow_up(&self, _target: &CustomerRef, _text: &str, _at_ms: i64) -> Result<WriteReceipt, VendorError> {
         Err(unsupported(self.vendor(), "add follow-up"))
     }
+}
+
+/// Every endpoint `vendor`'s adapter calls, documented ones first.
+pub fn endpoints(vendor: VendorId) -> &'static [EndpointSpec] {
+    match vendor {
+        VendorId::Tanma => tanma::endpoints::ENDPOINTS,
+        VendorId::Weiling => weiling::endpoints::ENDPOINTS,
+        VendorId::Juzi => juzi::endpoints::ENDPOINTS,
+    }
+}
+
+/// The catalogue entry of one of `vendor`'s endpoints.
+pub fn endpoint_spec(vendor: VendorId, path: &str) -> Option<&'static EndpointSpec> {
+    endpoints(vendor).iter().find(|e| e.path == path)
 }
 
 pub fn unsupported(vendor: VendorId, what: &str) -> VendorError {

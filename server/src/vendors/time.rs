@@ -32,7 +32,11 @@ pub fn format_beijing(ms: i64) -> String {
 /// (before 1973 in ms, year 5138 in seconds) can only be seconds. (`unsigned_abs`: `i64::MIN`
 /// from a vendor has no `abs`.)
 pub fn epoch_to_ms(value: i64) -> i64 {
-    if value.unsigned_abs() < 100_000_000_000 { value * 1000 } else { value }
+    if value.unsigned_abs() < 100_000_000_000 {
+        value * 1000
+    } else {
+        value
+    }
 }
 
 #[cfg(test)]

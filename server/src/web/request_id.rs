@@ -81,14 +81,53 @@ struct SpanExecutor;
 
 impl any_spawner::CustomExecutor for SpanExecutor {
     fn spawn(&self, fut: any_spawner::PinnedFuture<()>) {
-        tokio::spawn(carry_request(fut));
+        tokio::spawn(carry_request(Contained(fut)));
     }
 
     fn spawn_local(&self, fut: any_spawner::PinnedLocalFuture<()>) {
-        tokio::task::spawn_local(carry_request(fut));
+        tokio::task::spawn_local(carry_request(Contained(fut)));
     }
 
     fn poll_local(&self) {}
+}
+
+/// A Leptos task whose panic ends that task alone and leaves the worker thread's reactive
+/// owner as it was before the poll.
+///
+/// Why: leptos_i18n's locale-cookie effect can run after its page has finished rendering
+/// and been disposed; it then panics reading a disposed signal. `Owner::with` does not
+/// restore the thread-local owner when its closure panics, so the dead render's owner would
+/// stay current on that tokio worker, and pages rendered there later never finished
+/// (requests hung until the client gave up). Seen in integration tests that render pages
+/// from several runtimes in one process.
+struct Contained<F>(std::pin::Pin<Box<F>>)
+where
+    F: Future<Output = ()> + ?Sized;
+
+impl<F> Future for Contained<F>
+where
+    F: Future<Output = ()> + ?Sized,
+{
+    type Output = ();
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        use leptos::reactive::owner::Owner;
+        let before = Owner::current();
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(poll) => poll,
+            Err(_) => {
+                if let Some(stale) = Owner::current() {
+                    stale.unset();
+                }
+                if let Some(owner) = before {
+                    owner.set();
+                }
+                tracing::warn!("a page-rendering task panicked; it was stopped and the worker's reactive owner restored");
+                std::task::Poll::Ready(())
+            }
+        }
+    }
 }
 
 fn carry_request<F: Future<Output = ()>>(fut: F) -> impl Future<Output = ()> {

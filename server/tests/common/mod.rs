@@ -2,6 +2,8 @@
 //! real clients pointed at them, and a backend over an in-memory database.
 #![allow(dead_code)]
 
+pub mod site;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -78,8 +78,21 @@ fn ClueView(detail: ClueDetail) -> impl IntoView {
     let c = detail.clue;
     let now = detail.generated_at;
     let name = c.name.clone().unwrap_or_else(|| c.id.clone());
+    let stale = detail.stale.map(|s| {
+        let failure = match i18n.get_locale_untracked() {
+            Locale::zh => s.failure.message_zh(),
+            Locale::en => s.failure.message_en(),
+        };
+        view! {
+            <div role="status" data-testid="stale-banner" class="mt-3 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
+                <p>{tu_string!(i18n, clues.stale_banner, ago = crate::components::time::ago_text(s.fetched_at, now))}</p>
+                <p class="mt-1" data-testid="vendor-failure">{failure}</p>
+            </div>
+        }
+    });
     view! {
         <Title text=name.clone() />
+        {stale}
         <div class="mt-3 grid gap-6 lg:grid-cols-3">
             <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm lg:col-span-2" data-testid="clue-fields">
                 <div class="flex flex-wrap items-center gap-2">

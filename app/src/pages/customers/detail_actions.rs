@@ -16,8 +16,8 @@ use crate::api::{AddNote, RetryWrite, SetRemark};
 use crate::components::time::Timestamp;
 use crate::components::vendor_chip::VendorChip;
 use crate::domain::{
-    CustomerDetail, DESCRIPTION_MAX_CHARS, Delivery, NOTE_MAX_CHARS, REMARK_MAX_CHARS, WriteKind, char_count, validate_note,
-    validate_remark,
+    CustomerDetail, DESCRIPTION_MAX_CHARS, Delivery, NOTE_MAX_CHARS, REMARK_MAX_CHARS, WriteKind, WriteLimitation, char_count,
+    validate_note, validate_remark,
 };
 use crate::i18n::*;
 
@@ -72,7 +72,18 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
 
     let remark_targets: Vec<_> = detail.write_targets.iter().filter(|t| t.remark).map(|t| t.vendor).collect();
     let note_targets: Vec<_> = detail.write_targets.iter().filter(|t| t.note).map(|t| t.vendor).collect();
-    let limits: Vec<String> = detail.write_targets.iter().filter_map(|t| t.limitation_zh.clone()).collect();
+    let limits: Vec<String> = detail
+        .write_targets
+        .iter()
+        .filter_map(|t| {
+            let vendor = crate::components::vendor_chip::vendor_name(i18n.get_locale_untracked(), t.vendor);
+            t.limitation.map(|l| match l {
+                WriteLimitation::NoWriteApi => tu_string!(i18n, customers.limit_no_write_api, vendor = vendor).to_string(),
+                WriteLimitation::NeedsUnionId => tu_string!(i18n, customers.limit_needs_union_id, vendor = vendor).to_string(),
+                WriteLimitation::NeedsVendorCustomerId => tu_string!(i18n, customers.limit_needs_vendor_id, vendor = vendor).to_string(),
+            })
+        })
+        .collect();
     let key_retry = detail.customer.key.clone();
     let now = detail.generated_at;
 

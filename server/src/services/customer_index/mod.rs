@@ -81,6 +81,17 @@ impl CustomerIndex {
         *self.known_reps.write().await = reps;
     }
 
+    /// The WeCom ids at `vendor` of reps SalesDesk's users are.
+    pub async fn known_reps(&self, vendor: VendorId) -> Vec<String> {
+        self.known_reps
+            .read()
+            .await
+            .iter()
+            .filter(|(v, _)| *v == vendor)
+            .map(|(_, id)| id.clone())
+            .collect()
+    }
+
     /// Crawls every vendor (in parallel) and swaps in the merged result. Concurrent callers
     /// wait for the one crawl in progress rather than starting another.
     pub async fn refresh(&self) {

@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Query, Request, State};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -42,6 +43,18 @@ pub fn error_envelope(code: i64, message: &str) -> serde_json::Value {
     serde_json::json!({ "errcode": code, "errmsg": message })
 }
 
+/// Seed page 004's four customer endpoints; anything else is an HTTP 404 with an
+/// `{errcode, errmsg}` body.
+pub const SURFACE: faults::ApiSurface = faults::ApiSurface {
+    documented: &[
+        "/api/v1/customer/list",
+        "/api/v1/customer/detail",
+        "/api/v1/customer/set_remark",
+        "/api/v1/customer/add_follow",
+    ],
+    missing: || (StatusCode::NOT_FOUND, Json(error_envelope(404, "Not Found"))).into_response(),
+};
+
 pub fn router(universe: Arc<Universe>, config: JuziSimConfig, faults: Faults) -> axum::Router {
     let state = Arc::new(SimState::new(universe, config.token));
     let api = axum::Router::new()
@@ -55,7 +68,7 @@ pub fn router(universe: Arc<Universe>, config: JuziSimConfig, faults: Faults) ->
         .route("/__sim/juzi/requests", get(sim_requests))
         .with_state(state.clone());
     // Counting wraps fault injection, so requests answered by an injected fault count too.
-    faults::with_faults(api, faults).layer(axum::middleware::from_fn_with_state(state, count_requests))
+    faults::with_faults(api, faults, SURFACE).layer(axum::middleware::from_fn_with_state(state, count_requests))
 }
 
 async fn count_requests(State(state): State<Arc<SimState>>, request: Request, next: Next) -> Response {

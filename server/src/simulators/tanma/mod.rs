@@ -28,6 +28,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 use axum::routing::{MethodRouter, post};
 use secrecy::SecretString;
 use serde_json::{Value, json};
@@ -96,8 +97,19 @@ pub fn router(universe: Arc<Universe>, config: TanmaSimConfig, faults: Faults) -
         .route(paths::PROFILE_FIELDS, endpoint(handlers::profile_fields))
         .route(paths::CUSTOMER_SEARCH, endpoint(handlers::customer_search))
         .with_state(sim);
-    faults::with_faults(Router::new().nest(BASE_PATH, api), faults)
+    faults::with_faults(Router::new().nest(BASE_PATH, api), faults, SURFACE)
 }
+
+/// Seed pages 000, 001 and 002; anything else answers `-1 接口不存在`, HTTP 200, as Tanma
+/// does for a path it does not offer.
+pub const SURFACE: faults::ApiSurface = faults::ApiSurface {
+    documented: &[
+        "/api/v2/customer/qw-details",
+        "/api/v2/customer/follow/qw-list-by-customer",
+        "/api/v3/clue/get",
+    ],
+    missing: || axum::Json(error_envelope(-1, "接口不存在")).into_response(),
+};
 
 /// A POST route: authenticate over the raw body, then run `handler` on it.
 fn endpoint(handler: fn(&Sim, &[u8]) -> Outcome) -> MethodRouter<Sim> {

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use secrecy::SecretString;
 
@@ -69,5 +70,12 @@ pub fn router(universe: Arc<Universe>, config: WeilingSimConfig, faults: Faults)
         .route("/__sim/weiling/stats", get(handlers::stats))
         .route("/__sim/weiling/expire_tokens", post(handlers::expire_tokens))
         .with_state(sim);
-    faults::with_faults(routes, faults)
+    faults::with_faults(routes, faults, SURFACE)
 }
+
+/// Seed page 003 (`customer/batch`) and the token exchange its auth section points to;
+/// anything else answers code 1003 with 接口不存在, HTTP 200.
+pub const SURFACE: faults::ApiSurface = faults::ApiSurface {
+    documented: &["/openapi/auth/access_token/get", "/openapi/customer/batch"],
+    missing: || axum::Json(error_envelope(1003, "接口不存在")).into_response(),
+};

@@ -3,14 +3,15 @@
 
 use std::sync::Arc;
 
-use app::domain::{Page, VendorCustomer, VendorErrorKind, VendorId};
+use app::domain::{Page, VendorCustomer, VendorErrorKind, VendorId, WriteLimitation, WriteTarget};
 use async_trait::async_trait;
 
 use super::client::{JuziClient, PATH_CUSTOMER_LIST};
 use super::limits::{self, MAX_PAGE_SIZE};
 use super::map;
 use super::wire::{DetailQuery, FollowItem, FollowText, ListQuery, RemarkItem};
-use crate::vendors::{CallStats, CustomerListQuery, CustomerRef, VendorAdapter, VendorError, WriteReceipt};
+use crate::vendors::probe::{self, EndpointProbe, ProbeOutcome};
+use crate::vendors::{CallStats, CustomerListQuery, CustomerLookup, CustomerRef, VendorAdapter, VendorError, WriteReceipt};
 
 /// Page size used when the caller asks for 0.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -23,6 +24,61 @@ impl VendorAdapter for JuziClient {
 
     fn stats(&self) -> Arc<CallStats> {
         self.http().stats()
+    }
+
+    /// The four documented endpoints: a one-customer list page, the detail of an id no
+    /// customer has, and the two writes with empty batches; then the tag list (optional).
+    async fn check_endpoints(&self) -> Vec<EndpointProbe> {
+        use super::client::{PATH_ADD_FOLLOW, PATH_CUSTOMER_DETAIL, PATH_SET_REMARK, PATH_TAG_LIST};
+        use super::endpoints::ENDPOINTS;
+        let mut probes = vec![
+            EndpointProbe::run(
+                probe::spec(ENDPOINTS, PATH_CUSTOMER_LIST),
+                self.customer_page(&ListQuery {
+                    current: 1,
+                    page_size: 1,
+                    user_id: None,
+                }),
+            )
+            .await,
+            EndpointProbe::run(
+                probe::spec(ENDPOINTS, PATH_CUSTOMER_DETAIL),
+                self.customer_detail(&DetailQuery {
+                    union_id: None,
+                    external_user_id: Some(probe::PROBE_ID.to_string()),
+                }),
+            )
+            .await,
+        ];
+        let started = std::time::Instant::now();
+        let (remark, follow) = self.probe_empty_writes().await;
+        let elapsed = started.elapsed() / 2;
+        for (path, result) in [(PATH_SET_REMARK, remark), (PATH_ADD_FOLLOW, follow)] {
+            probes.push(EndpointProbe {
+                endpoint: Some(probe::spec(ENDPOINTS, path)),
+                outcome: ProbeOutcome::from_result(&result),
+                elapsed,
+            });
+        }
+        probes.push(EndpointProbe::run(probe::spec(ENDPOINTS, PATH_TAG_LIST), self.tag_list(false)).await);
+        probes.insert(0, EndpointProbe::authentication(&probes));
+        probes
+    }
+
+    /// The hub has no endpoint to read notes back.
+    fn lists_follow_ups(&self) -> bool {
+        false
+    }
+
+    /// v1 writes are keyed by unionId + userId.
+    fn write_support(&self, record: &VendorCustomer) -> WriteTarget {
+        let has_union = record.union_id.as_deref().is_some_and(|u| !u.is_empty());
+        WriteTarget {
+            vendor: VendorId::Juzi,
+            remark: has_union,
+            note: has_union,
+            limitation: (!has_union).then_some(WriteLimitation::NeedsUnionId),
+        }
     }
 
     /// A one-customer page of the list SalesDesk reads: proves host, token and endpoint.
@@ -76,10 +132,10 @@ impl VendorAdapter for JuziClient {
     }
 
     /// Detail by externalUserId. The hub's detail is not per rep: every follow user comes back.
-    async fn customer(&self, external_user_id: &str, _rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError> {
+    async fn customer(&self, lookup: &CustomerLookup) -> Result<Option<VendorCustomer>, VendorError> {
         let query = DetailQuery {
             union_id: None,
-            external_user_id: Some(external_user_id.to_string()),
+            external_user_id: Some(lookup.external_user_id.clone()),
         };
         Ok(self.customer_detail(&query).await?.as_ref().map(map::customer))
     }

@@ -176,6 +176,20 @@ impl JuziClient {
         outcomes.into_iter().map(|o| o.unwrap_or(ItemOutcome::Applied)).collect()
     }
 
+    /// `salesdesk check`: the two write endpoints with an empty batch, which cannot change
+    /// anything. Any answer in Juzibot's envelope proves token and endpoint.
+    pub async fn probe_empty_writes(&self) -> (Result<(), VendorError>, Result<(), VendorError>) {
+        let remark = self
+            .post::<_, SetRemarkResponse>(PATH_SET_REMARK, &SetRemarkRequest { remark_list: Vec::new() })
+            .await
+            .map(|_| ());
+        let follow = self
+            .post::<_, AddFollowResponse>(PATH_ADD_FOLLOW, &AddFollowRequest { follow_list: Vec::new() })
+            .await
+            .map(|_| ());
+        (remark, follow)
+    }
+
     async fn get<Q, T>(&self, path: &'static str, query: &Q) -> Result<T, VendorError>
     where
         Q: Serialize + Sync,

@@ -11,6 +11,7 @@
 
 mod adapter;
 pub mod client;
+pub mod endpoints;
 pub mod errors;
 pub mod limits;
 pub mod map;

@@ -11,8 +11,9 @@ use super::client::{TanmaClient, paths};
 use super::clue_pages::{ClueCursor, Window, WindowPlan, newest_first_page};
 use super::map;
 use super::wire::{ClueListRequest, CustomerSearchRequest, FollowUpListRequest};
+use crate::vendors::probe::{self, EndpointProbe};
 use crate::vendors::time::format_beijing;
-use crate::vendors::{CallStats, CustomerListQuery, VendorAdapter, VendorError};
+use crate::vendors::{CallStats, CustomerListQuery, CustomerLookup, VendorAdapter, VendorError};
 
 const VENDOR: VendorId = VendorId::Tanma;
 /// Largest page requested from Tanma (its maximum is undocumented; 100 is what public
@@ -118,8 +119,35 @@ impl VendorAdapter for TanmaClient {
         self.http.stats()
     }
 
+    /// qw-details (seed 000) for an id no customer has: an empty answer proves base URL,
+    /// appId and signature without relying on an undocumented endpoint.
     async fn check(&self) -> Result<(), VendorError> {
-        self.echo().await.map(|_| ())
+        self.qw_details(probe::PROBE_ID, probe::PROBE_ID).await.map(|_| ())
+    }
+
+    /// The three documented endpoints with ids no customer has (an empty answer or Tanma's
+    /// "does not exist" both prove signature and endpoint), then echo and customer/search
+    /// (optional).
+    async fn check_endpoints(&self) -> Vec<EndpointProbe> {
+        use super::endpoints::ENDPOINTS;
+        let id = probe::PROBE_ID;
+        let mut probes = vec![
+            EndpointProbe::run(probe::spec(ENDPOINTS, paths::QW_DETAILS), self.qw_details(id, id)).await,
+            EndpointProbe::run(probe::spec(ENDPOINTS, paths::QW_FOLLOW_LIST), self.qw_follow_records(id)).await,
+            EndpointProbe::run(probe::spec(ENDPOINTS, paths::CLUE_GET), self.clue_get(0)).await,
+            EndpointProbe::run(probe::spec(ENDPOINTS, paths::ECHO), self.echo()).await,
+            EndpointProbe::run(
+                probe::spec(ENDPOINTS, paths::CUSTOMER_SEARCH),
+                self.customer_search(&CustomerSearchRequest {
+                    page_no: 1,
+                    page_size: 1,
+                    ..Default::default()
+                }),
+            )
+            .await,
+        ];
+        probes.insert(0, EndpointProbe::authentication(&probes));
+        probes
     }
 
     /// customer/search, `pageNo` as the cursor. With a rep, `salesIdList = [rep]` and no
@@ -158,26 +186,44 @@ impl VendorAdapter for TanmaClient {
         })
     }
 
-    /// qw-details is per relationship: with a rep, that relation; without one, every rep
-    /// customer/search reports for the customer (at most [`MAX_RELATIONS`]), merged.
-    async fn customer(&self, external_user_id: &str, rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError> {
+    /// qw-details (seed 000) is per relationship. The reps come from the lookup when the list
+    /// saw them at Tanma; otherwise from customer/search (not in the seed pages), and when
+    /// search is refused, from the lookup's candidates (the viewer, reps other vendors
+    /// report, SalesDesk's users), each asked in turn. At most [`MAX_RELATIONS`], merged.
+    async fn customer(&self, lookup: &CustomerLookup) -> Result<Option<VendorCustomer>, VendorError> {
+        let external_user_id = lookup.external_user_id.as_str();
         if external_user_id.trim().is_empty() {
             return Err(invalid(paths::QW_DETAILS, "external user id is empty"));
         }
-        let reps = match rep_user_id {
-            Some(rep) => vec![rep.to_string()],
-            None => self.reps_of(external_user_id).await?,
+        let (reps, search_failure) = if lookup.reps_confirmed && !lookup.reps.is_empty() {
+            (lookup.reps.clone(), None)
+        } else {
+            match self.reps_of(external_user_id).await {
+                Ok(reps) => (reps, None),
+                Err(e) if lookup.reps.is_empty() => return Err(e),
+                Err(e) => {
+                    tracing::info!(error = %e, candidates = lookup.reps.len(), "tanma customer search unavailable; asking qw-details for the candidate reps");
+                    (lookup.reps.clone(), Some(e))
+                }
+            }
         };
+        let answers = futures::future::join_all(reps.iter().take(MAX_RELATIONS).map(|rep| self.qw_details(external_user_id, rep))).await;
         let mut details = Vec::new();
-        for rep in reps.iter().take(MAX_RELATIONS) {
-            details.extend(
-                self.qw_details(external_user_id, rep)
-                    .await?
-                    .into_iter()
-                    .filter(|d| d.external_user_id == external_user_id),
-            );
+        for answer in answers {
+            match answer {
+                Ok(found) => details.extend(found.into_iter().filter(|d| d.external_user_id == external_user_id)),
+                // A guessed rep without this relation is no answer, not a failure.
+                Err(e) if search_failure.is_some() && matches!(e.kind, VendorErrorKind::NotFound | VendorErrorKind::InvalidInput) => {}
+                Err(e) => return Err(e),
+            }
         }
-        Ok(map::customer_from_details(&details))
+        match (map::customer_from_details(&details), search_failure) {
+            (Some(customer), _) => Ok(Some(customer)),
+            // No candidate follows them and search could not say who does: report why
+            // Tanma's answer is unknown rather than claim Tanma does not know them.
+            (None, Some(e)) => Err(e),
+            (None, None) => Ok(None),
+        }
     }
 
     /// qw-list-by-customer by external user id (seed 001); customers known only by Tanma's

@@ -310,6 +310,12 @@ pub fn classify(endpoint: &str, code: i64, message: String) -> VendorError {
             VendorErrorKind::InvalidInput,
             "request parameters failed validation (40417)".to_string(),
         ),
+        // A path this Tanma deployment does not offer answers -1 接口不存在: only the
+        // feature behind that endpoint is lost.
+        codes::FAIL if message.contains("接口") && message.contains("不存在") => (
+            VendorErrorKind::EndpointMissing,
+            "endpoint does not exist at this Tanma deployment (-1)".to_string(),
+        ),
         // Tanma has no documented not-found code; -1 with a "does not exist" message is
         // how its failures read (and how the simulator answers for unknown ids).
         codes::FAIL if message.contains("不存在") => (VendorErrorKind::NotFound, "record does not exist (-1)".to_string()),
@@ -353,6 +359,8 @@ mod tests {
         assert_eq!((e.kind, e.code), (VendorErrorKind::Upstream, Some(-1)));
         let e = err(r#"{"code":-1,"message":"线索&待分配客户不存在"}"#);
         assert_eq!(e.kind, VendorErrorKind::NotFound);
+        let e = err(r#"{"code":-1,"message":"接口不存在"}"#);
+        assert_eq!((e.kind, e.code), (VendorErrorKind::EndpointMissing, Some(-1)));
         let e = err(r#"{"code":500123,"message":"系统繁忙"}"#);
         assert_eq!((e.kind, e.code), (VendorErrorKind::Upstream, Some(500123)));
     }

@@ -12,6 +12,7 @@ mod adapter;
 mod cache;
 pub mod client;
 pub mod clue_pages;
+pub mod endpoints;
 pub mod map;
 pub mod sign;
 pub mod wire;

@@ -2,14 +2,15 @@
 
 use std::sync::Arc;
 
-use app::domain::{Clue, FollowUpEntry, Page, VendorCustomer, VendorErrorKind, VendorId};
+use app::domain::{Clue, FollowUpEntry, Page, VendorCustomer, VendorErrorKind, VendorId, WriteLimitation, WriteTarget};
 use async_trait::async_trait;
 
 use super::client::{ClueFilter, CustomerListBy, WeilingClient};
 use super::wire::{CustomerEditRequest, FieldDescription, NewProgress};
 use super::{CUSTOM_FIELDS_API_KEY, MAX_DESCRIPTION_CHARS, MAX_PROGRESS_CHARS, MAX_REMARK_CHARS, PROGRESS_TYPE, map, paths};
+use crate::vendors::probe::{self, EndpointProbe};
 use crate::vendors::time::epoch_to_ms;
-use crate::vendors::{CallStats, CustomerListQuery, CustomerRef, VendorAdapter, VendorError, WriteReceipt};
+use crate::vendors::{CallStats, CustomerListQuery, CustomerLookup, CustomerRef, VendorAdapter, VendorError, WriteReceipt};
 
 /// Our opaque customer-list cursor: Weiling's own cursor for the id list, plus how far into
 /// that id page we are (one id page can hold more ids than the caller's page size).
@@ -85,9 +86,41 @@ impl VendorAdapter for WeilingClient {
         WeilingClient::stats(self)
     }
 
-    /// Token exchange plus the field-description read (cheap, read-only, needs the token).
+    /// Token exchange plus the documented `customer/batch` with an id no customer has.
     async fn check(&self) -> Result<(), VendorError> {
-        self.custom_fields(CUSTOM_FIELDS_API_KEY).await.map(|_| ())
+        self.customers_batch(&[probe::PROBE_ID.to_string()]).await.map(|_| ())
+    }
+
+    /// The token exchange and `customer/batch` (documented) with an id no customer has,
+    /// then the optional reads SalesDesk uses.
+    async fn check_endpoints(&self) -> Vec<EndpointProbe> {
+        use super::endpoints::ENDPOINTS;
+        let id = probe::PROBE_ID.to_string();
+        let mut probes = vec![
+            EndpointProbe::run(probe::spec(ENDPOINTS, paths::TOKEN), self.probe_token()).await,
+            EndpointProbe::run(
+                probe::spec(ENDPOINTS, paths::CUSTOMER_BATCH),
+                self.customers_batch(std::slice::from_ref(&id)),
+            )
+            .await,
+            EndpointProbe::run(
+                probe::spec(ENDPOINTS, paths::CUSTOMER_BY_EXTERNAL_USERID),
+                self.customer_by_external_userid(&id),
+            )
+            .await,
+            EndpointProbe::run(
+                probe::spec(ENDPOINTS, paths::CUSTOMER_LIST),
+                self.customer_ids(&CustomerListBy::UserId(id.clone()), None),
+            )
+            .await,
+            EndpointProbe::run(
+                probe::spec(ENDPOINTS, paths::CUSTOM_DETAIL),
+                self.custom_fields(CUSTOM_FIELDS_API_KEY),
+            )
+            .await,
+        ];
+        probes.insert(0, EndpointProbe::authentication(&probes));
+        probes
     }
 
     /// `customer/list` for the rep's friend ids, then `customer/batch` for the page's ids.
@@ -149,12 +182,33 @@ impl VendorAdapter for WeilingClient {
         Ok(Page { items, next, total })
     }
 
-    async fn customer(&self, external_user_id: &str, _rep_user_id: Option<&str>) -> Result<Option<VendorCustomer>, VendorError> {
-        let Some(c) = self.customer_by_external_userid(external_user_id).await? else {
+    /// By Weiling's own id through `customer/batch` (seed 003) when the list knows it, else
+    /// through `customer/get_by_external_userid`, which a tenant may not offer.
+    async fn customer(&self, lookup: &CustomerLookup) -> Result<Option<VendorCustomer>, VendorError> {
+        let found = match lookup.vendor_customer_id.as_deref().filter(|id| !id.trim().is_empty()) {
+            Some(id) => self
+                .customers_batch(&[id.to_string()])
+                .await?
+                .into_iter()
+                .find(|c| c.customer_id.as_deref() == Some(id)),
+            None => self.customer_by_external_userid(&lookup.external_user_id).await?,
+        };
+        let Some(c) = found else {
             return Ok(None);
         };
         let fields = self.field_catalog().await;
         Ok(Some(map::customer(c, &fields)))
+    }
+
+    /// Writes address Weiling's own `customer_id`.
+    fn write_support(&self, record: &VendorCustomer) -> WriteTarget {
+        let has_id = record.vendor_customer_id.as_deref().is_some_and(|id| !id.is_empty());
+        WriteTarget {
+            vendor: VendorId::Weiling,
+            remark: has_id,
+            note: has_id,
+            limitation: (!has_id).then_some(WriteLimitation::NeedsVendorCustomerId),
+        }
     }
 
     async fn follow_ups(&self, customer: &VendorCustomer) -> Result<Vec<FollowUpEntry>, VendorError> {

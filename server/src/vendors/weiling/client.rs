@@ -390,6 +390,11 @@ impl WeilingClient {
             .await
     }
 
+    /// `salesdesk check`: an access token, issued now or cached.
+    pub async fn probe_token(&self) -> Result<(), VendorError> {
+        self.token().await.map(|_| ())
+    }
+
     async fn token(&self) -> Result<Token, VendorError> {
         self.token.get(|| self.fetch_token()).await
     }
@@ -441,7 +446,7 @@ fn decode<T: DeserializeOwned>(path: &str, body: &[u8], end_of_list: EndOfList) 
     if head.code == codes::END_OF_LIST && end_of_list == EndOfList::Empty {
         return Ok(Reply::EndOfList);
     }
-    Err(refusal(path, head, codes::classify, "call refused"))
+    Err(refusal(path, head, codes::classify_reply, "call refused"))
 }
 
 fn decode_head(path: &str, body: &[u8]) -> Result<EnvelopeHead, VendorError> {
@@ -449,8 +454,8 @@ fn decode_head(path: &str, body: &[u8]) -> Result<EnvelopeHead, VendorError> {
         .map_err(|e| undecodable(path, format!("reply is not a Weiling {{code, msg, data}} envelope: {e}")))
 }
 
-fn refusal(path: &str, head: EnvelopeHead, classify: fn(i64) -> VendorErrorKind, what: &str) -> VendorError {
-    let kind = classify(head.code);
+fn refusal(path: &str, head: EnvelopeHead, classify: fn(i64, &str) -> VendorErrorKind, what: &str) -> VendorError {
+    let kind = classify(head.code, head.msg.as_deref().unwrap_or_default());
     VendorError::new(
         VendorId::Weiling,
         path,

@@ -64,10 +64,25 @@ pub fn classify(code: i64) -> VendorErrorKind {
     }
 }
 
+/// The kind for a refusal, reading its message too: Weiling answers a path it does not offer
+/// with 1003 (数据不存在), the code it also uses for a missing record, so a message naming the
+/// interface (接口不存在 / 接口未开放) tells an absent endpoint from an absent record.
+pub fn classify_reply(code: i64, msg: &str) -> VendorErrorKind {
+    match classify(code) {
+        VendorErrorKind::NotFound | VendorErrorKind::Upstream if names_missing_endpoint(msg) => VendorErrorKind::EndpointMissing,
+        kind => kind,
+    }
+}
+
+fn names_missing_endpoint(msg: &str) -> bool {
+    msg.contains("接口") && (msg.contains("不存在") || msg.contains("未开放") || msg.contains("未找到"))
+}
+
 /// Classification for the token endpoint: whatever it refuses means SalesDesk cannot
 /// authenticate (wrong id/secret, wrong parameter names), except throttling and outages.
-pub fn classify_token_refusal(code: i64) -> VendorErrorKind {
-    match classify(code) {
+pub fn classify_token_refusal(code: i64, msg: &str) -> VendorErrorKind {
+    match classify_reply(code, msg) {
+        VendorErrorKind::EndpointMissing => VendorErrorKind::EndpointMissing,
         VendorErrorKind::RateLimited => VendorErrorKind::RateLimited,
         VendorErrorKind::Upstream if code == 500 || code == 1017 => VendorErrorKind::Upstream,
         _ => VendorErrorKind::AuthRejected,
@@ -77,6 +92,16 @@ pub fn classify_token_refusal(code: i64) -> VendorErrorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_endpoint_is_told_from_a_missing_record_by_its_message() {
+        assert_eq!(classify_reply(1003, "接口不存在"), VendorErrorKind::EndpointMissing);
+        assert_eq!(classify_reply(1003, "数据不存在"), VendorErrorKind::NotFound);
+        assert_eq!(classify_reply(3000, "客户不存在"), VendorErrorKind::NotFound);
+        assert_eq!(classify_reply(1009, "接口不存在"), VendorErrorKind::RateLimited);
+        assert_eq!(classify_token_refusal(1003, "接口不存在"), VendorErrorKind::EndpointMissing);
+        assert_eq!(classify_token_refusal(1003, "数据不存在"), VendorErrorKind::AuthRejected);
+    }
 
     #[test]
     fn official_table_classification() {
@@ -97,9 +122,9 @@ mod tests {
 
     #[test]
     fn token_endpoint_refusals_are_auth() {
-        assert_eq!(classify_token_refusal(1001), VendorErrorKind::AuthRejected);
-        assert_eq!(classify_token_refusal(501), VendorErrorKind::AuthRejected);
-        assert_eq!(classify_token_refusal(1009), VendorErrorKind::RateLimited);
-        assert_eq!(classify_token_refusal(500), VendorErrorKind::Upstream);
+        assert_eq!(classify_token_refusal(1001, ""), VendorErrorKind::AuthRejected);
+        assert_eq!(classify_token_refusal(501, ""), VendorErrorKind::AuthRejected);
+        assert_eq!(classify_token_refusal(1009, ""), VendorErrorKind::RateLimited);
+        assert_eq!(classify_token_refusal(500, ""), VendorErrorKind::Upstream);
     }
 }

@@ -12,6 +12,7 @@
 mod adapter;
 pub mod client;
 pub mod codes;
+pub mod endpoints;
 mod html;
 mod lenient;
 pub mod map;
