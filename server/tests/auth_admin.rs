@@ -49,30 +49,24 @@ async fn admins_manage_users_and_cannot_lock_themselves_out() {
 
     // JavaScript off: a plain form post is answered with a redirect back to the page.
     let bad = create.replace("wangfang", "bad%20name");
-    let r = app
-        .client
-        .post(app.url("/api/admin_create_user"))
-        .header("origin", &app.base)
-        .header("referer", app.url("/admin/users"))
-        .header("accept", "text/html")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("cookie", &admin.cookie)
-        .body(bad)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::FOUND);
-    let location = r.headers().get("location").unwrap().to_str().unwrap().to_string();
+    let r = app.post_plain(&admin, "/api/admin_create_user", "/admin/users", &bad).await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    let location = r.location().unwrap().to_string();
     assert!(
-        location.starts_with("/admin/users?") && location.contains("f_error=") && location.contains("f_username=bad+name"),
-        "{location}"
+        location.starts_with("/admin/users?f_form=create_user&f_error=username_invalid&f_draft="),
+        "an error code and a draft id, never what was typed: {location}"
     );
-    assert!(!location.contains("pass"), "the password is never echoed: {location}");
+    assert!(!location.contains("bad") && !location.contains("pass"), "{location}");
     let page = app.get(Some(&admin), &location).await;
     assert!(
         page.body.contains("data-testid=\"admin-error\"") && page.body.contains("value=\"bad name\""),
         "the error is shown and the form refilled"
     );
+    assert!(page.body.contains("用户名须为"), "worded by the page");
+    // Refused for an existing name: its own code.
+    let r = app.post_plain(&admin, "/api/admin_create_user", "/admin/users", &create).await;
+    let location = r.location().unwrap_or_default();
+    assert!(location.contains("f_error=username_taken&f_draft="), "{location}");
 
     // Disabling a user signs them out; an admin cannot disable or demote themself.
     let list = users(&app.api(Some(&admin), "/api/admin_users", "").await.body);

@@ -144,14 +144,15 @@ pub async fn create_user(
         "create_user",
         &result,
         &[
-            ("f_username", &form.username),
-            ("f_display_name", &form.display_name),
-            ("f_role", form.role.slug()),
-            ("f_team", &form.team),
-            ("f_tanma", &form.tanma),
-            ("f_weiling", &form.weiling),
-            ("f_juzi", &form.juzi),
+            ("username", &form.username),
+            ("display_name", &form.display_name),
+            ("role", form.role.slug()),
+            ("team", &form.team),
+            ("tanma", &form.tanma),
+            ("weiling", &form.weiling),
+            ("juzi", &form.juzi),
         ],
+        &[],
     );
     result
 }
@@ -183,7 +184,7 @@ pub async fn update_user(
         password,
     };
     let result = use_admin()?.update_user(&actor, form).await;
-    crate::api::form_redirect::after_form_post(&format!("user_{id}"), &result, &[]);
+    crate::api::form_redirect::after_form_post(&format!("user_{id}"), &result, &[], &[]);
     result
 }
 

@@ -1,12 +1,222 @@
 //! Plain (JavaScript-off) form posts to server functions are answered with a redirect to the
-//! page they came from. On failure that redirect carries the error and what the rep typed,
-//! so the page can show the message next to the field and refill the form.
+//! page they came from. The redirect never carries text: on failure it names the form, the
+//! error as a code ([`FormError`], worded by the page from the locales) and, when the rep
+//! typed something, the id of a draft the server keeps for ten minutes for that user alone
+//! ([`FormDrafts`]), so the page can refill the form. No URL can make a page show text of
+//! its choosing: unknown codes read as a generic message, and a draft id that is unknown,
+//! expired or another user's is ignored together with the error it came with.
+
+use leptos_router::params::ParamsMap;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{InputError, VendorErrorKind};
+use crate::error::AppError;
 
 /// Query parameters this module adds; pages read them and strip them from links.
 pub const FORM_PARAM_PREFIX: &str = "f_";
 pub const FORM_ERROR_PARAM: &str = "f_error";
 pub const FORM_FIELD_PARAM: &str = "f_form";
 pub const FORM_DONE_PARAM: &str = "f_done";
+pub const FORM_DRAFT_PARAM: &str = "f_draft";
+
+/// At most this many error codes are sent back, and read.
+const MAX_ERRORS: usize = 4;
+
+/// Why a form post was refused, as it travels in the redirect (`f_error=<code>`, several
+/// separated by commas).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormError {
+    RemarkTooLong,
+    DescriptionTooLong,
+    RemarkAndDescriptionEmpty,
+    NoteEmpty,
+    NoteTooLong,
+    /// The form's token is missing or malformed (an old page).
+    FormExpired,
+    /// A resend of a write that has not failed.
+    NotFailed,
+    /// None of the customer's vendors accepts this write.
+    NoWriteTarget,
+    UsernameInvalid,
+    DisplayNameInvalid,
+    PasswordInvalid,
+    WecomIdInvalid,
+    UsernameTaken,
+    /// An admin tried to disable or demote themself.
+    SelfLockout,
+    /// Refused input not covered above.
+    Invalid,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    VendorAuthRejected,
+    VendorRateLimited,
+    VendorNotFound,
+    VendorInvalidInput,
+    /// The vendor failed, timed out or answered nonsense: trying later may help.
+    VendorUnavailable,
+    /// The vendor offers no API for this.
+    VendorUnsupported,
+    Internal,
+    /// A code this version does not know: shown as a generic message.
+    Unknown,
+}
+
+impl FormError {
+    const KNOWN: [FormError; 25] = [
+        FormError::RemarkTooLong,
+        FormError::DescriptionTooLong,
+        FormError::RemarkAndDescriptionEmpty,
+        FormError::NoteEmpty,
+        FormError::NoteTooLong,
+        FormError::FormExpired,
+        FormError::NotFailed,
+        FormError::NoWriteTarget,
+        FormError::UsernameInvalid,
+        FormError::DisplayNameInvalid,
+        FormError::PasswordInvalid,
+        FormError::WecomIdInvalid,
+        FormError::UsernameTaken,
+        FormError::SelfLockout,
+        FormError::Invalid,
+        FormError::Unauthenticated,
+        FormError::Forbidden,
+        FormError::NotFound,
+        FormError::VendorAuthRejected,
+        FormError::VendorRateLimited,
+        FormError::VendorNotFound,
+        FormError::VendorInvalidInput,
+        FormError::VendorUnavailable,
+        FormError::VendorUnsupported,
+        FormError::Internal,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            FormError::RemarkTooLong => "remark_too_long",
+            FormError::DescriptionTooLong => "description_too_long",
+            FormError::RemarkAndDescriptionEmpty => "remark_and_description_empty",
+            FormError::NoteEmpty => "note_empty",
+            FormError::NoteTooLong => "note_too_long",
+            FormError::FormExpired => "form_expired",
+            FormError::NotFailed => "not_failed",
+            FormError::NoWriteTarget => "no_write_target",
+            FormError::UsernameInvalid => "username_invalid",
+            FormError::DisplayNameInvalid => "display_name_invalid",
+            FormError::PasswordInvalid => "password_invalid",
+            FormError::WecomIdInvalid => "wecom_id_invalid",
+            FormError::UsernameTaken => "username_taken",
+            FormError::SelfLockout => "self_lockout",
+            FormError::Invalid => "invalid",
+            FormError::Unauthenticated => "unauthenticated",
+            FormError::Forbidden => "forbidden",
+            FormError::NotFound => "not_found",
+            FormError::VendorAuthRejected => "vendor_auth_rejected",
+            FormError::VendorRateLimited => "vendor_rate_limited",
+            FormError::VendorNotFound => "vendor_not_found",
+            FormError::VendorInvalidInput => "vendor_invalid_input",
+            FormError::VendorUnavailable => "vendor_unavailable",
+            FormError::VendorUnsupported => "vendor_unsupported",
+            FormError::Internal => "internal",
+            FormError::Unknown => "unknown",
+        }
+    }
+
+    pub fn from_code(code: &str) -> FormError {
+        Self::KNOWN.into_iter().find(|e| e.code() == code).unwrap_or(FormError::Unknown)
+    }
+
+    fn from_vendor(kind: VendorErrorKind) -> FormError {
+        match kind {
+            VendorErrorKind::AuthRejected => FormError::VendorAuthRejected,
+            VendorErrorKind::RateLimited => FormError::VendorRateLimited,
+            VendorErrorKind::NotFound => FormError::VendorNotFound,
+            VendorErrorKind::InvalidInput => FormError::VendorInvalidInput,
+            // Upstream errors, timeouts, transport failures, unreadable replies.
+            kind if kind.retry_may_help() => FormError::VendorUnavailable,
+            // No API for this, or none this vendor's deployment offers.
+            _ => FormError::VendorUnsupported,
+        }
+    }
+}
+
+impl From<&InputError> for FormError {
+    fn from(e: &InputError) -> Self {
+        match e {
+            InputError::RemarkTooLong { .. } => FormError::RemarkTooLong,
+            InputError::DescriptionTooLong { .. } => FormError::DescriptionTooLong,
+            InputError::RemarkAndDescriptionEmpty => FormError::RemarkAndDescriptionEmpty,
+            InputError::NoteEmpty => FormError::NoteEmpty,
+            InputError::NoteTooLong { .. } => FormError::NoteTooLong,
+        }
+    }
+}
+
+/// The server's refusals that arrive as free text (`AppError::Invalid`), recognised by a
+/// phrase of the message (server/src/services/writes.rs, server/src/auth/admin.rs).
+const INVALID_MESSAGES: [(&str, FormError); 9] = [
+    ("表单已失效", FormError::FormExpired),
+    ("无需重发", FormError::NotFailed),
+    ("都不支持这项操作", FormError::NoWriteTarget),
+    ("用户名须为", FormError::UsernameInvalid),
+    ("请填写姓名", FormError::DisplayNameInvalid),
+    ("密码须为", FormError::PasswordInvalid),
+    ("不是有效的企业微信 UserID", FormError::WecomIdInvalid),
+    ("已存在", FormError::UsernameTaken),
+    ("不能停用自己的账号", FormError::SelfLockout),
+];
+
+/// The codes a refused post is answered with. `input` is what the form's own checks found
+/// in the typed text (the server runs the same checks first, so an `Invalid` answer with
+/// input problems is exactly those).
+pub fn form_errors(error: &AppError, input: &[InputError]) -> Vec<FormError> {
+    match error {
+        AppError::Invalid(_) if !input.is_empty() => input.iter().map(FormError::from).collect(),
+        AppError::Invalid(message) => vec![
+            INVALID_MESSAGES
+                .iter()
+                .find(|(phrase, _)| message.contains(phrase))
+                .map_or(FormError::Invalid, |(_, e)| *e),
+        ],
+        AppError::Unauthenticated => vec![FormError::Unauthenticated],
+        AppError::Forbidden => vec![FormError::Forbidden],
+        AppError::NotFound => vec![FormError::NotFound],
+        AppError::Vendor(f) => vec![FormError::from_vendor(f.kind)],
+        AppError::Internal { .. } => vec![FormError::Internal],
+        // The call failed between browser and server, or a failure without a code of its own.
+        _ => vec![FormError::Unknown],
+    }
+}
+
+/// What a rep typed into a refused form, kept on the server under a random id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    /// The form it belongs to (`note`, `remark`, `create_user`).
+    pub form: String,
+    /// Field name and typed text.
+    pub fields: Vec<(String, String)>,
+}
+
+#[cfg(feature = "ssr")]
+mod store {
+    use std::sync::Arc;
+
+    use super::Draft;
+
+    /// Implemented by the server: a small in-memory store with a time limit. A draft is
+    /// found only by the user who typed it.
+    pub trait FormDrafts: Send + Sync + 'static {
+        /// Keeps `draft` for `user_id`; returns its id (random, unguessable, URL-safe).
+        fn keep(&self, user_id: i64, draft: Draft) -> String;
+        /// The draft kept under `id`, if it is `user_id`'s and has not expired.
+        fn find(&self, user_id: i64, id: &str) -> Option<Draft>;
+    }
+
+    pub type SharedDrafts = Arc<dyn FormDrafts>;
+}
+
+#[cfg(feature = "ssr")]
+pub use store::{FormDrafts, SharedDrafts};
 
 /// The path and query of `referer` with earlier form parameters removed, plus `extra`.
 pub fn back_url(referer: &str, extra: &[(&str, &str)]) -> String {
@@ -33,8 +243,25 @@ pub fn back_url(referer: &str, extra: &[(&str, &str)]) -> String {
     }
 }
 
+/// The redirect's parameters for a refused post: the form, the error codes, the draft id.
+#[cfg(any(feature = "ssr", test))]
+fn refusal_params<'a>(form: &'a str, errors: &'a str, draft: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
+    let mut extra = vec![(FORM_FIELD_PARAM, form), (FORM_ERROR_PARAM, errors)];
+    extra.extend(draft.map(|id| (FORM_DRAFT_PARAM, id)));
+    extra
+}
+
+/// `f_error`'s value.
+#[cfg(any(feature = "ssr", test))]
+fn join_codes(errors: &[FormError]) -> String {
+    errors.iter().map(|e| e.code()).collect::<Vec<_>>().join(",")
+}
+
+/// Answers a plain form post (one that accepts HTML and names the page it came from) with a
+/// redirect back to that page. `typed` is what to refill on failure (never a password);
+/// `input` what the form's own checks found in it.
 #[cfg(feature = "ssr")]
-pub fn after_form_post<T>(form: &str, result: &Result<T, crate::error::AppError>, typed: &[(&str, &str)]) {
+pub fn after_form_post<T>(form: &str, result: &Result<T, AppError>, typed: &[(&str, &str)], input: &[InputError]) {
     use leptos::prelude::use_context;
     let Some(parts) = use_context::<http::request::Parts>() else {
         return;
@@ -53,35 +280,211 @@ pub fn after_form_post<T>(form: &str, result: &Result<T, crate::error::AppError>
     let url = match result {
         Ok(_) => back_url(referer, &[(FORM_DONE_PARAM, form)]),
         Err(e) => {
-            let mut extra = vec![(FORM_FIELD_PARAM, form)];
-            let message = e.message_zh();
-            extra.push((FORM_ERROR_PARAM, message.as_str()));
-            extra.extend_from_slice(typed);
-            back_url(referer, &extra)
+            let errors = join_codes(&form_errors(e, input));
+            let draft = keep_draft(form, typed);
+            back_url(referer, &refusal_params(form, &errors, draft.as_deref()))
         }
     };
     leptos_axum::redirect(&url);
 }
 
 #[cfg(not(feature = "ssr"))]
-pub fn after_form_post<T>(_form: &str, _result: &Result<T, crate::error::AppError>, _typed: &[(&str, &str)]) {}
+pub fn after_form_post<T>(_form: &str, _result: &Result<T, AppError>, _typed: &[(&str, &str)], _input: &[InputError]) {}
+
+/// Keeps what was typed for the signed-in user; its id, or None when nothing was typed.
+#[cfg(feature = "ssr")]
+fn keep_draft(form: &str, typed: &[(&str, &str)]) -> Option<String> {
+    if typed.iter().all(|(_, v)| v.is_empty()) {
+        return None;
+    }
+    let viewer = crate::service::current_viewer()?;
+    let drafts = leptos::prelude::use_context::<SharedDrafts>()?;
+    let fields = typed.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    Some(drafts.keep(
+        viewer.user_id,
+        Draft {
+            form: form.to_string(),
+            fields,
+        },
+    ))
+}
+
+/// The signed-in user's draft `id`.
+#[cfg(feature = "ssr")]
+fn find_draft(id: &str) -> Option<Draft> {
+    let viewer = crate::service::current_viewer()?;
+    leptos::prelude::use_context::<SharedDrafts>()?.find(viewer.user_id, id)
+}
+
+#[cfg(not(feature = "ssr"))]
+fn find_draft(_id: &str) -> Option<Draft> {
+    None
+}
+
+/// What the last plain form post left for the page, read from the query string (and the
+/// typed text from the server's draft store).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FormReturn {
+    /// The form that was refused, with why.
+    refused: Option<(String, Vec<FormError>)>,
+    /// The form that went through.
+    done: Option<String>,
+    draft: Option<Draft>,
+}
+
+impl FormReturn {
+    pub fn read(query: &ParamsMap) -> Self {
+        Self::from_params(|k| query.get(k), find_draft)
+    }
+
+    fn from_params(param: impl Fn(&str) -> Option<String>, find: impl Fn(&str) -> Option<Draft>) -> Self {
+        let done = param(FORM_DONE_PARAM);
+        let Some(form) = param(FORM_FIELD_PARAM) else {
+            return FormReturn {
+                done,
+                ..Default::default()
+            };
+        };
+        // A draft that cannot be found (expired, unknown, someone else's): a stale or
+        // foreign link; show the form empty and without the error.
+        let draft = match param(FORM_DRAFT_PARAM) {
+            None => None,
+            Some(id) => match find(&id) {
+                Some(d) if d.form == form => Some(d),
+                _ => {
+                    return FormReturn {
+                        done,
+                        ..Default::default()
+                    };
+                }
+            },
+        };
+        let mut errors: Vec<FormError> = param(FORM_ERROR_PARAM)
+            .unwrap_or_default()
+            .split(',')
+            .take(MAX_ERRORS)
+            .map(FormError::from_code)
+            .collect();
+        errors.dedup();
+        FormReturn {
+            refused: Some((form, errors)),
+            done,
+            draft,
+        }
+    }
+
+    /// Why `form` was refused (empty: it was not).
+    pub fn errors(&self, form: &str) -> &[FormError] {
+        match &self.refused {
+            Some((f, errors)) if f == form => errors,
+            _ => &[],
+        }
+    }
+
+    /// Some form was refused: its name and why.
+    pub fn refused(&self) -> Option<(&str, &[FormError])> {
+        self.refused.as_ref().map(|(f, e)| (f.as_str(), e.as_slice()))
+    }
+
+    /// Whether `form` went through.
+    pub fn done(&self, form: &str) -> bool {
+        self.done.as_deref() == Some(form)
+    }
+
+    /// Some form went through.
+    pub fn any_done(&self) -> bool {
+        self.done.is_some()
+    }
+
+    /// What was typed into field `name` of `form` before it was refused, else empty.
+    pub fn typed(&self, form: &str, name: &str) -> String {
+        self.draft
+            .as_ref()
+            .filter(|d| d.form == form)
+            .and_then(|d| d.fields.iter().find(|(k, _)| k == name))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{VendorFailure, validate_note};
 
     #[test]
     fn back_url_replaces_old_form_params() {
         let url = back_url(
-            "http://127.0.0.1:3000/customers/wmA?tab=x&f_error=old&f_note=a",
-            &[("f_error", "备注最多 20 个字"), ("f_note", "a&b")],
+            "http://127.0.0.1:3000/customers/wmA?tab=x&f_error=old&f_note=a&f_draft=d",
+            &refusal_params("note", "note_too_long", Some("abc")),
         );
-        assert!(url.starts_with("/customers/wmA?tab=x&f_error="), "{url}");
-        assert!(!url.contains("old"), "{url}");
-        let parsed: Vec<(String, String)> = form_urlencoded::parse(url.split_once('?').unwrap().1.as_bytes())
-            .into_owned()
-            .collect();
-        assert!(parsed.contains(&("f_note".into(), "a&b".into())));
+        assert_eq!(url, "/customers/wmA?tab=x&f_form=note&f_error=note_too_long&f_draft=abc");
         assert_eq!(back_url("/customers/wmA#writes", &[]), "/customers/wmA");
+    }
+
+    #[test]
+    fn refusals_travel_as_codes_never_as_text() {
+        let typed = "</textarea><meta http-equiv=\"refresh\" content=\"0;url=http://attacker/\">".repeat(30);
+        let input = validate_note(&typed);
+        let error = AppError::Invalid("跟进内容最多 1000 个字".into());
+        let codes = join_codes(&form_errors(&error, &input));
+        assert_eq!(codes, "note_too_long");
+        let url = back_url("/customers/wmA", &refusal_params("note", &codes, Some("0123abcd")));
+        assert!(
+            !url.contains("attacker") && !url.contains("textarea") && !url.contains("%3C"),
+            "{url}"
+        );
+
+        let taken = AppError::Invalid("用户名“<b>x</b>”已存在。".into());
+        assert_eq!(form_errors(&taken, &[]), vec![FormError::UsernameTaken]);
+        let lockout = AppError::Invalid("不能停用自己的账号，也不能取消自己的管理员角色。".into());
+        assert_eq!(form_errors(&lockout, &[]), vec![FormError::SelfLockout]);
+        assert_eq!(form_errors(&AppError::Invalid("别的".into()), &[]), vec![FormError::Invalid]);
+        assert_eq!(form_errors(&AppError::Forbidden, &[]), vec![FormError::Forbidden]);
+        let failure = r#"{"vendor":"juzi","kind":"rate_limited","vendor_code":429,"vendor_message":"<script>"}"#;
+        let throttled = AppError::Vendor(serde_json::from_str::<VendorFailure>(failure).unwrap());
+        assert_eq!(join_codes(&form_errors(&throttled, &[])), "vendor_rate_limited");
+        for e in FormError::KNOWN {
+            assert_eq!(FormError::from_code(e.code()), e);
+        }
+    }
+
+    fn params(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| pairs.iter().find(|(p, _)| p == k).map(|(_, v)| v.clone())
+    }
+
+    fn kept(id: &str) -> Option<Draft> {
+        (id == "mine").then(|| Draft {
+            form: "note".into(),
+            fields: vec![("text".into(), "跟进<b>".into())],
+        })
+    }
+
+    #[test]
+    fn a_page_reads_codes_and_its_own_drafts_only() {
+        let r = FormReturn::from_params(
+            params(&[("f_form", "note"), ("f_error", "note_too_long,<script>"), ("f_draft", "mine")]),
+            kept,
+        );
+        assert_eq!(r.errors("note"), &[FormError::NoteTooLong, FormError::Unknown]);
+        assert!(r.errors("remark").is_empty());
+        assert_eq!(r.typed("note", "text"), "跟进<b>");
+        assert_eq!(r.typed("remark", "remark"), "");
+
+        // Another user's, expired or unknown draft: an empty form and no error.
+        for id in ["theirs", "", "../../etc"] {
+            let r = FormReturn::from_params(params(&[("f_form", "note"), ("f_error", "note_too_long"), ("f_draft", id)]), kept);
+            assert_eq!(r, FormReturn::default(), "{id}");
+        }
+        // A draft of another form is not used for this one.
+        let r = FormReturn::from_params(params(&[("f_form", "remark"), ("f_error", "forbidden"), ("f_draft", "mine")]), kept);
+        assert_eq!(r, FormReturn::default());
+
+        // Success, and at most a few codes read.
+        let r = FormReturn::from_params(params(&[("f_done", "note")]), kept);
+        assert!(r.done("note") && !r.done("remark") && r.refused().is_none());
+        let r = FormReturn::from_params(params(&[("f_form", "note"), ("f_error", "a,b,c,d,e,f,g")]), kept);
+        assert_eq!(r.errors("note"), &[FormError::Unknown]);
     }
 }

@@ -1,7 +1,7 @@
 //! The quick actions on the customer page. They are plain HTML form posts, with JavaScript on
-//! or off: the server answers with a redirect back to the page, carrying any error and the
-//! typed text in the query string so nothing is lost. Once hydrated, the form islands check
-//! the input before it is sent.
+//! or off: the server answers with a redirect back to the page, carrying the error as a code
+//! and the id of a server-side draft of the typed text, so nothing is lost (see
+//! `api::form_redirect`). Once hydrated, the form islands check the input before it is sent.
 
 use leptos::prelude::*;
 
@@ -14,7 +14,12 @@ pub async fn set_remark(key: String, remark: String, description: String, token:
     let result = crate::service::use_service()?
         .set_remark(&viewer, &key, &remark, &description, &token)
         .await;
-    crate::api::form_redirect::after_form_post("remark", &result, &[("f_remark", &remark), ("f_description", &description)]);
+    crate::api::form_redirect::after_form_post(
+        "remark",
+        &result,
+        &[("remark", &remark), ("description", &description)],
+        &crate::domain::validate_remark(&remark, &description),
+    );
     result
 }
 
@@ -22,7 +27,7 @@ pub async fn set_remark(key: String, remark: String, description: String, token:
 pub async fn add_note(key: String, text: String, token: String) -> Result<WriteOutcome, AppError> {
     let viewer = crate::service::require_viewer()?;
     let result = crate::service::use_service()?.add_note(&viewer, &key, &text, &token).await;
-    crate::api::form_redirect::after_form_post("note", &result, &[("f_note", &text)]);
+    crate::api::form_redirect::after_form_post("note", &result, &[("text", &text)], &crate::domain::validate_note(&text));
     result
 }
 
@@ -30,6 +35,6 @@ pub async fn add_note(key: String, text: String, token: String) -> Result<WriteO
 pub async fn retry_write(key: String, id: i64) -> Result<WriteOutcome, AppError> {
     let viewer = crate::service::require_viewer()?;
     let result = crate::service::use_service()?.retry_write(&viewer, &key, id).await;
-    crate::api::form_redirect::after_form_post("retry", &result, &[]);
+    crate::api::form_redirect::after_form_post("retry", &result, &[], &[]);
     result
 }

@@ -1,6 +1,7 @@
 //! WeCom's limits on remark edits (VENDORS.md §4; Juzibot seed 004) and follow-up notes,
 //! checked in the browser as the rep types and again on the server before anything is sent.
-//! Lengths are in characters, not bytes: "张总" is 2.
+//! Lengths are in characters, not bytes: "张总" is 2, and counted after [`normalize_text`]
+//! (a line break is one character however the browser posted it).
 
 use serde::{Deserialize, Serialize};
 
@@ -54,34 +55,102 @@ pub fn char_count(text: &str) -> usize {
     text.chars().count()
 }
 
-/// Checks a remark/description edit; both are trimmed first. Returns every problem found.
-pub fn validate_remark(remark: &str, description: &str) -> Vec<InputError> {
-    let (remark, description) = (remark.trim(), description.trim());
+/// Which field a text is typed into: a remark is one line, a description and a note may
+/// span several.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextField {
+    Remark,
+    Description,
+    Note,
+}
+
+/// Zero-width joiners: kept only between two visible characters (emoji sequences such as
+/// 👨‍👩‍👧, Indic conjuncts), dropped anywhere else.
+const JOINERS: [char; 2] = ['\u{200C}', '\u{200D}'];
+
+/// Characters never kept: control characters other than line breaks and tabs (NUL, DEL, the
+/// C1 range), zero-width space, word joiner, byte-order mark, and U+FFFD, which is what form
+/// decoding leaves for bytes that were not UTF-8 and for unpaired surrogates.
+fn never_kept(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{FFFD}')
+}
+
+/// The one normalisation of typed text, before it is counted, checked, stored or sent:
+/// CRLF and lone CR become LF (browsers post textarea line breaks as CRLF); invisible and
+/// control characters are dropped ([`never_kept`], [`JOINERS`]); a remark's line breaks and
+/// tabs become spaces; leading and trailing whitespace is trimmed.
+pub fn normalize_text(field: TextField, text: &str) -> String {
+    let one_line = field == TextField::Remark;
+    let mut kept: Vec<char> = Vec::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' | '\n' | '\t' => {
+                if c == '\r' {
+                    chars.next_if_eq(&'\n');
+                }
+                let c = if c == '\t' { '\t' } else { '\n' };
+                kept.push(if one_line { ' ' } else { c });
+            }
+            c if never_kept(c) => {}
+            c => kept.push(c),
+        }
+    }
+    let visible = |c: Option<&char>| c.is_some_and(|c| !c.is_whitespace() && !JOINERS.contains(c));
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in kept.iter().enumerate() {
+        if JOINERS.contains(&c) && !(i > 0 && visible(kept.get(i - 1)) && visible(kept.get(i + 1))) {
+            continue;
+        }
+        out.push(c);
+    }
+    out.trim().to_string()
+}
+
+/// A remark/description edit, normalised and checked: the texts to store and send, or every
+/// problem found. Empty means nothing but whitespace and invisible characters.
+pub fn checked_remark(remark: &str, description: &str) -> Result<(String, String), Vec<InputError>> {
+    let remark = normalize_text(TextField::Remark, remark);
+    let description = normalize_text(TextField::Description, description);
     let mut errors = Vec::new();
     if remark.is_empty() && description.is_empty() {
         errors.push(InputError::RemarkAndDescriptionEmpty);
     }
-    let r = char_count(remark);
+    let r = char_count(&remark);
     if r > REMARK_MAX_CHARS {
         errors.push(InputError::RemarkTooLong { chars: r });
     }
-    let d = char_count(description);
+    let d = char_count(&description);
     if d > DESCRIPTION_MAX_CHARS {
         errors.push(InputError::DescriptionTooLong { chars: d });
     }
-    errors
+    if errors.is_empty() {
+        Ok((remark, description))
+    } else {
+        Err(errors)
+    }
+}
+
+/// A follow-up note, normalised and checked.
+pub fn checked_note(text: &str) -> Result<String, Vec<InputError>> {
+    let text = normalize_text(TextField::Note, text);
+    let n = char_count(&text);
+    if n == 0 {
+        Err(vec![InputError::NoteEmpty])
+    } else if n > NOTE_MAX_CHARS {
+        Err(vec![InputError::NoteTooLong { chars: n }])
+    } else {
+        Ok(text)
+    }
+}
+
+/// The problems with a remark/description edit (none: it can be sent).
+pub fn validate_remark(remark: &str, description: &str) -> Vec<InputError> {
+    checked_remark(remark, description).err().unwrap_or_default()
 }
 
 pub fn validate_note(text: &str) -> Vec<InputError> {
-    let text = text.trim();
-    let n = char_count(text);
-    if n == 0 {
-        vec![InputError::NoteEmpty]
-    } else if n > NOTE_MAX_CHARS {
-        vec![InputError::NoteTooLong { chars: n }]
-    } else {
-        Vec::new()
-    }
+    checked_note(text).err().unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -115,5 +184,39 @@ mod tests {
         assert_eq!(validate_note(&"字".repeat(1001)), vec![InputError::NoteTooLong { chars: 1001 }]);
         assert!(validate_note("电话沟通，下周二演示").is_empty());
         assert_eq!(InputError::RemarkAndDescriptionEmpty.field(), "remark");
+    }
+
+    #[test]
+    fn line_breaks_count_once_however_they_were_posted() {
+        assert_eq!(normalize_text(TextField::Note, "一\r\n二\r三\n四"), "一\n二\n三\n四");
+        assert_eq!(char_count(&normalize_text(TextField::Description, "ab\r\ncd")), 5);
+        // 150 characters with line breaks, as a browser posts them (CRLF): accepted.
+        let lines = ["描".repeat(49), "述".repeat(49), "文".repeat(50)].join("\r\n");
+        assert_eq!(char_count(&lines), 152, "CRLF pairs");
+        let (_, stored) = checked_remark("", &lines).expect("150 characters fit");
+        assert_eq!(char_count(&stored), 150);
+        assert!(!stored.contains('\r'));
+        // A remark is one line: its breaks and tabs become spaces.
+        assert_eq!(normalize_text(TextField::Remark, "王总\r\n云帆\t华东"), "王总 云帆 华东");
+    }
+
+    #[test]
+    fn invisible_and_control_characters_are_dropped() {
+        let invisible = "\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}\u{0}\u{7F}\u{85}\u{FFFD}";
+        assert_eq!(checked_note(invisible), Err(vec![InputError::NoteEmpty]));
+        assert_eq!(
+            checked_remark(invisible, &format!(" {invisible}\r\n")),
+            Err(vec![InputError::RemarkAndDescriptionEmpty])
+        );
+        assert_eq!(checked_note("电话\u{0}沟通\u{200B}\u{1B}[31m").as_deref(), Ok("电话沟通[31m"));
+        assert!(
+            !normalize_text(TextField::Note, "a\u{0}b").contains('\0'),
+            "never a NUL to a vendor"
+        );
+        assert_eq!(normalize_text(TextField::Note, "a\tb"), "a\tb", "tabs stay in notes");
+        // Joiners stay inside emoji sequences and words, go elsewhere.
+        let family = "👨\u{200D}👩\u{200D}👧";
+        assert_eq!(normalize_text(TextField::Remark, family), family);
+        assert_eq!(normalize_text(TextField::Remark, "\u{200D}张总\u{200D} \u{200C}"), "张总");
     }
 }

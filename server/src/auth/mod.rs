@@ -12,6 +12,7 @@ pub mod audit;
 pub mod bootstrap;
 pub mod cli;
 mod csrf;
+pub mod drafts;
 mod handlers;
 pub mod limits;
 pub mod middleware;
@@ -50,6 +51,8 @@ pub struct Auth {
     /// cached customer lookup's time. Sign-out and admin changes made here take effect at
     /// once; changes made from the CLI (another process) within `RECENT_SESSION_TTL`.
     recent: moka::future::Cache<String, Viewer>,
+    /// What was typed into refused plain form posts, for the page the rep is sent back to.
+    drafts: Arc<drafts::DraftStore>,
 }
 
 /// How long a resolved session is trusted without asking SQLite again.
@@ -103,6 +106,7 @@ impl Auth {
                 .max_capacity(10_000)
                 .time_to_live(RECENT_SESSION_TTL)
                 .build(),
+            drafts: Arc::default(),
         }
     }
 
@@ -275,10 +279,13 @@ impl Auth {
     }
 }
 
-/// Leptos context for one request: the admin service the admin server functions call.
+/// Leptos context for one request: the admin service the admin server functions call, and
+/// the signed-in users' form drafts.
 pub fn provide_leptos_context(auth: &Arc<Auth>) {
     let admin: app::api::admin::SharedAdmin = auth.clone();
     leptos::prelude::provide_context(admin);
+    let drafts: app::api::form_redirect::SharedDrafts = auth.drafts.clone();
+    leptos::prelude::provide_context(drafts);
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::{InputError, Role, VendorCustomer, Viewer, WriteOutcome, validate_note, validate_remark};
+use app::domain::{InputError, Role, VendorCustomer, Viewer, WriteOutcome, checked_note, checked_remark};
 use app::error::AppError;
 
 use super::customer_detail::{internal, write_targets};
@@ -50,12 +50,11 @@ impl WriteService {
         description: &str,
         token: &str,
     ) -> Result<WriteOutcome, AppError> {
-        let errors = validate_remark(remark, description);
-        if !errors.is_empty() {
-            return Err(invalid(errors));
-        }
+        // Normalised (line breaks, invisible characters) once: what is checked is what is
+        // stored in the outbox and sent to the vendors.
+        let (remark, description) = checked_remark(remark, description).map_err(invalid)?;
         let token = idempotency_key(token)?;
-        let (remark, description) = (remark.trim(), description.trim());
+        let (remark, description) = (remark.as_str(), description.as_str());
         let payload = WritePayload::Remark {
             remark: (!remark.is_empty()).then(|| remark.to_string()),
             description: (!description.is_empty()).then(|| description.to_string()),
@@ -64,13 +63,10 @@ impl WriteService {
     }
 
     pub async fn add_note(&self, viewer: &Viewer, key: &str, text: &str, token: &str) -> Result<WriteOutcome, AppError> {
-        let errors = validate_note(text);
-        if !errors.is_empty() {
-            return Err(invalid(errors));
-        }
+        let text = checked_note(text).map_err(invalid)?;
         let token = idempotency_key(token)?;
         let payload = WritePayload::Note {
-            text: text.trim().to_string(),
+            text,
             at_ms: chrono::Utc::now().timestamp_millis(),
         };
         self.submit(viewer, key, &token, payload, |t| t.note).await

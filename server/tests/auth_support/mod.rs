@@ -360,6 +360,21 @@ impl App {
         }
         read(r.send().await.expect("POST")).await
     }
+
+    /// Posts a form the way a browser without JavaScript does (accepts HTML, names the page
+    /// it came from), so a server function answers with a redirect back to `referer`.
+    pub async fn post_plain(&self, session: &Session, endpoint: &str, referer: &str, body: &str) -> Reply {
+        let r = self
+            .client
+            .post(self.url(endpoint))
+            .header("origin", &self.base)
+            .header("referer", self.url(referer))
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", &session.cookie)
+            .body(body.to_string());
+        read(r.send().await.expect("POST")).await
+    }
 }
 
 /// `key=value&…` with proper escaping.

@@ -9,7 +9,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::admin::{CreateUser, UpdateUser, UserSummary, list_users};
-use crate::api::form_redirect::{FORM_DONE_PARAM, FORM_ERROR_PARAM, FORM_FIELD_PARAM};
+use crate::api::form_redirect::FormReturn;
+use crate::components::forms::form_errors_text;
 use crate::components::time::format_beijing;
 use crate::domain::Role;
 use crate::i18n::*;
@@ -65,23 +66,20 @@ pub fn AdminUsersPage() -> impl IntoView {
     let query = use_query_map();
     let users = crate::codec::resource(|| (), |_| list_users());
 
-    // Outcome of the last form post, carried back in the query string.
-    let posted_form = move || query.read().get(FORM_FIELD_PARAM).or_else(|| query.read().get(FORM_DONE_PARAM));
-    let posted_error = move || query.read().get(FORM_ERROR_PARAM);
-    let typed = move |k: &str| query.read().get(k).unwrap_or_default();
-
-    let outcome = move || {
-        posted_form().map(|_| match posted_error() {
-            Some(e) => Err(e),
-            None => Ok(()),
-        })
-    };
+    // Outcome of the last form post: codes in the query string, what was typed in a
+    // server-side draft (see `api::form_redirect`).
+    let posted = StoredValue::new(FormReturn::read(&query.read_untracked()));
+    let outcome = posted.with_value(|p| match p.refused() {
+        Some((_, errors)) => Some(Err(form_errors_text(i18n, errors).unwrap_or_default())),
+        None => p.any_done().then_some(Ok(())),
+    });
+    let typed = move |k: &str| posted.with_value(|p| p.typed("create_user", k));
 
     view! {
         <Title text=tu_string!(i18n, admin.users_title) />
         <h1 class="text-2xl font-semibold">{tu_string!(i18n, admin.users_title)}</h1>
         <p class="mt-1 max-w-3xl text-sm text-slate-600">{tu_string!(i18n, admin.users_intro)}</p>
-        {move || outcome().map(|r| match r {
+        {outcome.map(|r| match r {
             Ok(()) => view! { <p role="status" data-testid="admin-saved" class="mt-4 rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-900">{tu_string!(i18n, admin.saved)}</p> }.into_any(),
             Err(e) => view! { <p role="alert" data-testid="admin-error" class="mt-4 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-900">{e}</p> }.into_any(),
         })}
@@ -107,9 +105,9 @@ pub fn AdminUsersPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <CreateUserForm typed_username=typed("f_username") typed_name=typed("f_display_name") typed_team=typed("f_team")
-                            typed_tanma=typed("f_tanma") typed_weiling=typed("f_weiling") typed_juzi=typed("f_juzi")
-                            typed_role=query.read_untracked().get("f_role").and_then(|r| Role::from_slug(&r)).unwrap_or(Role::Rep) />
+                        <CreateUserForm typed_username=typed("username") typed_name=typed("display_name") typed_team=typed("team")
+                            typed_tanma=typed("tanma") typed_weiling=typed("weiling") typed_juzi=typed("juzi")
+                            typed_role=Role::from_slug(&typed("role")).unwrap_or(Role::Rep) />
                     }.into_any(),
                 }
             })}

@@ -1,9 +1,9 @@
 //! Quick actions: remark/description and follow-up notes. Plain HTML forms that post to
-//! server functions: the server redirects back to the page with the result, or with the error
-//! and what was typed, so the page (timeline, delivery states) is always fresh and everything
-//! works with JavaScript off. Once hydrated, the two forms are islands: live character counts,
-//! inline validation before anything is sent, and a pending state while the post is on its way.
-//! Everything else here renders on the server only.
+//! server functions: the server redirects back to the page with the result, or with an error
+//! code and the id of a server-side draft of what was typed, so the page (timeline, delivery
+//! states) is always fresh and everything works with JavaScript off. Once hydrated, the two
+//! forms are islands: live character counts, inline validation before anything is sent, and a
+//! pending state while the post is on its way. Everything else here renders on the server only.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -11,14 +11,16 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use super::detail_timeline::DeliveryBadge;
-use crate::api::form_redirect::{FORM_DONE_PARAM, FORM_ERROR_PARAM, FORM_FIELD_PARAM};
+use crate::api::form_redirect::FormReturn;
 use crate::api::{AddNote, RetryWrite, SetRemark};
+use crate::components::forms::{form_errors_text, textarea_text};
 use crate::components::time::Timestamp;
 use crate::components::vendor_chip::VendorChip;
 use crate::domain::{
     CustomerDetail, DESCRIPTION_MAX_CHARS, Delivery, NOTE_MAX_CHARS, REMARK_MAX_CHARS, WriteKind, WriteLimitation, char_count,
     validate_note, validate_remark,
 };
+use crate::domain::{TextField, normalize_text};
 use crate::i18n::*;
 
 const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30 aria-[invalid=true]:border-red-400";
@@ -52,16 +54,15 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
 
-    // Results of form posts come back in the query string (see `api::form_redirect`).
-    let form_param = move |k: &str| query.read_untracked().get(k);
+    // Results of form posts come back as codes in the query string, the typed text as a
+    // server-side draft (see `api::form_redirect`).
+    let posted = FormReturn::read(&query.read_untracked());
     let setup = |form: &str, action: &str, submit: &str| FormSetup {
         action: action.to_string(),
         key: detail.customer.key.clone(),
         token: format!("{}-0", detail.form_token),
-        server_error: (form_param(FORM_FIELD_PARAM).as_deref() == Some(form))
-            .then(|| form_param(FORM_ERROR_PARAM))
-            .flatten(),
-        ok: form_param(FORM_DONE_PARAM).as_deref() == Some(form),
+        server_error: form_errors_text(i18n, posted.errors(form)),
+        ok: posted.done(form),
         chars: tu_string!(i18n, customers.chars, count = "{count}", max = "{max}").to_string(),
         submit: submit.to_string(),
         saving: tu_string!(i18n, customers.saving).to_string(),
@@ -102,8 +103,8 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
                     <p class="mt-1 flex flex-wrap items-center gap-1 text-xs text-slate-500">{tu_string!(i18n, customers.sent_to)}{remark_targets.into_iter().map(|vendor| view! { <VendorChip vendor /> }).collect_view()}</p>
                     <RemarkForm
                         setup=remark_setup
-                        remark=form_param("f_remark").unwrap_or_default()
-                        description=form_param("f_description").unwrap_or_default()
+                        remark=posted.typed("remark", "remark")
+                        description=posted.typed("remark", "description")
                         remark_label=tu_string!(i18n, customers.remark).to_string()
                         description_label=tu_string!(i18n, customers.description).to_string()
                         hint=tu_string!(i18n, customers.remark_hint).to_string()
@@ -119,7 +120,7 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
                     <p class="mt-1 flex flex-wrap items-center gap-1 text-xs text-slate-500">{tu_string!(i18n, customers.sent_to)}{note_targets.into_iter().map(|vendor| view! { <VendorChip vendor /> }).collect_view()}</p>
                     <NoteForm
                         setup=note_setup
-                        note=form_param("f_note").unwrap_or_default()
+                        note=posted.typed("note", "text")
                         placeholder=tu_string!(i18n, customers.note_placeholder).to_string()
                     />
                 }.into_any()
@@ -180,6 +181,8 @@ fn RemarkForm(
     let remark = RwSignal::new(remark);
     let description = RwSignal::new(description);
     let errors = move || validate_remark(&remark.get(), &description.get());
+    let remark_chars = move || char_count(&normalize_text(TextField::Remark, &remark.get()));
+    let description_chars = move || char_count(&normalize_text(TextField::Description, &description.get()));
     let setup = StoredValue::new(setup);
     let text = move |f: fn(&FormSetup) -> String| setup.with_value(f);
 
@@ -190,16 +193,16 @@ fn RemarkForm(
             <input type="hidden" name="token" value=text(|s| s.token.clone()) />
             <label class="block text-sm">
                 <span class="flex justify-between"><span>{remark_label}</span>
-                    <span class="text-xs text-slate-400" data-testid="remark-count">{move || setup.with_value(|s| s.counter(char_count(remark.get().trim()), REMARK_MAX_CHARS))}</span></span>
+                    <span class="text-xs text-slate-400" data-testid="remark-count">{move || setup.with_value(|s| s.counter(remark_chars(), REMARK_MAX_CHARS))}</span></span>
                 <input type="text" name="remark" class=INPUT value=remark.get_untracked()
                     prop:value=remark on:input=move |ev| remark.set(event_target_value(&ev))
-                    aria-invalid=move || (char_count(remark.get().trim()) > REMARK_MAX_CHARS).to_string() />
+                    aria-invalid=move || (remark_chars() > REMARK_MAX_CHARS).to_string() />
             </label>
             <label class="block text-sm">
                 <span class="flex justify-between"><span>{description_label}</span>
-                    <span class="text-xs text-slate-400">{move || setup.with_value(|s| s.counter(char_count(description.get().trim()), DESCRIPTION_MAX_CHARS))}</span></span>
+                    <span class="text-xs text-slate-400">{move || setup.with_value(|s| s.counter(description_chars(), DESCRIPTION_MAX_CHARS))}</span></span>
                 <textarea name="description" rows="3" class=INPUT prop:value=description on:input=move |ev| description.set(event_target_value(&ev))
-                    aria-invalid=move || (char_count(description.get().trim()) > DESCRIPTION_MAX_CHARS).to_string()>{description.get_untracked()}</textarea>
+                    aria-invalid=move || (description_chars() > DESCRIPTION_MAX_CHARS).to_string()>{textarea_text(&description.get_untracked())}</textarea>
             </label>
             <p class="text-xs text-slate-500">{hint}</p>
             <FormFeedback
@@ -222,6 +225,7 @@ fn NoteForm(setup: FormSetup, note: String, placeholder: String) -> impl IntoVie
     let sending = RwSignal::new(false);
     let note = RwSignal::new(note);
     let errors = move || validate_note(&note.get());
+    let note_chars = move || char_count(&normalize_text(TextField::Note, &note.get()));
     let setup = StoredValue::new(setup);
     let text = move |f: fn(&FormSetup) -> String| setup.with_value(f);
 
@@ -231,10 +235,10 @@ fn NoteForm(setup: FormSetup, note: String, placeholder: String) -> impl IntoVie
             <input type="hidden" name="key" value=text(|s| s.key.clone()) />
             <input type="hidden" name="token" value=text(|s| s.token.clone()) />
             <label class="block text-sm">
-                <span class="flex justify-end"><span class="text-xs text-slate-400">{move || setup.with_value(|s| s.counter(char_count(note.get().trim()), NOTE_MAX_CHARS))}</span></span>
+                <span class="flex justify-end"><span class="text-xs text-slate-400">{move || setup.with_value(|s| s.counter(note_chars(), NOTE_MAX_CHARS))}</span></span>
                 <textarea name="text" rows="4" class=INPUT placeholder=placeholder
                     prop:value=note on:input=move |ev| note.set(event_target_value(&ev))
-                    aria-invalid=move || (char_count(note.get().trim()) > NOTE_MAX_CHARS).to_string()>{note.get_untracked()}</textarea>
+                    aria-invalid=move || (note_chars() > NOTE_MAX_CHARS).to_string()>{textarea_text(&note.get_untracked())}</textarea>
             </label>
             <FormFeedback
                 setup
