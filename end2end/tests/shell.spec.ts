@@ -29,8 +29,14 @@ test.describe('app shell', () => {
       await expect(card).toContainText('演示');
       await expect(card).toContainText('http://127.0.0.1:');
     }
+    // Every endpoint the adapters use, documented (the seed pages) or optional.
+    const qwDetails = list.locator('[data-vendor="tanma"] [data-testid="vendor-endpoint"][data-path="/api/v2/customer/qw-details"]');
+    await expect(qwDetails).toContainText('文档接口');
+    await expect(qwDetails).toHaveAttribute('data-missing', 'false');
+    await expect(list.locator('[data-vendor="weiling"] [data-testid="vendor-endpoint"][data-path="/customer/list"]')).toContainText('可选接口');
     const html = await page.content();
-    for (const word of ['appKey', 'app_secret', 'access_token', 'token=']) {
+    // The token endpoint's path (/auth/access_token/get) is listed; a token value never is.
+    for (const word of ['appKey', 'app_secret', 'access_token=', 'token=']) {
       expect(html).not.toContain(word);
     }
     await screenshot(page, testInfo, 'vendors');

@@ -229,6 +229,28 @@ async fn stale_entries_are_served_at_once_while_one_refresh_runs() {
     assert_eq!(r.fake.customers(), 2);
 }
 
+/// The clue page shows the last copy of a clue, with its age and the vendor's error, while
+/// the vendor fails.
+#[tokio::test]
+async fn a_failing_vendor_keeps_serving_the_last_clue_with_its_age() {
+    let r = rig(false);
+    assert!(r.cache.clue_aged("c-1").await.unwrap().stale.is_none());
+    r.fake.down.store(true, Ordering::SeqCst);
+    r.advance(600);
+    r.cache.clue_aged("c-1").await.unwrap();
+    eventually("the refresh to fail", || r.fake.clue_calls.load(Ordering::SeqCst) == 2).await;
+    let mut aged = r.cache.clue_aged("c-1").await.unwrap();
+    for _ in 0..200 {
+        if aged.stale.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        aged = r.cache.clue_aged("c-1").await.unwrap();
+    }
+    let stale = aged.stale.expect("the copy is marked stale");
+    assert_eq!((stale.fetched_at, stale.error.kind), (T0, VendorErrorKind::Transport));
+}
+
 #[tokio::test]
 async fn a_failing_vendor_gets_the_last_good_copy_with_its_age() {
     let r = rig(false);
