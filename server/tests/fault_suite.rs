@@ -10,7 +10,7 @@ mod common;
 
 use std::time::Duration;
 
-use app::domain::{CustomerDetail, CustomerQuery, VendorErrorKind, VendorFailure, VendorId};
+use app::domain::{CustomerDetail, VendorErrorKind, VendorFailure, VendorId};
 use app::error::AppError;
 use app::service::SalesDeskService;
 use common::admin;
@@ -129,26 +129,9 @@ async fn run_case(vendor: VendorId, fault: Fault) {
     // A healthy first load: the lists hold every vendor's records.
     site.backend.index.refresh().await;
     site.backend.clues.refresh().await;
-    let before = site
-        .backend
-        .list_customers(
-            &admin(),
-            CustomerQuery {
-                page_size: 500,
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("list");
+    let before = site.backend.list_customers(&admin(), common::whole_list()).await.expect("list");
     assert!(before.failures.is_empty(), "healthy start: {:?}", before.failures);
-    let person = site
-        .demo
-        .universe
-        .customers
-        .iter()
-        .find(|p| p.presence.tanma && p.presence.weiling && p.presence.juzi)
-        .expect("someone every vendor knows")
-        .clone();
+    let person = common::known_everywhere(&site.demo);
     let clues_before = site.backend.list_clues(&admin(), None).await.expect("clues");
     let own_clue = clues_before.items.iter().find(|c| c.vendor == vendor).cloned();
     let other_clue = clues_before
@@ -167,13 +150,7 @@ async fn run_case(vendor: VendorId, fault: Fault) {
     // --- Through the service ---
     let list = site
         .backend
-        .list_customers(
-            &admin(),
-            CustomerQuery {
-                page_size: 500,
-                ..Default::default()
-            },
-        )
+        .list_customers(&admin(), common::whole_list())
         .await
         .expect("the list still answers");
     let list_message = assert_failure(&list.failures, vendor, kind, "customer list");

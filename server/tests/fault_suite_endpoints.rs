@@ -7,7 +7,7 @@
 
 mod common;
 
-use app::domain::{CustomerQuery, EndpointSpec, VendorErrorKind, VendorId};
+use app::domain::{EndpointSpec, VendorErrorKind, VendorId};
 use app::service::SalesDeskService;
 use common::admin;
 use common::site::{Site, site};
@@ -43,27 +43,13 @@ fn plan(vendor: VendorId, path: &str, refusal: Refusal) -> FaultPlan {
     }
 }
 
-fn listing() -> CustomerQuery {
-    CustomerQuery {
-        page_size: 500,
-        ..Default::default()
-    }
-}
-
 async fn run_case(vendor: VendorId, endpoint: &EndpointSpec, refusal: Refusal) {
     let what = format!("{vendor:?} {} answering {refusal:?}", endpoint.path);
     let site: Site = site(common::test_policy()).await;
     let others: Vec<VendorId> = VendorId::ALL.iter().copied().filter(|v| *v != vendor).collect();
     site.backend.index.refresh().await;
     site.backend.clues.refresh().await;
-    let person = site
-        .demo
-        .universe
-        .customers
-        .iter()
-        .find(|p| p.presence.tanma && p.presence.weiling && p.presence.juzi)
-        .expect("someone every vendor knows")
-        .clone();
+    let person = common::known_everywhere(&site.demo);
     let clues = site.backend.list_clues(&admin(), None).await.expect("clues");
 
     site.faults(vendor).set(plan(vendor, endpoint.path, refusal)).await;
@@ -72,7 +58,7 @@ async fn run_case(vendor: VendorId, endpoint: &EndpointSpec, refusal: Refusal) {
 
     let list = site
         .backend
-        .list_customers(&admin(), listing())
+        .list_customers(&admin(), common::whole_list())
         .await
         .unwrap_or_else(|e| panic!("{what}: list: {e:?}"));
     for other in &others {

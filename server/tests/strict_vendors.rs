@@ -84,17 +84,7 @@ async fn lists_search_clues_and_writes_work() {
 
     // Only Juzibot documents a customer list: its customers are listed and searchable; the
     // others say which feature they lack.
-    let list = w
-        .backend
-        .list_customers(
-            &admin(),
-            CustomerQuery {
-                page_size: 500,
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("list");
+    let list = w.backend.list_customers(&admin(), common::whole_list()).await.expect("list");
     assert!(
         !list.items.is_empty() && list.items.iter().all(|c| c.vendors == vec![VendorId::Juzi]),
         "Juzibot's customers"

@@ -84,6 +84,16 @@ impl Sim {
         self.stats().await["token_requests"].as_u64().unwrap()
     }
 
+    /// Revokes every token issued so far, as a vendor might before their lifetime is up.
+    async fn expire_tokens(&self) {
+        let r = reqwest::Client::new()
+            .post(self.url("/__sim/weiling/expire_tokens"))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    }
+
     async fn raw_token(&self) -> String {
         let v: Value = reqwest::get(self.url(&format!("/openapi/auth/access_token/get?app_id={APP_ID}&app_secret={APP_SECRET}")))
             .await
@@ -222,12 +232,7 @@ async fn expired_token_is_refreshed_transparently() {
     let client = sim.client();
     let (p, _) = sim.weiling_customer();
     client.check().await.unwrap();
-    let r = reqwest::Client::new()
-        .post(sim.url("/__sim/weiling/expire_tokens"))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    sim.expire_tokens().await;
     let c = client
         .customer(&CustomerLookup::by_external_id(&p.external_user_id))
         .await
@@ -256,19 +261,11 @@ async fn writes_with_a_revoked_token_get_one_new_token_and_land_once() {
         vendor_customer_id: customer.vendor_customer_id.clone(),
         rep_user_id: rep.clone(),
     };
-    let expire = || async {
-        let r = reqwest::Client::new()
-            .post(sim.url("/__sim/weiling/expire_tokens"))
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success());
-    };
     let before = sim.stats().await;
-    expire().await;
+    sim.expire_tokens().await;
     client.set_remark(&target, Some("令牌过期后"), None).await.unwrap();
     assert_eq!(sim.token_requests().await, 2);
-    expire().await;
+    sim.expire_tokens().await;
     client
         .add_follow_up(&target, "令牌过期后的跟进", chrono::Utc::now().timestamp_millis())
         .await

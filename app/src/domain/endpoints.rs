@@ -80,6 +80,17 @@ pub struct EndpointSpec {
     pub documented: bool,
 }
 
+impl EndpointSpec {
+    pub const fn new(method: &'static str, path: &'static str, feature: VendorFeature, documented: bool) -> Self {
+        EndpointSpec {
+            path,
+            method,
+            feature,
+            documented,
+        }
+    }
+}
+
 /// How one endpoint has fared since start-up, for `/vendors`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EndpointStatus {

@@ -52,18 +52,9 @@ pub async fn world(customers: usize) -> World {
 }
 
 impl World {
-    /// The notes Juzibot's simulator received for (unionId, userId): Juzibot has no read API,
-    /// so tests look here to prove a note arrived, and arrived once.
+    /// The notes Juzibot's simulator received for (unionId, userId).
     pub async fn juzi_follows(&self, union_id: &str, user_id: &str) -> serde_json::Value {
-        let url = self.sim_url(2, &format!("/__sim/juzi/follows?unionId={union_id}&userId={user_id}"));
-        self.http
-            .get(url)
-            .send()
-            .await
-            .expect("simulator answers")
-            .json()
-            .await
-            .expect("JSON")
+        juzi_follows(&self.http, &self.demo, union_id, user_id).await
     }
 
     /// Runs the delivery worker until the outbox item reaches `state` (20 s at most).
@@ -97,6 +88,31 @@ impl World {
 
     pub fn sim_url(&self, vendor: usize, path: &str) -> String {
         format!("http://{}{path}", self.demo.addrs[vendor])
+    }
+}
+
+/// The notes Juzibot's simulator received for (unionId, userId): Juzibot has no read API, so
+/// tests look here to prove a note arrived, and arrived once.
+pub async fn juzi_follows(http: &reqwest::Client, demo: &DemoVendors, union_id: &str, user_id: &str) -> serde_json::Value {
+    let url = format!("http://{}/__sim/juzi/follows?unionId={union_id}&userId={user_id}", demo.addrs[2]);
+    http.get(url).send().await.expect("simulator answers").json().await.expect("JSON")
+}
+
+/// The first generated customer all three vendors know (the universe is the same every run).
+pub fn known_everywhere(demo: &DemoVendors) -> salesdesk::simulators::dataset::Person {
+    demo.universe
+        .customers
+        .iter()
+        .find(|p| p.presence.tanma && p.presence.weiling && p.presence.juzi)
+        .expect("someone every vendor knows")
+        .clone()
+}
+
+/// The customer list query that shows everyone in a test universe on one page.
+pub fn whole_list() -> app::domain::CustomerQuery {
+    app::domain::CustomerQuery {
+        page_size: 500,
+        ..Default::default()
     }
 }
 

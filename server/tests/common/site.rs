@@ -105,33 +105,13 @@ impl Site {
     }
 
     pub async fn get(&self, path: &str) -> (u16, String) {
-        let url = format!("http://{}{path}", self.addr);
-        let reply = self
-            .http
-            .get(&url)
-            .header("cookie", &self.cookie)
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("GET {path}: {e:?}"));
-        let status = reply.status().as_u16();
-        (status, reply.text().await.unwrap_or_default())
+        let (status, body, _) = self.get_with_retry_after(path).await;
+        (status, body)
     }
 
     /// The notes Juzibot's simulator received for (unionId, userId).
     pub async fn juzi_follows(&self, union_id: &str, user_id: &str) -> serde_json::Value {
-        let url = format!(
-            "http://{}/__sim/juzi/follows?unionId={union_id}&userId={user_id}",
-            self.demo.addrs[2]
-        );
-        self.http
-            .get(url)
-            .send()
-            .await
-            .expect("simulator answers")
-            .json()
-            .await
-            .expect("JSON")
+        super::juzi_follows(&self.http, &self.demo, union_id, user_id).await
     }
 
     /// A page and its `Retry-After` header.
