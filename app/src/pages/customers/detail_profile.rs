@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::components::avatar::Avatar;
 use crate::components::time::Timestamp;
 use crate::components::vendor_chip::{VendorChip, VendorChips};
-use crate::domain::{CustomField, CustomerDetail, CustomerKind, FieldValue, Gender, Sourced, TagKind, VendorId};
+use crate::domain::{CustomField, CustomerDetail, CustomerKind, FieldValue, Gender, Sourced, TagKind, VendorErrorKind, VendorId};
 use crate::i18n::*;
 
 #[component]
@@ -259,6 +259,8 @@ pub fn VendorSections(detail: CustomerDetail) -> impl IntoView {
                             <div class="flex items-center justify-between gap-2">
                                 <VendorChip vendor />
                                 {match (&failure, here) {
+                                    // An endpoint the vendor does not offer limits one feature; it is not an outage.
+                                    (Some(f), _) if f.kind == VendorErrorKind::EndpointMissing => view! { <span class="text-xs font-medium text-amber-700">{tu_string!(i18n, customers.vendor_limited)}</span> }.into_any(),
                                     (Some(_), _) => view! { <span class="text-xs font-medium text-red-700">{tu_string!(i18n, customers.vendor_failed)}</span> }.into_any(),
                                     (None, true) => view! { <span class="text-xs font-medium text-emerald-700">{tu_string!(i18n, customers.vendor_ok)}</span> }.into_any(),
                                     (None, false) => view! { <span class="text-xs text-slate-400">{tu_string!(i18n, customers.vendor_absent)}</span> }.into_any(),
@@ -267,9 +269,16 @@ pub fn VendorSections(detail: CustomerDetail) -> impl IntoView {
                             {failure.map(|f| {
                                 let retry = f.kind.retry_may_help();
                                 let msg = match i18n.get_locale_untracked() { Locale::zh => f.message_zh(), Locale::en => f.message_en() };
-                                view! {
-                                    <p role="alert" class="mt-2 text-red-800">{msg}</p>
-                                    <p class="mt-1 text-xs text-slate-500">{if retry { tu_string!(i18n, customers.retry_hint_yes) } else { tu_string!(i18n, customers.retry_hint_no) }}</p>
+                                if f.kind == VendorErrorKind::EndpointMissing {
+                                    view! {
+                                        <p role="status" class="mt-2 text-amber-800">{msg}</p>
+                                        <p class="mt-1 text-xs text-slate-500">{tu_string!(i18n, customers.endpoint_missing_hint)}</p>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <p role="alert" class="mt-2 text-red-800">{msg}</p>
+                                        <p class="mt-1 text-xs text-slate-500">{if retry { tu_string!(i18n, customers.retry_hint_yes) } else { tu_string!(i18n, customers.retry_hint_no) }}</p>
+                                    }.into_any()
                                 }
                             })}
                             {source.map(|s| view! {

@@ -158,7 +158,9 @@ fn ListBody(listing: CustomerListing, query: CustomerQuery) -> impl IntoView {
             <div role="status" data-testid="list-vendor-failures" class="mt-4 space-y-1 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
                 {failures.into_iter().map(|f| {
                     let msg = match i18n.get_locale_untracked() { Locale::zh => f.message_zh(), Locale::en => f.message_en() };
-                    view! { <p>{msg}" "{tu_string!(i18n, customers.stale_vendor)}</p> }
+                    // A list endpoint the vendor does not offer never had a last good copy.
+                    let stale = (f.kind != crate::domain::VendorErrorKind::EndpointMissing).then(|| tu_string!(i18n, customers.stale_vendor));
+                    view! { <p>{msg}" "{stale}</p> }
                 }).collect_view()}
             </div>
         })}
