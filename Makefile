@@ -46,6 +46,9 @@ e2e:
 	rm -rf target/e2e-data
 	cd end2end && npx playwright test
 
-## Last, so the run ends on cargo test's summary lines.
+## Last, so the run ends on cargo test's summary lines. One test at a time per binary: Leptos's
+## reactive system is process-wide, and pages rendered from several test runtimes at once
+## occasionally never finish (the server has one runtime; tests/concurrent_pages.rs shows
+## concurrent renders within one runtime always do).
 unit:
-	cargo test --workspace --locked --lib --bins --tests
+	RUST_TEST_THREADS=1 cargo test --workspace --locked --lib --bins --tests

@@ -42,10 +42,10 @@ async fn admins_manage_users_and_cannot_lock_themselves_out() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), Some("/"));
 
-    // Duplicate and invalid input come back as a readable 400.
+    // Duplicate and invalid input come back as a 400 with a code the page words.
     let r = app.api(Some(&admin), "/api/admin_create_user", &create).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains("已存在"), "{}", r.body);
+    assert!(r.body.contains(r#""code":"username_taken""#), "{}", r.body);
 
     // JavaScript off: a plain form post is answered with a redirect back to the page.
     let bad = create.replace("wangfang", "bad%20name");

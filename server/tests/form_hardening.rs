@@ -285,5 +285,5 @@ async fn typed_text_is_normalised_before_it_is_stored_and_sent() {
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains("跟进内容不能为空"), "{}", r.body);
+    assert!(r.body.contains(r#"{"error":"note_empty"}"#), "{}", r.body);
 }

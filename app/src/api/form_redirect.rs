@@ -10,7 +10,7 @@ use leptos_router::params::ParamsMap;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{InputError, VendorErrorKind};
-use crate::error::AppError;
+use crate::error::{AppError, Refused};
 
 /// Query parameters this module adds; pages read them and strip them from links.
 pub const FORM_PARAM_PREFIX: &str = "f_";
@@ -152,32 +152,35 @@ impl From<&InputError> for FormError {
     }
 }
 
-/// The server's refusals that arrive as free text (`AppError::Invalid`), recognised by a
-/// phrase of the message (server/src/services/writes.rs, server/src/auth/admin.rs).
-const INVALID_MESSAGES: [(&str, FormError); 9] = [
-    ("表单已失效", FormError::FormExpired),
-    ("无需重发", FormError::NotFailed),
-    ("都不支持这项操作", FormError::NoWriteTarget),
-    ("用户名须为", FormError::UsernameInvalid),
-    ("请填写姓名", FormError::DisplayNameInvalid),
-    ("密码须为", FormError::PasswordInvalid),
-    ("不是有效的企业微信 UserID", FormError::WecomIdInvalid),
-    ("已存在", FormError::UsernameTaken),
-    ("不能停用自己的账号", FormError::SelfLockout),
-];
+impl From<&Refused> for Vec<FormError> {
+    fn from(r: &Refused) -> Self {
+        let one = |e: FormError| vec![e];
+        match r {
+            Refused::Input { errors } => errors.iter().map(FormError::from).collect(),
+            Refused::FormExpired => one(FormError::FormExpired),
+            Refused::NotFailed => one(FormError::NotFailed),
+            Refused::NoWriteTarget => one(FormError::NoWriteTarget),
+            Refused::UsernameInvalid => one(FormError::UsernameInvalid),
+            Refused::DisplayNameInvalid => one(FormError::DisplayNameInvalid),
+            Refused::PasswordInvalid => one(FormError::PasswordInvalid),
+            Refused::WecomIdInvalid => one(FormError::WecomIdInvalid),
+            Refused::UsernameTaken => one(FormError::UsernameTaken),
+            Refused::SelfLockout => one(FormError::SelfLockout),
+            Refused::BadRequest | Refused::TooLarge => one(FormError::Invalid),
+        }
+    }
+}
 
 /// The codes a refused post is answered with. `input` is what the form's own checks found
 /// in the typed text (the server runs the same checks first, so an `Invalid` answer with
 /// input problems is exactly those).
 pub fn form_errors(error: &AppError, input: &[InputError]) -> Vec<FormError> {
     match error {
-        AppError::Invalid(_) if !input.is_empty() => input.iter().map(FormError::from).collect(),
-        AppError::Invalid(message) => vec![
-            INVALID_MESSAGES
-                .iter()
-                .find(|(phrase, _)| message.contains(phrase))
-                .map_or(FormError::Invalid, |(_, e)| *e),
-        ],
+        AppError::Invalid(Refused::Input { .. }) if !input.is_empty() => input.iter().map(FormError::from).collect(),
+        AppError::Invalid(refused) => {
+            let errors = Vec::<FormError>::from(refused);
+            if errors.is_empty() { vec![FormError::Invalid] } else { errors }
+        }
         AppError::Unauthenticated => vec![FormError::Unauthenticated],
         AppError::Forbidden => vec![FormError::Forbidden],
         AppError::NotFound => vec![FormError::NotFound],
@@ -426,7 +429,7 @@ mod tests {
     fn refusals_travel_as_codes_never_as_text() {
         let typed = "</textarea><meta http-equiv=\"refresh\" content=\"0;url=http://attacker/\">".repeat(30);
         let input = validate_note(&typed);
-        let error = AppError::Invalid("跟进内容最多 1000 个字".into());
+        let error = AppError::Invalid(Refused::Input { errors: input.clone() });
         let codes = join_codes(&form_errors(&error, &input));
         assert_eq!(codes, "note_too_long");
         let url = back_url("/customers/wmA", &refusal_params("note", &codes, Some("0123abcd")));
@@ -435,11 +438,14 @@ mod tests {
             "{url}"
         );
 
-        let taken = AppError::Invalid("用户名“<b>x</b>”已存在。".into());
+        let taken = AppError::Invalid(Refused::UsernameTaken);
         assert_eq!(form_errors(&taken, &[]), vec![FormError::UsernameTaken]);
-        let lockout = AppError::Invalid("不能停用自己的账号，也不能取消自己的管理员角色。".into());
+        let lockout = AppError::Invalid(Refused::SelfLockout);
         assert_eq!(form_errors(&lockout, &[]), vec![FormError::SelfLockout]);
-        assert_eq!(form_errors(&AppError::Invalid("别的".into()), &[]), vec![FormError::Invalid]);
+        assert_eq!(form_errors(&AppError::Invalid(Refused::BadRequest), &[]), vec![FormError::Invalid]);
+        // The refusal crosses to the browser as a code, never as a sentence.
+        let json = serde_json::to_string(&taken).unwrap();
+        assert_eq!(json, r#"{"error":"invalid","detail":{"code":"username_taken"}}"#);
         assert_eq!(form_errors(&AppError::Forbidden, &[]), vec![FormError::Forbidden]);
         let failure = r#"{"vendor":"juzi","kind":"rate_limited","vendor_code":429,"vendor_message":"<script>"}"#;
         let throttled = AppError::Vendor(serde_json::from_str::<VendorFailure>(failure).unwrap());

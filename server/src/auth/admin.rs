@@ -3,7 +3,7 @@
 
 use app::api::admin::{AUDIT_PAGE_SIZE, AdminService, AuditPage, NewUserForm, UserSummary, UserUpdateForm};
 use app::domain::{Role, VendorUserIds, Viewer};
-use app::error::AppError;
+use app::error::{AppError, Refused};
 use async_trait::async_trait;
 use secrecy::SecretString;
 
@@ -47,21 +47,17 @@ fn check_form(username: Option<&str>, display_name: &str, password: &str, wecom:
     if let Some(name) = username
         && users::validate_username(name).is_err()
     {
-        return Err(AppError::Invalid("用户名须为 1–64 个字母、数字或 . _ - @。".into()));
+        return Err(AppError::Invalid(Refused::UsernameInvalid));
     }
     if display_name.trim().is_empty() || display_name.chars().count() > 64 {
-        return Err(AppError::Invalid("请填写姓名（最多 64 个字）。".into()));
+        return Err(AppError::Invalid(Refused::DisplayNameInvalid));
     }
     if !password.is_empty() && password::validate_new(password).is_err() {
-        return Err(AppError::Invalid(format!(
-            "密码须为 {}–{} 个字符，且不含控制字符。",
-            password::MIN_LEN,
-            password::MAX_LEN
-        )));
+        return Err(AppError::Invalid(Refused::PasswordInvalid));
     }
     for id in [&wecom.tanma, &wecom.weiling, &wecom.juzi].into_iter().flatten() {
         if id.len() > 128 || id.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Err(AppError::Invalid(format!("“{id}” 不是有效的企业微信 UserID。")));
+            return Err(AppError::Invalid(Refused::WecomIdInvalid));
         }
     }
     Ok(())
@@ -108,7 +104,7 @@ impl AdminService for Auth {
         let wecom = ids(&form.tanma, &form.weiling, &form.juzi);
         check_form(Some(&username), &form.display_name, &form.password, &wecom)?;
         if users::by_username(&self.store, &username).await.map_err(internal)?.is_some() {
-            return Err(AppError::Invalid(format!("用户名“{username}”已存在。")));
+            return Err(AppError::Invalid(Refused::UsernameTaken));
         }
         let password_hash = match form.password.is_empty() {
             true => None,
@@ -142,7 +138,7 @@ impl AdminService for Auth {
         check_form(None, &form.display_name, &form.password, &wecom)?;
         // An admin cannot lock themself out: someone must be able to fix mistakes.
         if user.id == actor.user_id && (form.role != Role::Admin || form.disabled) {
-            return Err(AppError::Invalid("不能停用自己的账号，也不能取消自己的管理员角色。".into()));
+            return Err(AppError::Invalid(Refused::SelfLockout));
         }
         let now = now_ms();
         let profile = Profile {

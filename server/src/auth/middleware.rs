@@ -248,7 +248,7 @@ mod tests {
             (AppError::Unauthenticated, StatusCode::UNAUTHORIZED),
             (AppError::Forbidden, StatusCode::FORBIDDEN),
             (AppError::NotFound, StatusCode::NOT_FOUND),
-            (AppError::Invalid("备注最多 20 个字".into()), StatusCode::BAD_REQUEST),
+            (AppError::Invalid(app::error::Refused::NotFailed), StatusCode::BAD_REQUEST),
             (AppError::Internal { request_id: None }, StatusCode::INTERNAL_SERVER_ERROR),
         ] {
             let reply = api_error(StatusCode::INTERNAL_SERVER_ERROR, &error, "/api/x");

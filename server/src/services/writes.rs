@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::{InputError, Role, VendorCustomer, Viewer, WriteOutcome, checked_note, checked_remark};
-use app::error::AppError;
+use app::error::{AppError, Refused};
 
 use super::customer_detail::{internal, write_targets};
 use super::customer_index::CustomerIndex;
@@ -30,13 +30,13 @@ pub struct WriteService {
 }
 
 fn invalid(errors: Vec<InputError>) -> AppError {
-    AppError::Invalid(errors.iter().map(InputError::message_zh).collect::<Vec<_>>().join(" "))
+    AppError::Invalid(Refused::Input { errors })
 }
 
 fn idempotency_key(token: &str) -> Result<String, AppError> {
     let token = token.trim();
     if token.is_empty() || token.len() > 100 || !token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(AppError::Invalid("表单已失效，请刷新页面后重试。".into()));
+        return Err(AppError::Invalid(Refused::FormExpired));
     }
     Ok(token.to_string())
 }
@@ -85,7 +85,7 @@ impl WriteService {
         self.visible_sources(viewer, key).await?;
         let now = chrono::Utc::now().timestamp_millis();
         if !self.store.requeue(write_id, now).await.map_err(internal)? {
-            return Err(AppError::Invalid("这条记录不是失败状态，无需重发。".into()));
+            return Err(AppError::Invalid(Refused::NotFailed));
         }
         if let Err(e) = audit::record(
             &self.store,
@@ -146,7 +146,7 @@ impl WriteService {
         }
         if writes.is_empty() {
             // The page lists each vendor's limitation next to the form.
-            return Err(AppError::Invalid("该客户所在的供应商都不支持这项操作。".into()));
+            return Err(AppError::Invalid(Refused::NoWriteTarget));
         }
         let now = chrono::Utc::now().timestamp_millis();
         let queued = self.store.enqueue(&writes, now).await.map_err(internal)?;

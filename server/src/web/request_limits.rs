@@ -9,12 +9,13 @@
 //! - server-function arguments that server_fn could not decode (missing, malformed, wrong
 //!   type) → **400** instead of server_fn's 500.
 //!
-//! Refusals say what happened in a short Chinese sentence for the rep and an English one for
-//! operators, and never repeat the input. Server-function callers get the JSON `AppError`
-//! their client decodes (`{"error":"invalid","detail":…,"message_en":…}`); browsers posting a
-//! plain HTML form (`Accept: text/html`, JavaScript off) get a small HTML page.
+//! Refusals never repeat the input. Server-function callers get the JSON `AppError` their
+//! client decodes, carrying a code (`{"error":"invalid","detail":{"code":"too_large"}}`) the
+//! page words in the reader's language; browsers posting a plain HTML form (`Accept:
+//! text/html`, JavaScript off) get a small page saying it in Chinese and English; the log
+//! gets the precise English reason.
 
-use app::error::AppError;
+use app::error::{AppError, Refused};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -60,6 +61,14 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// The code the app's error carries.
+    pub fn code(self) -> Refused {
+        match self {
+            Refusal::TooLarge => Refused::TooLarge,
+            _ => Refused::BadRequest,
+        }
+    }
+
     pub fn status(self) -> StatusCode {
         match self {
             Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -218,12 +227,9 @@ pub fn refuse(why: Refusal, path: &str, html: bool) -> Response {
     if html {
         return refusal_page(why.status(), why.message_zh(), why.message_en());
     }
-    let body = serde_json::json!({
-        "error": "invalid",
-        "detail": why.message_zh(),
-        "message_en": why.message_en(),
-    });
-    let mut response = (why.status(), [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response();
+    // The app's own error, as a code the client words itself; the English detail is in the log.
+    let body = serde_json::to_string(&AppError::Invalid(why.code())).unwrap_or_default();
+    let mut response = (why.status(), [(header::CONTENT_TYPE, "application/json")], body).into_response();
     if path.starts_with("/api/")
         && let Ok(v) = HeaderValue::from_str(path)
     {
@@ -303,7 +309,7 @@ mod tests {
         assert!(!text.contains("SECRET-INPUT"), "{text}");
         assert_eq!(
             serde_json::from_slice::<AppError>(&body).unwrap(),
-            AppError::Invalid(BAD_REQUEST_ZH.into()),
+            AppError::Invalid(Refused::BadRequest),
             "the client decodes it"
         );
         let other = AppError::Transport("error running server function: x".into());
