@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+/// WeCom's remark and description limits: the one source for the form's check and for the
+/// vendors that forward remarks to WeCom (Juzibot states them in seed 004, Weiling forwards).
 pub const REMARK_MAX_CHARS: usize = 20;
 pub const DESCRIPTION_MAX_CHARS: usize = 150;
 /// Weiling's progress content limit; the strictest of the vendors that accept notes.

@@ -13,10 +13,11 @@ use crate::vendors::VendorError;
 
 /// `customer/list` `pageSize` maximum.
 pub const MAX_PAGE_SIZE: u32 = 1000;
-/// `set_remark` `remark` maximum, in characters.
-pub const MAX_REMARK_CHARS: usize = 20;
-/// `set_remark` `description` maximum, in characters.
-pub const MAX_DESCRIPTION_CHARS: usize = 150;
+/// `set_remark` `remark` maximum, in characters: WeCom's, which seed 004 states (one source
+/// with the form's check, `app::domain::limits`).
+pub const MAX_REMARK_CHARS: usize = app::domain::REMARK_MAX_CHARS;
+/// `set_remark` `description` maximum, in characters (WeCom's, as above).
+pub const MAX_DESCRIPTION_CHARS: usize = app::domain::DESCRIPTION_MAX_CHARS;
 /// `set_remark` items per call.
 pub const MAX_REMARK_ITEMS: usize = 50;
 /// `add_follow` items per call.

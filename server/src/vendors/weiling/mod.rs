@@ -47,5 +47,5 @@ pub const CUSTOM_FIELDS_API_KEY: &str = "contact";
 /// Limits checked before sending: v2/progress/create content (vendor page) and WeCom's
 /// remark/description limits, which Weiling forwards to WeCom.
 pub const MAX_PROGRESS_CHARS: usize = 1000;
-pub const MAX_REMARK_CHARS: usize = 20;
-pub const MAX_DESCRIPTION_CHARS: usize = 150;
+pub const MAX_REMARK_CHARS: usize = app::domain::REMARK_MAX_CHARS;
+pub const MAX_DESCRIPTION_CHARS: usize = app::domain::DESCRIPTION_MAX_CHARS;
