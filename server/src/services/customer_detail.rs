@@ -199,6 +199,8 @@ impl DetailService {
                 failures.push(failure);
             }
         }
+        // A timeline refused for the same reason as the profile says nothing new.
+        timeline_failures.retain(|t| !failures.contains(t));
         if records.is_empty() {
             // No vendor could show the customer. "Not found" when no vendor failed, or when
             // some said they do not know them and the others cannot look anyone up (an
@@ -280,13 +282,15 @@ async fn ask_vendor(adapter: Arc<dyn VendorAdapter>, lookup: CustomerLookup, hin
                     Some(record) => Some(adapter.follow_ups_aged(record).await),
                     None => None,
                 },
-                // Unknown whether the vendor knows them: its timeline may still answer by
-                // the external id alone (Tanma's seed-001 list does).
-                Err(_) => {
+                // The vendor answers but could not look them up (an endpoint it does not
+                // offer): its timeline may still answer by the external id alone (Tanma's
+                // seed-001 list does). A vendor that is down is not asked a second time.
+                Err(e) if e.kind == VendorErrorKind::EndpointMissing => {
                     let mut stub = VendorCustomer::new(vendor);
                     stub.external_user_id = Some(lookup.external_user_id.clone());
                     Some(adapter.follow_ups_aged(&stub).await)
                 }
+                Err(_) => None,
             };
             (customer, timeline)
         }
