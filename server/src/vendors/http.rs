@@ -255,7 +255,11 @@ impl CallStats {
     pub fn record(&self, endpoint: &str, elapsed: Duration, error: Option<&VendorError>) {
         let mut s = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         s.calls += 1;
-        let tally = s.endpoints.entry(endpoint.to_string()).or_default();
+        // The path is looked up before it is copied: a known endpoint costs no allocation.
+        if !s.endpoints.contains_key(endpoint) {
+            s.endpoints.insert(endpoint.to_string(), EndpointTally::default());
+        }
+        let tally = s.endpoints.get_mut(endpoint).expect("inserted above");
         tally.calls += 1;
         tally.errors += u64::from(error.is_some());
         tally.last_error = error.cloned();
@@ -269,8 +273,7 @@ impl CallStats {
         }
     }
 
-    /// The figures, with one row per endpoint of `catalogue` (called or not) and any other
-    /// endpoint that was called.
+    /// The figures, with one row per endpoint of `catalogue`, called or not.
     pub fn snapshot_with(&self, catalogue: &[EndpointSpec]) -> VendorCallStats {
         let mut snap = self.snapshot();
         let s = self.inner.lock().unwrap_or_else(|p| p.into_inner());

@@ -33,7 +33,7 @@ pub struct CustomerListQuery {
 
 /// What SalesDesk already knows that helps a vendor find one customer with its documented
 /// endpoints alone (a vendor whose search or lookup endpoint is missing still answers).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CustomerLookup {
     pub external_user_id: String,
     /// This vendor's own id for the customer, when the list knows it (Weiling `customer_id`).

@@ -10,7 +10,7 @@ use super::client::{JuziClient, PATH_CUSTOMER_LIST};
 use super::limits::{self, MAX_PAGE_SIZE};
 use super::map;
 use super::wire::{DetailQuery, FollowItem, FollowText, ListQuery, RemarkItem};
-use crate::vendors::probe::{self, EndpointProbe, ProbeOutcome};
+use crate::vendors::probe::{self, EndpointProbe};
 use crate::vendors::{CallStats, CustomerListQuery, CustomerLookup, CustomerRef, VendorAdapter, VendorError, WriteReceipt};
 
 /// Page size used when the caller asks for 0.
@@ -50,16 +50,8 @@ impl VendorAdapter for JuziClient {
             )
             .await,
         ];
-        let started = std::time::Instant::now();
-        let (remark, follow) = self.probe_empty_writes().await;
-        let elapsed = started.elapsed() / 2;
-        for (path, result) in [(PATH_SET_REMARK, remark), (PATH_ADD_FOLLOW, follow)] {
-            probes.push(EndpointProbe {
-                endpoint: Some(probe::spec(ENDPOINTS, path)),
-                outcome: ProbeOutcome::from_result(&result),
-                elapsed,
-            });
-        }
+        probes.push(EndpointProbe::run(probe::spec(ENDPOINTS, PATH_SET_REMARK), self.probe_empty_remarks()).await);
+        probes.push(EndpointProbe::run(probe::spec(ENDPOINTS, PATH_ADD_FOLLOW), self.probe_empty_follows()).await);
         probes.push(EndpointProbe::run(probe::spec(ENDPOINTS, PATH_TAG_LIST), self.tag_list(false)).await);
         probes.insert(0, EndpointProbe::authentication(&probes));
         probes

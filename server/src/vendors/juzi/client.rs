@@ -176,18 +176,17 @@ impl JuziClient {
         outcomes.into_iter().map(|o| o.unwrap_or(ItemOutcome::Applied)).collect()
     }
 
-    /// `salesdesk check`: the two write endpoints with an empty batch, which cannot change
-    /// anything. Any answer in Juzibot's envelope proves token and endpoint.
-    pub async fn probe_empty_writes(&self) -> (Result<(), VendorError>, Result<(), VendorError>) {
-        let remark = self
-            .post::<_, SetRemarkResponse>(PATH_SET_REMARK, &SetRemarkRequest { remark_list: Vec::new() })
-            .await
-            .map(|_| ());
-        let follow = self
-            .post::<_, AddFollowResponse>(PATH_ADD_FOLLOW, &AddFollowRequest { follow_list: Vec::new() })
-            .await
-            .map(|_| ());
-        (remark, follow)
+    /// `salesdesk check`: `set_remark` with an empty batch, which cannot change anything.
+    /// Any answer in Juzibot's envelope proves token and endpoint.
+    pub async fn probe_empty_remarks(&self) -> Result<(), VendorError> {
+        let request = SetRemarkRequest { remark_list: Vec::new() };
+        self.post::<_, SetRemarkResponse>(PATH_SET_REMARK, &request).await.map(|_| ())
+    }
+
+    /// `salesdesk check`: `add_follow` with an empty batch, as above.
+    pub async fn probe_empty_follows(&self) -> Result<(), VendorError> {
+        let request = AddFollowRequest { follow_list: Vec::new() };
+        self.post::<_, AddFollowResponse>(PATH_ADD_FOLLOW, &request).await.map(|_| ())
     }
 
     async fn get<Q, T>(&self, path: &'static str, query: &Q) -> Result<T, VendorError>
