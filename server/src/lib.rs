@@ -4,10 +4,13 @@
 
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod errors;
 pub mod memory;
 pub mod metrics;
+pub mod request_context;
 pub mod services;
 pub mod simulators;
 pub mod storage;

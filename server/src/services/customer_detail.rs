@@ -323,9 +323,6 @@ pub fn write_targets(adapters: &[Arc<dyn VendorAdapter>], sources: &[VendorCusto
 }
 
 pub fn internal(e: String) -> AppError {
-    tracing::error!(error = %e, "internal error");
-    // The id in the page's message is the one in the logs (see web::request_id).
-    AppError::Internal {
-        request_id: crate::web::request_id::current(),
-    }
+    // Until the outbox store returns a typed error (issue 12), its message is wrapped here.
+    crate::errors::internal(&std::io::Error::other(e))
 }

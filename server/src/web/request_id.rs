@@ -6,7 +6,8 @@
 //!   lines inside it (and in the read cache's background refreshes) carry it too;
 //! - Leptos renders pages by spawning the data loads: the executor installed here spawns
 //!   them inside the spawning request's span and request id, so they keep both;
-//! - [`current`] gives the id to code that reports internal errors (`AppError::Internal`).
+//! - `crate::request_context` holds the id, so code in any layer that reports an internal
+//!   error (`crate::errors::internal`) can name it without depending on the web layer.
 
 use axum::Router;
 use axum::extract::Request;
@@ -17,16 +18,9 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::{MakeSpan, TraceLayer};
 use tracing::{Instrument, Span};
 
+use crate::request_context::{current_request_id as current, with_request_id};
+
 pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-tokio::task_local! {
-    static REQUEST_ID: String;
-}
-
-/// The id of the request this task is working for, if any.
-pub fn current() -> Option<String> {
-    REQUEST_ID.try_with(Clone::clone).ok()
-}
 
 /// A client-supplied id we are willing to repeat in logs: short, plain characters only.
 fn usable(id: &str) -> bool {
@@ -57,7 +51,7 @@ async fn drop_unusable_id(mut request: Request, next: Next) -> Response {
 
 async fn scope_id(request: Request, next: Next) -> Response {
     match request_id(request.headers()).map(str::to_string) {
-        Some(id) => REQUEST_ID.scope(id, next.run(request)).await,
+        Some(id) => with_request_id(id, next.run(request)).await,
         None => next.run(request).await,
     }
 }
@@ -135,7 +129,7 @@ fn carry_request<F: Future<Output = ()>>(fut: F) -> impl Future<Output = ()> {
     let fut = fut.instrument(Span::current());
     async move {
         match id {
-            Some(id) => REQUEST_ID.scope(id, fut).await,
+            Some(id) => with_request_id(id, fut).await,
             None => fut.await,
         }
     }
