@@ -12,7 +12,10 @@ use secrecy::SecretString;
 use tokio::task::JoinHandle;
 use url::Url;
 
-use crate::config::{JuziSettings, Settings, SimulatorFaults, TanmaSettings, WeilingSettings};
+use crate::config::{Settings, SimulatorFaults};
+use crate::vendors::juzi::settings::JuziSettings;
+use crate::vendors::tanma::settings::TanmaSettings;
+use crate::vendors::weiling::settings::WeilingSettings;
 use crate::services::wiring::VendorConnections;
 use crate::simulators::dataset::{self, Universe, UniverseOptions};
 use crate::simulators::faults::Faults;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::domain::{CustomerKind, Gender, TagKind, VendorErrorKind, VendorId};
-use salesdesk::config::JuziSettings;
+use salesdesk::vendors::juzi::settings::JuziSettings;
 use salesdesk::simulators::dataset::{self, Person, Universe, UniverseOptions};
 use salesdesk::simulators::faults::{FaultPlan, Faults, InjectedError};
 use salesdesk::simulators::{juzi, serve};

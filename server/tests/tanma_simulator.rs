@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use app::domain::{FieldValue, FollowUpKind, Gender, VendorErrorKind};
 use axum::extract::Request;
 use axum::middleware::Next;
-use salesdesk::config::TanmaSettings;
+use salesdesk::vendors::tanma::settings::TanmaSettings;
 use salesdesk::simulators::dataset::{self, Universe, UniverseOptions, seeds};
 use salesdesk::simulators::faults::{FaultPlan, Faults, InjectedError};
 use salesdesk::simulators::{serve, tanma};

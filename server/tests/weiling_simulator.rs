@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::domain::{CustomerKind, FieldValue, FollowUpKind, TagKind, VendorErrorKind};
-use salesdesk::config::WeilingSettings;
+use salesdesk::vendors::weiling::settings::WeilingSettings;
 use salesdesk::simulators::dataset::{self, Universe, UniverseOptions};
 use salesdesk::simulators::faults::{FaultPlan, Faults, InjectedError};
 use salesdesk::simulators::{serve, weiling};

@@ -6,10 +6,96 @@
 use std::time::Duration;
 
 use http::HeaderName;
-use secrecy::SecretString;
-use serde::Deserialize;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::net::Cidr;
+use crate::config::{ConfigError, Kind, Setting, Source};
+
+pub const SESSION_IDLE_MINUTES: Setting = Setting {
+    env: "SALESDESK_SESSION_IDLE_MINUTES",
+    toml_key: Some("auth.session_idle_minutes"),
+    kind: Kind::Number { min: 1, max: 10_080 },
+    default: Some("120"),
+    help: "sign out after this long without a request",
+    secret: false,
+};
+
+pub const SESSION_MAX_HOURS: Setting = Setting {
+    env: "SALESDESK_SESSION_MAX_HOURS",
+    toml_key: Some("auth.session_max_hours"),
+    kind: Kind::Number { min: 1, max: 720 },
+    default: Some("12"),
+    help: "sign out this long after sign-in, active or not",
+    secret: false,
+};
+
+pub const COOKIE_SECURE: Setting = Setting {
+    env: "SALESDESK_COOKIE_SECURE",
+    toml_key: Some("auth.cookie_secure"),
+    kind: Kind::Text,
+    default: Some("auto"),
+    help: "session cookie Secure flag: auto (when a trusted proxy says https), always or never",
+    secret: false,
+};
+
+pub const TRUSTED_PROXIES: Setting = Setting {
+    env: "SALESDESK_TRUSTED_PROXIES",
+    toml_key: Some("auth.trusted_proxies"),
+    kind: Kind::List,
+    default: None,
+    help: "comma-separated proxy addresses/CIDRs whose X-Forwarded-For/-Proto/-Host are believed; unset = none",
+    secret: false,
+};
+
+pub const SSO_USER_HEADER: Setting = Setting {
+    env: "SALESDESK_SSO_USER_HEADER",
+    toml_key: Some("auth.sso_user_header"),
+    kind: Kind::Text,
+    default: None,
+    help: "SSO mode: header carrying the signed-in username, e.g. X-Remote-User; unset = off",
+    secret: false,
+};
+
+pub const SSO_TRUSTED_PROXIES: Setting = Setting {
+    env: "SALESDESK_SSO_TRUSTED_PROXIES",
+    toml_key: Some("auth.sso_trusted_proxies"),
+    kind: Kind::List,
+    default: None,
+    help: "SSO mode: addresses/CIDRs allowed to send that header (required with it)",
+    secret: false,
+};
+
+/// Environment only, so it never sits in a file next to the rest.
+pub const BOOTSTRAP_ADMIN: Setting = Setting {
+    env: "SALESDESK_BOOTSTRAP_ADMIN",
+    toml_key: None,
+    kind: Kind::Text,
+    default: None,
+    help: "name:password; creates this admin at start when no user exists",
+    secret: true,
+};
+
+/// Environment only, like [`BOOTSTRAP_ADMIN`].
+pub const DEMO_PASSWORD: Setting = Setting {
+    env: "SALESDESK_DEMO_PASSWORD",
+    toml_key: None,
+    kind: Kind::Text,
+    default: None,
+    help: "demo mode: password of every demo user; random and printed when unset",
+    secret: true,
+};
+
+/// In `--help` order.
+pub const SETTINGS: &[Setting] = &[
+    SESSION_IDLE_MINUTES,
+    SESSION_MAX_HOURS,
+    COOKIE_SECURE,
+    TRUSTED_PROXIES,
+    SSO_USER_HEADER,
+    SSO_TRUSTED_PROXIES,
+    BOOTSTRAP_ADMIN,
+    DEMO_PASSWORD,
+];
 
 pub const DEFAULT_SESSION_IDLE_MINUTES: u64 = 120;
 pub const DEFAULT_SESSION_MAX_HOURS: u64 = 12;
@@ -57,123 +143,70 @@ impl Default for AuthSettings {
     }
 }
 
-/// The `[auth]` table of the TOML file.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileAuth {
-    pub session_idle_minutes: Option<u64>,
-    pub session_max_hours: Option<u64>,
-    pub cookie_secure: Option<String>,
-    pub trusted_proxies: Option<Vec<String>>,
-    pub sso_user_header: Option<String>,
-    pub sso_trusted_proxies: Option<Vec<String>>,
-}
-
-fn split_list(text: &str) -> Vec<String> {
-    text.split([',', ' '])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-fn cidrs(name: &str, items: &[String]) -> Result<Vec<Cidr>, String> {
-    items
-        .iter()
-        .map(|s| s.parse::<Cidr>().map_err(|e| format!("{name}: {e}")))
-        .collect()
-}
-
-fn minutes(name: &str, text: Option<String>, file: Option<u64>, default: u64, range: std::ops::RangeInclusive<u64>) -> Result<u64, String> {
-    let value = match text {
-        Some(v) => v
-            .trim()
-            .parse::<u64>()
-            .map_err(|_| format!("{name}: \"{v}\" is not a valid number"))?,
-        None => file.unwrap_or(default),
-    };
-    if !range.contains(&value) {
-        return Err(format!("{name}: {value} must be from {} to {}", range.start(), range.end()));
-    }
-    Ok(value)
-}
-
 impl AuthSettings {
-    /// `env` returns a variable's value with empty values already treated as unset.
-    pub fn load(env: &dyn Fn(&str) -> Option<String>, file: Option<&FileAuth>) -> Result<Self, String> {
-        let empty = FileAuth::default();
-        let file = file.unwrap_or(&empty);
-        let idle = minutes(
-            "SALESDESK_SESSION_IDLE_MINUTES",
-            env("SALESDESK_SESSION_IDLE_MINUTES"),
-            file.session_idle_minutes,
-            DEFAULT_SESSION_IDLE_MINUTES,
-            1..=10_080,
-        )?;
-        let max_hours = minutes(
-            "SALESDESK_SESSION_MAX_HOURS",
-            env("SALESDESK_SESSION_MAX_HOURS"),
-            file.session_max_hours,
-            DEFAULT_SESSION_MAX_HOURS,
-            1..=720,
-        )?;
-        let cookie_secure = match env("SALESDESK_COOKIE_SECURE")
-            .or(file.cookie_secure.clone())
-            .as_deref()
-            .map(str::trim)
-        {
-            None | Some("auto") => CookieSecure::Auto,
-            Some("always") | Some("1") | Some("true") => CookieSecure::Always,
-            Some("never") | Some("0") | Some("false") => CookieSecure::Never,
-            Some(other) => return Err(format!("SALESDESK_COOKIE_SECURE: \"{other}\" must be auto, always or never")),
-        };
-        let trusted = env("SALESDESK_TRUSTED_PROXIES")
-            .map(|v| split_list(&v))
-            .or(file.trusted_proxies.clone())
-            .unwrap_or_default();
-        let trusted_proxies = cidrs("SALESDESK_TRUSTED_PROXIES", &trusted)?;
-        let sso_header = env("SALESDESK_SSO_USER_HEADER")
-            .or(file.sso_user_header.clone())
-            .map(|h| h.trim().to_string())
-            .filter(|h| !h.is_empty());
-        let sso_proxies = env("SALESDESK_SSO_TRUSTED_PROXIES")
-            .map(|v| split_list(&v))
-            .or(file.sso_trusted_proxies.clone())
-            .unwrap_or_default();
+    /// Reads the sign-in settings (`[auth]` in the file, except the two environment-only
+    /// secrets).
+    pub fn load(src: &Source) -> Result<Self, ConfigError> {
+        let idle: u64 = src.number(&SESSION_IDLE_MINUTES)?;
+        let max_hours: u64 = src.number(&SESSION_MAX_HOURS)?;
+        let cookie_secure = src
+            .parsed(&COOKIE_SECURE, |v| match v.trim() {
+                "auto" => Ok(CookieSecure::Auto),
+                "always" | "1" | "true" => Ok(CookieSecure::Always),
+                "never" | "0" | "false" => Ok(CookieSecure::Never),
+                other => Err(format!("\"{other}\" must be auto, always or never")),
+            })?
+            .unwrap_or(CookieSecure::Auto);
+        let trusted_proxies = src.cidrs(&TRUSTED_PROXIES)?;
+        let sso_header = src.text(&SSO_USER_HEADER).map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
+        let sso_proxies = src.cidrs(&SSO_TRUSTED_PROXIES);
         let sso = match sso_header {
-            None if sso_proxies.is_empty() => None,
-            None => return Err("SALESDESK_SSO_USER_HEADER: missing; SALESDESK_SSO_TRUSTED_PROXIES is set but names no header".into()),
+            None if src.list(&SSO_TRUSTED_PROXIES).is_empty() => None,
+            None => {
+                return Err(ConfigError::missing(
+                    SSO_USER_HEADER.env,
+                    format!("{} is set but names no header", SSO_TRUSTED_PROXIES.env),
+                ));
+            }
             Some(h) => {
                 let header = HeaderName::try_from(h.to_ascii_lowercase())
-                    .map_err(|_| format!("SALESDESK_SSO_USER_HEADER: \"{h}\" is not a valid header name"))?;
+                    .map_err(|_| ConfigError::invalid(SSO_USER_HEADER.env, format!("\"{h}\" is not a valid header name")))?;
                 if matches!(header.as_str(), "cookie" | "host" | "authorization" | "origin" | "referer") {
-                    return Err(format!("SALESDESK_SSO_USER_HEADER: \"{h}\" cannot carry the user name"));
+                    return Err(ConfigError::invalid(
+                        SSO_USER_HEADER.env,
+                        format!("\"{h}\" cannot carry the user name"),
+                    ));
                 }
-                let proxies = cidrs("SALESDESK_SSO_TRUSTED_PROXIES", &sso_proxies)?;
+                let proxies = sso_proxies?;
                 if proxies.is_empty() {
-                    return Err(
-                        "SALESDESK_SSO_TRUSTED_PROXIES: missing; SSO mode needs the proxy addresses allowed to send the user header".into(),
-                    );
+                    return Err(ConfigError::missing(
+                        SSO_TRUSTED_PROXIES.env,
+                        "SSO mode needs the proxy addresses allowed to send the user header",
+                    ));
                 }
                 Some(SsoSettings { header, proxies })
             }
         };
-        let bootstrap_admin = match env("SALESDESK_BOOTSTRAP_ADMIN") {
+        let bootstrap_admin = match src.secret(&BOOTSTRAP_ADMIN) {
             None => None,
             Some(v) => {
                 // Never quote the value: it holds a password.
-                let (name, password) = v.split_once(':').ok_or("SALESDESK_BOOTSTRAP_ADMIN: must be name:password")?;
+                let invalid = |problem: String| ConfigError::invalid(BOOTSTRAP_ADMIN.env, problem);
+                let (name, password) = v
+                    .expose_secret()
+                    .split_once(':')
+                    .ok_or_else(|| invalid("must be name:password".into()))?;
                 let name = name.trim();
-                super::users::validate_username(name).map_err(|e| format!("SALESDESK_BOOTSTRAP_ADMIN: {e}"))?;
-                super::password::validate_new(password).map_err(|e| format!("SALESDESK_BOOTSTRAP_ADMIN: {e}"))?;
+                super::users::validate_username(name).map_err(|e| invalid(e.to_string()))?;
+                super::password::validate_new(password).map_err(|e| invalid(e.to_string()))?;
                 Some((name.to_string(), SecretString::from(password.to_string())))
             }
         };
-        let demo_password = match env("SALESDESK_DEMO_PASSWORD") {
+        let demo_password = match src.secret(&DEMO_PASSWORD) {
             None => None,
             Some(p) => {
-                super::password::validate_new(&p).map_err(|e| format!("SALESDESK_DEMO_PASSWORD: {e}"))?;
-                Some(SecretString::from(p))
+                super::password::validate_new(p.expose_secret()).map_err(|e| ConfigError::invalid(DEMO_PASSWORD.env, e.to_string()))?;
+                Some(p)
             }
         };
         Ok(AuthSettings {
@@ -198,7 +231,8 @@ mod tests {
 
     fn load(pairs: &[(&str, &str)]) -> Result<AuthSettings, String> {
         let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        AuthSettings::load(&|k| map.get(k).cloned(), None)
+        let file = toml::Table::new();
+        AuthSettings::load(&Source::new(&|k| map.get(k).cloned(), &file)).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -246,15 +280,18 @@ mod tests {
 
     #[test]
     fn file_table_and_environment_precedence() {
-        let file: FileAuth =
-            toml::from_str("session_idle_minutes = 30\ncookie_secure = \"always\"\ntrusted_proxies = [\"10.0.0.0/8\"]").unwrap();
+        let file = crate::config::parse_file(
+            "[auth]\nsession_idle_minutes = 30\ncookie_secure = \"always\"\ntrusted_proxies = [\"10.0.0.0/8\"]",
+            "x.toml",
+        )
+        .unwrap();
         let env = |k: &str| (k == "SALESDESK_SESSION_IDLE_MINUTES").then(|| "45".to_string());
-        let s = AuthSettings::load(&env, Some(&file)).unwrap();
+        let s = AuthSettings::load(&Source::new(&env, &file)).unwrap();
         assert_eq!(s.session_idle, Duration::from_secs(45 * 60), "the environment wins");
         assert_eq!(s.cookie_secure, CookieSecure::Always);
         assert!(s.trusted_proxies[0].contains("10.2.3.4".parse().unwrap()));
         assert!(
-            toml::from_str::<FileAuth>("bootstrap_admin = \"a:b\"").is_err(),
+            crate::config::parse_file("[auth]\nbootstrap_admin = \"a:b\"", "x.toml").is_err(),
             "secrets are environment-only"
         );
     }

@@ -1,73 +1,96 @@
 //! The optional TOML configuration file (path in `SALESDESK_CONFIG` or `--config`). Every key
-//! mirrors an environment variable; the environment wins. Unknown keys are an error, so a
-//! typo cannot silently leave a setting at its default.
+//! is a setting's `toml_key`; the environment wins. Unknown keys and values of the wrong type
+//! are an error at the line they are on, so a typo cannot silently leave a setting at its
+//! default. Errors quote key names, never values: a value may be a secret.
 
-use serde::Deserialize;
+use std::collections::BTreeSet;
 
-use crate::simulators::faults::FaultPlan;
+use super::error::ConfigError;
+use super::setting::Named;
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileSettings {
-    pub addr: Option<String>,
-    pub data_dir: Option<String>,
-    pub site_root: Option<String>,
-    pub demo: Option<bool>,
-    pub demo_customers: Option<usize>,
-    pub log_format: Option<String>,
-    pub list_refresh_secs: Option<u64>,
-    pub cache_fresh_secs: Option<u64>,
-    pub cache_max_age_secs: Option<u64>,
-    pub tanma: Option<FileVendor>,
-    pub weiling: Option<FileVendor>,
-    pub juzi: Option<FileVendor>,
-    pub simulator: Option<FileSimulators>,
-    /// `[auth]`: sign-in settings (not the two secrets, which are environment-only).
-    pub auth: Option<crate::auth::settings::FileAuth>,
+/// Parses `text` and checks it against the declared settings (`schema`: every setting with a
+/// TOML key, vendor templates filled in).
+pub fn parse(text: &str, path: &str, schema: &[Named]) -> Result<toml::Table, ConfigError> {
+    // Only the message and line: toml's default rendering quotes the source line, which
+    // could hold a secret.
+    let table: toml::Table = toml::from_str(text).map_err(|e| ConfigError::File {
+        path: path.to_string(),
+        line: e.span().map(|s| line_at(text, s.start)),
+        message: redact_values(e.message()),
+    })?;
+    check(&table, "", schema).map_err(|(key, message)| ConfigError::File {
+        path: path.to_string(),
+        line: line_of_key(text, &key),
+        message,
+    })?;
+    Ok(table)
 }
 
-/// One vendor's table. Which keys apply depends on the vendor; validation names misplaced ones.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileVendor {
-    pub base_url: Option<String>,
-    pub app_id: Option<String>,
-    pub app_key: Option<String>,
-    pub app_secret: Option<String>,
-    pub token: Option<String>,
-    pub send_app_key_header: Option<bool>,
-    pub token_ttl_secs: Option<u64>,
-    pub connect_timeout_ms: Option<u64>,
-    pub request_timeout_ms: Option<u64>,
-    pub max_retries: Option<usize>,
-    pub rate_per_minute: Option<u32>,
-}
-
-/// Fault plans for the simulated vendors (demo mode), e.g. `[simulator.weiling] latency_ms = 200`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileSimulators {
-    pub tanma: Option<FaultPlan>,
-    pub weiling: Option<FaultPlan>,
-    pub juzi: Option<FaultPlan>,
-}
-
-impl FileSettings {
-    pub fn parse(text: &str, path: &str) -> Result<Self, String> {
-        // Only the message and line: toml's default rendering quotes the source line, which
-        // could hold a secret.
-        toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-            let message = redact_values(e.message());
-            match line {
-                Some(line) => format!("{path}:{line}: {message}"),
-                None => format!("{path}: {message}"),
+/// The first key (dotted) that no setting declares or whose value has the wrong type.
+fn check(table: &toml::Table, prefix: &str, schema: &[Named]) -> Result<(), (String, String)> {
+    for (key, value) in table {
+        let dotted = format!("{prefix}{key}");
+        if let Some(s) = schema.iter().find(|s| s.toml_key.as_deref() == Some(dotted.as_str())) {
+            if !s.setting.kind.accepts(value) {
+                return Err((
+                    dotted.clone(),
+                    format!(
+                        "invalid type for `{dotted}`: {}, expected {}",
+                        value.type_str(),
+                        s.setting.kind.toml_type()
+                    ),
+                ));
             }
-        })
+            continue;
+        }
+        let nested = format!("{dotted}.");
+        let is_section = schema.iter().any(|s| s.toml_key.as_deref().is_some_and(|k| k.starts_with(&nested)));
+        match value {
+            toml::Value::Table(inner) if is_section => check(inner, &nested, schema)?,
+            _ if is_section => return Err((dotted.clone(), format!("invalid type for `[{dotted}]`: expected a table"))),
+            _ => {
+                let expected: BTreeSet<&str> = schema
+                    .iter()
+                    .filter_map(|s| s.toml_key.as_deref()?.strip_prefix(prefix))
+                    .map(|rest| rest.split('.').next().unwrap_or(rest))
+                    .collect();
+                let expected: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
+                let section = prefix.trim_end_matches('.');
+                let place = if section.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in [{section}]")
+                };
+                return Err((
+                    dotted.clone(),
+                    format!("unknown field `{key}`{place}, expected one of {}", expected.join(", ")),
+                ));
+            }
+        }
     }
+    Ok(())
 }
 
-/// serde's "invalid type: integer `12345678`, expected a string" quotes the value, which may
+fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// Where a dotted key is written, from a second, span-keeping parse (errors are rare).
+fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    let mut table = doc.get_ref();
+    let mut parts = dotted.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let (key, value) = table.iter().find(|(k, _)| k.get_ref() == part)?;
+        if parts.peek().is_none() {
+            return Some(line_at(text, key.span().start));
+        }
+        table = value.get_ref().as_table()?;
+    }
+    None
+}
+
+/// toml's "invalid type: integer `12345678`, expected a string" quotes the value, which may
 /// be a secret; unknown-key messages quote only key names and are kept whole.
 fn redact_values(message: &str) -> String {
     if !message.starts_with("invalid ") {

@@ -10,14 +10,14 @@ fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
 }
 
 fn load_env(pairs: &[(&str, &str)]) -> Result<Settings, String> {
-    load(None, &env_of(pairs), &CliOverrides::default())
+    load(None, &env_of(pairs), &CliOverrides::default()).map_err(|e| e.to_string())
 }
 
 #[test]
 fn defaults_start_in_demo_mode() {
     let s = load_env(&[]).unwrap();
     assert!(s.demo);
-    assert_eq!(s.addr.to_string(), DEFAULT_ADDR);
+    assert_eq!(Some(s.addr.to_string().as_str()), app::ADDR.default);
     assert!(s.tanma.is_none() && s.weiling.is_none() && s.juzi.is_none());
     assert_eq!(s.log_format, LogFormat::Text);
 }
@@ -112,10 +112,10 @@ fn environment_beats_file_and_cli_beats_environment() {
 
 #[test]
 fn file_errors_do_not_quote_secrets() {
-    let e = FileSettings::parse("[tanma]\napp_key = 12345678\n", "x.toml").unwrap_err();
+    let e = parse_file("[tanma]\napp_key = 12345678\n", "x.toml").unwrap_err().to_string();
     assert!(e.starts_with("x.toml:2:"), "{e}");
     assert!(!e.contains("12345678"), "{e}");
-    let e = FileSettings::parse("[tanma]\napp_kee = \"s\"\n", "x.toml").unwrap_err();
+    let e = parse_file("[tanma]\napp_kee = \"s\"\n", "x.toml").unwrap_err().to_string();
     assert!(e.contains("app_kee"), "{e}");
 }
 
@@ -158,4 +158,77 @@ fn cache_ttls_and_metrics_token_are_settings() {
     assert!(e.starts_with("SALESDESK_METRICS_TOKEN:") && !e.contains("short"), "{e}");
     let e = load_env(&[("SALESDESK_CACHE_MAX_AGE_SECS", "soon")]).unwrap_err();
     assert!(e.starts_with("SALESDESK_CACHE_MAX_AGE_SECS:"), "{e}");
+}
+
+#[test]
+fn every_setting_is_declared_once_with_a_usable_default() {
+    let mut envs = std::collections::HashSet::new();
+    let mut keys = std::collections::HashSet::new();
+    for s in all_settings() {
+        assert!(envs.insert(s.env), "{} declared twice", s.env);
+        if let Some(k) = s.toml_key {
+            assert!(keys.insert(k), "TOML key {k} declared twice");
+        }
+        if let Kind::Number { min, max } = s.kind {
+            let d: u64 = s.default.and_then(|d| d.parse().ok()).expect(s.env);
+            assert!((min..=max).contains(&d), "{}: default {d} out of range", s.env);
+        }
+        assert!(!(s.secret && s.default.is_some()), "{}: a secret has no default", s.env);
+    }
+    let help: Vec<_> = SETTINGS_HELP.into_iter().map(|(env, _, _)| *env).collect();
+    assert_eq!(help, all_settings().map(|s| s.env).collect::<Vec<_>>());
+}
+
+#[test]
+fn declared_defaults_match_the_types_defaults() {
+    let s = load_env(&[("SALESDESK_TANMA_APP_ID", "a"), ("SALESDESK_TANMA_APP_KEY", "k")]).unwrap();
+    let http = crate::vendors::HttpPolicy::default();
+    let t = s.tanma.unwrap();
+    assert_eq!(t.http.connect_timeout, http.connect_timeout);
+    assert_eq!(t.http.request_timeout, http.request_timeout);
+    assert_eq!(t.http.max_retries, http.max_retries);
+    assert_eq!(t.http.rate_per_minute, http.rate_per_minute);
+    let cache = CachePolicy::default();
+    assert_eq!((s.cache.fresh, s.cache.max_age), (cache.fresh, cache.max_age));
+    let auth = crate::auth::AuthSettings::default();
+    assert_eq!((s.auth.session_idle, s.auth.session_max), (auth.session_idle, auth.session_max));
+    assert_eq!(s.demo_customers, 240);
+    assert_eq!(s.list_refresh_secs, 300);
+}
+
+#[test]
+fn file_keys_follow_the_descriptors() {
+    // A key of another vendor's table is not silently ignored.
+    let e = parse_file("[tanma]\napp_id = \"a\"\napp_secret = \"s\"\n", "x.toml").unwrap_err();
+    assert!(matches!(e, ConfigError::File { line: Some(3), .. }), "{e}");
+    assert!(e.to_string().contains("app_secret") && !e.to_string().contains("\"s\""), "{e}");
+    let e = parse_file("[simulator.tanma]\nlatency_ms = 5\n[simulator.nobody]\n", "x.toml").unwrap_err();
+    assert!(e.to_string().contains("nobody"), "{e}");
+    let e = parse_file("demo = \"yes\"\n", "x.toml").unwrap_err();
+    assert!(e.to_string().starts_with("x.toml:1:") && e.to_string().contains("boolean"), "{e}");
+    // File values are checked like environment values and named by their variable.
+    let table = parse_file("[auth]\nsession_idle_minutes = 0\n", "x.toml").unwrap();
+    let e = resolve(&Source::new(&|_| None, &table), &CliOverrides::default()).unwrap_err();
+    assert_eq!(e.setting(), "SALESDESK_SESSION_IDLE_MINUTES");
+    let table = parse_file("[weiling]\nmax_retries = 11\n", "x.toml").unwrap();
+    let e = resolve(&Source::new(&|_| None, &table), &CliOverrides::default()).unwrap_err();
+    assert_eq!(e.to_string(), "SALESDESK_WEILING_MAX_RETRIES: 11 is more than 10");
+}
+
+#[test]
+fn errors_are_typed_and_name_the_setting() {
+    let e = load(None, &env_of(&[("SALESDESK_WEILING_APP_ID", "w1")]), &CliOverrides::default()).unwrap_err();
+    assert!(matches!(&e, ConfigError::Missing { setting, .. } if setting == "SALESDESK_WEILING_APP_SECRET"));
+    assert_eq!(
+        e.to_string(),
+        "SALESDESK_WEILING_APP_SECRET: missing; Weiling needs both SALESDESK_WEILING_APP_ID and SALESDESK_WEILING_APP_SECRET"
+    );
+    let e = load(Some("/nonexistent/salesdesk.toml"), &env_of(&[]), &CliOverrides::default()).unwrap_err();
+    assert!(
+        matches!(e, ConfigError::Unreadable { .. }) && e.setting() == "SALESDESK_CONFIG",
+        "{e}"
+    );
+    // A base URL carrying credentials is refused without quoting it.
+    let e = load_env(&[("SALESDESK_TANMA_BASE_URL", "ftp://user:pw-secret@example.com/")]).unwrap_err();
+    assert!(e.starts_with("SALESDESK_TANMA_BASE_URL:") && !e.contains("pw-secret"), "{e}");
 }

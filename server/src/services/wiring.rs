@@ -6,7 +6,10 @@ use std::sync::Arc;
 use app::domain::{VendorId, VendorMode};
 
 use super::{Backend, VendorSlot};
-use crate::config::{JuziSettings, Settings, TanmaSettings, WeilingSettings};
+use crate::config::Settings;
+use crate::vendors::juzi::settings::JuziSettings;
+use crate::vendors::tanma::settings::TanmaSettings;
+use crate::vendors::weiling::settings::WeilingSettings;
 use crate::vendors::VendorAdapter;
 use crate::vendors::cached::{CachePolicy, CachedAdapter};
 use crate::vendors::juzi::JuziClient;

@@ -13,7 +13,7 @@ use super::wire::{
     AddFollowRequest, AddFollowResponse, Customer, DetailQuery, DetailResponse, FollowFailure, FollowItem, Head, ListQuery, ListResponse,
     LooseCode, RemarkFailure, RemarkItem, SetRemarkRequest, SetRemarkResponse, TagGroup, TagListQuery, TagListResponse,
 };
-use crate::config::JuziSettings;
+use super::settings::JuziSettings;
 use crate::vendors::{CallKind, VendorError, VendorHttp};
 
 pub const PATH_CUSTOMER_LIST: &str = "/api/v1/customer/list";

@@ -15,6 +15,7 @@ pub mod endpoints;
 pub mod errors;
 pub mod limits;
 pub mod map;
+pub mod settings;
 pub mod wire;
 
 pub use adapter::DEFAULT_PAGE_SIZE;

@@ -20,7 +20,7 @@ use super::wire::{
     ClueDetail, ClueGetRequest, ClueListData, ClueListRequest, CustomerSearchData, CustomerSearchRequest, EchoRequest, FollowUpListData,
     FollowUpListRequest, ProfileField, QwCustomerDetail, QwDetailsRequest, QwFollowListRequest, QwFollowRecord, TagGroup, codes,
 };
-use crate::config::TanmaSettings;
+use super::settings::TanmaSettings;
 use crate::vendors::{CallKind, VendorError, VendorHttp};
 
 const VENDOR: VendorId = VendorId::Tanma;

@@ -14,6 +14,7 @@ pub mod client;
 pub mod clue_pages;
 pub mod endpoints;
 pub mod map;
+pub mod settings;
 pub mod sign;
 pub mod wire;
 

@@ -24,7 +24,7 @@ use super::wire::{
     CustomerIdList, EnvelopeData, EnvelopeHead, FieldDescription, NewProgress, Progress, ProgressCreateData, ProgressCreateRequest,
     ProgressListData, TokenData,
 };
-use crate::config::WeilingSettings;
+use super::settings::WeilingSettings;
 use crate::vendors::{CallKind, CallStats, VendorError, VendorHttp};
 
 /// Batch endpoints take at most this many ids or items per call (customer/batch,

@@ -16,6 +16,7 @@ pub mod endpoints;
 mod html;
 mod lenient;
 pub mod map;
+pub mod settings;
 pub mod token;
 pub mod wire;
 

@@ -1,0 +1,120 @@
+//! The app-wide settings (everything not about sign-in or one vendor), declared once.
+
+use super::setting::{Kind, Setting};
+
+pub const CONFIG: Setting = Setting {
+    env: "SALESDESK_CONFIG",
+    toml_key: None,
+    kind: Kind::Text,
+    default: None,
+    help: "path of the optional TOML file holding any setting below",
+    secret: false,
+};
+
+pub const ADDR: Setting = Setting {
+    env: "SALESDESK_ADDR",
+    toml_key: Some("addr"),
+    kind: Kind::Text,
+    default: Some("127.0.0.1:3000"),
+    help: "listen address",
+    secret: false,
+};
+
+pub const DATA_DIR: Setting = Setting {
+    env: "SALESDESK_DATA_DIR",
+    toml_key: Some("data_dir"),
+    kind: Kind::Text,
+    default: Some("./data"),
+    help: "where local data lives",
+    secret: false,
+};
+
+pub const SITE_ROOT: Setting = Setting {
+    env: "SALESDESK_SITE_ROOT",
+    toml_key: Some("site_root"),
+    kind: Kind::Text,
+    default: Some("target/site"),
+    help: "compiled site (cargo-leptos output)",
+    secret: false,
+};
+
+pub const DEMO: Setting = Setting {
+    env: "SALESDESK_DEMO",
+    toml_key: Some("demo"),
+    kind: Kind::Flag,
+    default: Some("false"),
+    help: "1 = use the built-in simulated vendors even if credentials are set",
+    secret: false,
+};
+
+pub const DEMO_CUSTOMERS: Setting = Setting {
+    env: "SALESDESK_DEMO_CUSTOMERS",
+    toml_key: Some("demo_customers"),
+    kind: Kind::Number { min: 1, max: 1_000_000 },
+    default: Some("240"),
+    help: "customers generated in demo mode",
+    secret: false,
+};
+
+pub const LOG_FORMAT: Setting = Setting {
+    env: "SALESDESK_LOG_FORMAT",
+    toml_key: Some("log_format"),
+    kind: Kind::Text,
+    default: Some("text"),
+    help: "text or json; level via RUST_LOG",
+    secret: false,
+};
+
+pub const LIST_REFRESH_SECS: Setting = Setting {
+    env: "SALESDESK_LIST_REFRESH_SECS",
+    toml_key: Some("list_refresh_secs"),
+    kind: Kind::Number { min: 10, max: u64::MAX },
+    default: Some("300"),
+    help: "how often customer and clue lists are re-read from the vendors",
+    secret: false,
+};
+
+pub const CACHE_FRESH_SECS: Setting = Setting {
+    env: "SALESDESK_CACHE_FRESH_SECS",
+    toml_key: Some("cache_fresh_secs"),
+    kind: Kind::Number { min: 0, max: u64::MAX },
+    default: Some("60"),
+    help: "vendor reads younger than this are served from the cache without asking the vendor",
+    secret: false,
+};
+
+pub const CACHE_MAX_AGE_SECS: Setting = Setting {
+    env: "SALESDESK_CACHE_MAX_AGE_SECS",
+    toml_key: Some("cache_max_age_secs"),
+    kind: Kind::Number {
+        min: 0,
+        max: 30 * 24 * 3600,
+    },
+    default: Some("86400"),
+    help: "older cached reads are still served (refreshed in the background, or with their age while the vendor fails) up to this age; 0 turns the cache off",
+    secret: false,
+};
+
+pub const METRICS_TOKEN: Setting = Setting {
+    env: "SALESDESK_METRICS_TOKEN",
+    toml_key: None,
+    kind: Kind::Text,
+    default: None,
+    help: "bearer token that lets non-loopback clients read GET /metrics, at least 16 characters; unset = loopback only",
+    secret: true,
+};
+
+/// In `--help` order.
+pub const SETTINGS: &[Setting] = &[
+    CONFIG,
+    ADDR,
+    DATA_DIR,
+    SITE_ROOT,
+    DEMO,
+    DEMO_CUSTOMERS,
+    LOG_FORMAT,
+    LIST_REFRESH_SECS,
+    CACHE_FRESH_SECS,
+    CACHE_MAX_AGE_SECS,
+    METRICS_TOKEN,
+];
