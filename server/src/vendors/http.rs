@@ -60,6 +60,32 @@ pub struct RawReply {
     pub body: Bytes,
 }
 
+/// Why a vendor client could not be set up from its settings. Messages name the setting,
+/// never a secret's value.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientSetupError {
+    #[error("cannot build HTTP client for {vendor}: {source}")]
+    HttpClient {
+        vendor: VendorId,
+        #[source]
+        source: reqwest::Error,
+    },
+    /// `setting` names the vendor and the setting, e.g. "Tanma appId".
+    #[error("{setting} is empty")]
+    Empty { setting: &'static str },
+    #[error("{setting} contains characters not allowed in an HTTP header")]
+    NotAHeaderValue { setting: &'static str },
+    #[error("Tanma appKey contains characters not allowed in an HTTP header (needed to send the appKey header)")]
+    AppKeyHeader,
+}
+
+/// For callers that still report set-up failures as text (the backend wiring).
+impl From<ClientSetupError> for String {
+    fn from(e: ClientSetupError) -> String {
+        e.to_string()
+    }
+}
+
 pub struct VendorHttp {
     vendor: VendorId,
     base_url: Url,
@@ -70,13 +96,13 @@ pub struct VendorHttp {
 }
 
 impl VendorHttp {
-    pub fn new(vendor: VendorId, base_url: Url, policy: HttpPolicy) -> Result<Self, String> {
+    pub fn new(vendor: VendorId, base_url: Url, policy: HttpPolicy) -> Result<Self, ClientSetupError> {
         let client = reqwest::Client::builder()
             .connect_timeout(policy.connect_timeout)
             .timeout(policy.request_timeout)
             .user_agent(concat!("SalesDesk/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| format!("cannot build HTTP client for {vendor}: {e}"))?;
+            .map_err(|source| ClientSetupError::HttpClient { vendor, source })?;
         let per_minute = NonZeroU32::new(policy.rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         Ok(VendorHttp {
             vendor,

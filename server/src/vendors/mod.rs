@@ -5,6 +5,7 @@ pub mod cached;
 pub mod error;
 pub mod http;
 pub mod juzi;
+pub mod lenient;
 pub mod probe;
 pub mod tanma;
 pub mod time;
@@ -18,7 +19,7 @@ use app::domain::{
 use async_trait::async_trait;
 
 pub use error::VendorError;
-pub use http::{CallKind, CallStats, HttpPolicy, RawReply, VendorHttp};
+pub use http::{CallKind, CallStats, ClientSetupError, HttpPolicy, RawReply, VendorHttp};
 pub use probe::{EndpointProbe, ProbeOutcome};
 
 /// Which customers to list.

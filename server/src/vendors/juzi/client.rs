@@ -9,12 +9,12 @@ use serde::de::DeserializeOwned;
 
 use super::errors::{envelope_error, kind_for};
 use super::limits::{self, MAX_FOLLOW_ITEMS, MAX_REMARK_ITEMS};
+use super::settings::JuziSettings;
 use super::wire::{
     AddFollowRequest, AddFollowResponse, Customer, DetailQuery, DetailResponse, FollowFailure, FollowItem, Head, ListQuery, ListResponse,
     LooseCode, RemarkFailure, RemarkItem, SetRemarkRequest, SetRemarkResponse, TagGroup, TagListQuery, TagListResponse,
 };
-use super::settings::JuziSettings;
-use crate::vendors::{CallKind, VendorError, VendorHttp};
+use crate::vendors::{CallKind, ClientSetupError, VendorError, VendorHttp};
 
 pub const PATH_CUSTOMER_LIST: &str = "/api/v1/customer/list";
 pub const PATH_CUSTOMER_DETAIL: &str = "/api/v1/customer/detail";
@@ -56,7 +56,7 @@ impl ItemOutcome {
 }
 
 impl JuziClient {
-    pub fn new(settings: JuziSettings) -> Result<Self, String> {
+    pub fn new(settings: JuziSettings) -> Result<Self, ClientSetupError> {
         let http = VendorHttp::new(VendorId::Juzi, settings.base_url, settings.http)?;
         Ok(JuziClient {
             http,

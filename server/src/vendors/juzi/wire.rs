@@ -7,7 +7,9 @@
 //! (tag `type` is `'1'` in the sample, fail_list `errcode` is documented as a string but
 //! WeCom codes are numbers) both spellings are accepted.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
+
+use crate::vendors::lenient;
 
 /// The part of every reply that says whether the call worked: `errcode` 0 is success.
 #[derive(Clone, Debug, Deserialize)]
@@ -74,7 +76,7 @@ pub struct ListResponse {
     pub errcode: i64,
     #[serde(default)]
     pub errmsg: String,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub data: Vec<Customer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
@@ -107,7 +109,7 @@ pub struct Customer {
     /// 1 WeChat user, 2 WeCom user.
     #[serde(rename = "type", default)]
     pub kind: i64,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub follow_user: Vec<FollowUser>,
 }
 
@@ -124,7 +126,7 @@ pub struct FollowUser {
     /// When the customer added the rep, epoch **milliseconds**.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_timestamp: Option<i64>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub tags: Vec<CustomerTag>,
     /// WeCom's channel `state` ("联系我" / 获客链接); docs.juzibot.com only, not in seed 004.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -143,7 +145,7 @@ pub struct CustomerTag {
     pub tag_name: String,
     /// `"1"` corp tag, `"2"` personal tag (a string in both the table and the sample; a
     /// number is accepted too).
-    #[serde(rename = "type", default, deserialize_with = "string_or_number")]
+    #[serde(rename = "type", default, deserialize_with = "lenient::string_or_null")]
     pub kind: String,
     /// Only for corp tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -180,7 +182,7 @@ pub struct SetRemarkResponse {
     #[serde(default)]
     pub errmsg: String,
     /// Only the items that failed; absent when all succeeded.
-    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "lenient::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub fail_list: Vec<RemarkFailure>,
 }
 
@@ -232,7 +234,7 @@ pub struct AddFollowResponse {
     #[serde(default)]
     pub errmsg: String,
     /// The items that failed, echoed; absent when all succeeded.
-    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "lenient::null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub fail_list: Vec<FollowFailure>,
 }
 
@@ -245,7 +247,7 @@ pub struct FollowFailure {
     pub union_id: String,
     #[serde(default)]
     pub user_id: String,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub text: Vec<FollowText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errcode: Option<LooseCode>,
@@ -270,14 +272,14 @@ pub struct TagListResponse {
     pub errcode: i64,
     #[serde(default)]
     pub errmsg: String,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub data: Vec<TagGroup>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TagGroup {
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "lenient::string_or_null")]
     pub id: String,
     #[serde(default)]
     pub name: String,
@@ -286,7 +288,7 @@ pub struct TagGroup {
     pub create_timestamp: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub tags: Vec<TagDef>,
 }
 
@@ -295,7 +297,7 @@ pub struct TagGroup {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TagDef {
-    #[serde(default, deserialize_with = "string_or_number")]
+    #[serde(default, deserialize_with = "lenient::string_or_null")]
     pub id: String,
     #[serde(default)]
     pub name: String,
@@ -303,23 +305,6 @@ pub struct TagDef {
     pub create_timestamp: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
-}
-
-// ---------------------------------------------------------------------------------------
-
-fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
-fn string_or_number<'de, D>(d: D) -> Result<String, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    Ok(Option::<LooseCode>::deserialize(d)?.map(|c| c.text()).unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ impl TanmaClient {
             let data = self.clue_follow_ups(&req).await?;
             let got = data.list.len();
             for item in &data.list {
-                entries.push(map::follow_from_item(item).map_err(|d| undecodable(paths::CLUE_FOLLOW_UPS, d))?);
+                entries.push(map::follow_from_item(item).map_err(|d| undecodable(paths::CLUE_FOLLOW_UPS, d.to_string()))?);
             }
             match data.next_cursor {
                 Some(next) if got > 0 && cursor.as_ref() != Some(&next) => cursor = Some(next),
@@ -233,7 +233,7 @@ impl VendorAdapter for TanmaClient {
             self.qw_follow_records(ext)
                 .await?
                 .iter()
-                .map(|r| map::follow_from_record(r).map_err(|d| undecodable(paths::QW_FOLLOW_LIST, d)))
+                .map(|r| map::follow_from_record(r).map_err(|d| undecodable(paths::QW_FOLLOW_LIST, d.to_string())))
                 .collect::<Result<Vec<_>, _>>()?
         } else if let Some(id) = customer.vendor_customer_id.as_deref() {
             let id = id

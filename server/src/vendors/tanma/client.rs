@@ -15,13 +15,13 @@ use serde_json::Value;
 
 use super::cache::Cached;
 use super::map::{FieldIndex, TagIndex};
+use super::settings::TanmaSettings;
 use super::sign::sign_now;
 use super::wire::{
     ClueDetail, ClueGetRequest, ClueListData, ClueListRequest, CustomerSearchData, CustomerSearchRequest, EchoRequest, FollowUpListData,
     FollowUpListRequest, ProfileField, QwCustomerDetail, QwDetailsRequest, QwFollowListRequest, QwFollowRecord, TagGroup, codes,
 };
-use super::settings::TanmaSettings;
-use crate::vendors::{CallKind, VendorError, VendorHttp};
+use crate::vendors::{CallKind, ClientSetupError, VendorError, VendorHttp};
 
 const VENDOR: VendorId = VendorId::Tanma;
 
@@ -50,23 +50,23 @@ pub struct TanmaClient {
 }
 
 impl TanmaClient {
-    pub fn new(settings: TanmaSettings) -> Result<Self, String> {
+    pub fn new(settings: TanmaSettings) -> Result<Self, ClientSetupError> {
         Self::with_metadata_ttl(settings, DEFAULT_METADATA_TTL)
     }
 
     /// As [`TanmaClient::new`] with another metadata cache lifetime (tests use zero).
-    pub fn with_metadata_ttl(settings: TanmaSettings, metadata_ttl: Duration) -> Result<Self, String> {
+    pub fn with_metadata_ttl(settings: TanmaSettings, metadata_ttl: Duration) -> Result<Self, ClientSetupError> {
         if settings.app_id.trim().is_empty() {
-            return Err("Tanma appId is empty".into());
+            return Err(ClientSetupError::Empty { setting: "Tanma appId" });
         }
         if HeaderValue::from_str(&settings.app_id).is_err() {
-            return Err("Tanma appId contains characters not allowed in an HTTP header".into());
+            return Err(ClientSetupError::NotAHeaderValue { setting: "Tanma appId" });
         }
         if settings.app_key.expose_secret().is_empty() {
-            return Err("Tanma appKey is empty".into());
+            return Err(ClientSetupError::Empty { setting: "Tanma appKey" });
         }
         if settings.send_app_key_header && HeaderValue::from_str(settings.app_key.expose_secret()).is_err() {
-            return Err("Tanma appKey contains characters not allowed in an HTTP header (needed to send the appKey header)".into());
+            return Err(ClientSetupError::AppKeyHeader);
         }
         let http = VendorHttp::new(VENDOR, settings.base_url, settings.http)?;
         Ok(TanmaClient {

@@ -305,14 +305,21 @@ fn scalar_text(value: &Value) -> Option<String> {
 // ---------------------------------------------------------------------------------------
 // Follow-up records
 
+/// A follow-up whose time is not Beijing `yyyy-MM-dd HH:mm:ss` (the reply is undecodable).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FollowTimeError {
+    #[error("follow record {id}: gmtCreateTime {time:?} is not yyyy-MM-dd HH:mm:ss")]
+    Record { id: i64, time: String },
+    #[error("follow-up {id}: createTime {time:?} is not yyyy-MM-dd HH:mm:ss")]
+    Item { id: String, time: String },
+}
+
 /// A qw-list-by-customer record. `followType` 1 is a rep's note; 2 and anything else
 /// undocumented is treated as a system change log.
-pub fn follow_from_record(r: &QwFollowRecord) -> Result<FollowUpEntry, String> {
-    let at = parse_beijing(&r.gmt_create_time).ok_or_else(|| {
-        format!(
-            "follow record {}: gmtCreateTime {:?} is not yyyy-MM-dd HH:mm:ss",
-            r.id, r.gmt_create_time
-        )
+pub fn follow_from_record(r: &QwFollowRecord) -> Result<FollowUpEntry, FollowTimeError> {
+    let at = parse_beijing(&r.gmt_create_time).ok_or_else(|| FollowTimeError::Record {
+        id: r.id,
+        time: r.gmt_create_time.clone(),
     })?;
     let text = r.content.clone().unwrap_or_default();
     Ok(FollowUpEntry {
@@ -330,12 +337,10 @@ pub fn follow_from_record(r: &QwFollowRecord) -> Result<FollowUpEntry, String> {
 }
 
 /// A clue/list-follow-up item; its `type` is assumed to use the same codes as `followType`.
-pub fn follow_from_item(item: &FollowUpItem) -> Result<FollowUpEntry, String> {
-    let at = parse_beijing(&item.create_time).ok_or_else(|| {
-        format!(
-            "follow-up {}: createTime {:?} is not yyyy-MM-dd HH:mm:ss",
-            item.id, item.create_time
-        )
+pub fn follow_from_item(item: &FollowUpItem) -> Result<FollowUpEntry, FollowTimeError> {
+    let at = parse_beijing(&item.create_time).ok_or_else(|| FollowTimeError::Item {
+        id: item.id.clone(),
+        time: item.create_time.clone(),
     })?;
     let text = item.content.clone().unwrap_or_default();
     let operator = item.operator.as_ref();

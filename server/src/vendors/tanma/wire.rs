@@ -8,8 +8,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use crate::vendors::lenient;
 
 /// Every reply: `code == 0` is success; otherwise `message` says why (VENDORS.md §1.3).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -56,7 +58,7 @@ pub struct QwCustomerDetail {
     pub wechat_nickname: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wechat_avatar: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub fields: Vec<QwField>,
 }
 
@@ -124,10 +126,10 @@ pub struct ClueDetail {
     pub kind: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub convert_customer_time: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub fields: Vec<ClueField>,
     /// Corp tag ids (Tanma tag `id` or WeCom `qwTagId`; which one is undocumented).
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub tag_ids: Vec<String>,
     #[serde(default)]
     pub create_time: Option<String>,
@@ -174,11 +176,11 @@ pub struct ClueListRequest {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClueListData {
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub list: Vec<ClueDetail>,
     /// `null` (or absent, or empty) when there are no more items. Its JSON type is not
     /// documented, so numbers are accepted too.
-    #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[serde(default, deserialize_with = "lenient::opt_nonempty_string")]
     pub next_cursor: Option<String>,
 }
 
@@ -201,16 +203,16 @@ pub struct FollowUpListRequest {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FollowUpListData {
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub list: Vec<FollowUpItem>,
-    #[serde(default, deserialize_with = "opt_string_or_number")]
+    #[serde(default, deserialize_with = "lenient::opt_nonempty_string")]
     pub next_cursor: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FollowUpItem {
-    #[serde(deserialize_with = "string_or_number", serialize_with = "id_out")]
+    #[serde(deserialize_with = "lenient::string_or_number", serialize_with = "lenient::ser_numeric_id")]
     pub id: String,
     /// Assumed to follow `followType` (1 = rep note, 2 = system change); not documented.
     #[serde(rename = "type")]
@@ -239,19 +241,19 @@ pub struct FollowUpOperator {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TagGroup {
-    #[serde(deserialize_with = "string_or_number", serialize_with = "id_out")]
+    #[serde(deserialize_with = "lenient::string_or_number", serialize_with = "lenient::ser_numeric_id")]
     pub id: String,
     pub name: String,
     #[serde(default)]
     pub qw_tag_id: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub tags: Vec<TagItem>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TagItem {
-    #[serde(deserialize_with = "string_or_number", serialize_with = "id_out")]
+    #[serde(deserialize_with = "lenient::string_or_number", serialize_with = "lenient::ser_numeric_id")]
     pub id: String,
     pub name: String,
     #[serde(default)]
@@ -269,7 +271,7 @@ pub struct TagItem {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileField {
-    #[serde(deserialize_with = "string_or_number", serialize_with = "id_out")]
+    #[serde(deserialize_with = "lenient::string_or_number", serialize_with = "lenient::ser_numeric_id")]
     pub id: String,
     #[serde(default)]
     pub alias: Option<String>,
@@ -277,14 +279,14 @@ pub struct ProfileField {
     /// Same codes as clue field `type` (1 text, 2 option, 3 date, 8 mobiles).
     #[serde(default, rename = "type")]
     pub kind: Option<i64>,
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub options: Vec<FieldOption>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldOption {
     /// Option ids are long numbers written as strings (clue `valueAsText` holds them).
-    #[serde(deserialize_with = "string_or_number")]
+    #[serde(deserialize_with = "lenient::string_or_number")]
     pub id: String,
     #[serde(alias = "label")]
     pub name: String,
@@ -316,7 +318,7 @@ pub struct CustomerSearchRequest {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerSearchData {
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub data: Vec<SearchRow>,
     #[serde(default)]
     pub total_page: Option<u32>,
@@ -332,8 +334,8 @@ pub struct SearchRow {
     /// Tanma's own customer id (accepted by `customerId` filters; not in the field list).
     #[serde(
         default,
-        deserialize_with = "opt_string_or_number",
-        serialize_with = "opt_id_out",
+        deserialize_with = "lenient::opt_nonempty_string",
+        serialize_with = "lenient::ser_opt_numeric_id",
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_id: Option<String>,
@@ -349,7 +351,7 @@ pub struct SearchRow {
     #[serde(default)]
     pub qw_sales_id: Option<String>,
     /// A boolean in the ETL script's reading; 0/1 accepted too.
-    #[serde(default, deserialize_with = "opt_bool_or_int")]
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub is_friend: Option<bool>,
     /// 1 = the customer deleted the rep, 2 = the rep deleted the customer.
     #[serde(default)]
@@ -403,80 +405,6 @@ pub struct SearchContact {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EchoRequest {
     pub message: String,
-}
-
-// ---------------------------------------------------------------------------------------
-// Tolerant field decoders.
-
-/// `null` (as well as a missing field, with `#[serde(default)]`) becomes the default.
-fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum StringOrNumber {
-    S(String),
-    I(i64),
-    U(u64),
-    F(f64),
-}
-
-impl StringOrNumber {
-    fn into_string(self) -> String {
-        match self {
-            StringOrNumber::S(s) => s,
-            StringOrNumber::I(i) => i.to_string(),
-            StringOrNumber::U(u) => u.to_string(),
-            StringOrNumber::F(f) => f.to_string(),
-        }
-    }
-}
-
-/// Ids whose JSON type the docs leave open: a string or an integer, read as a string.
-fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(StringOrNumber::deserialize(d)?.into_string())
-}
-
-/// As [`string_or_number`], with `null` and `""` meaning none (end-of-list cursors).
-fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<StringOrNumber>::deserialize(d)?
-        .map(StringOrNumber::into_string)
-        .filter(|s| !s.is_empty()))
-}
-
-/// Writes a numeric id string as a JSON integer (how Tanma's Java services send ids) and
-/// anything else as a string.
-fn id_out<S: serde::Serializer>(id: &str, s: S) -> Result<S::Ok, S::Error> {
-    match id.parse::<i64>() {
-        Ok(n) if n.to_string() == id => s.serialize_i64(n),
-        _ => s.serialize_str(id),
-    }
-}
-
-fn opt_id_out<S: serde::Serializer>(id: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
-    match id {
-        Some(id) => id_out(id, s),
-        None => s.serialize_none(),
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum BoolOrInt {
-    B(bool),
-    I(i64),
-}
-
-fn opt_bool_or_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    Ok(Option::<BoolOrInt>::deserialize(d)?.map(|v| match v {
-        BoolOrInt::B(b) => b,
-        BoolOrInt::I(i) => i != 0,
-    }))
 }
 
 #[cfg(test)]

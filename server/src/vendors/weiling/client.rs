@@ -18,14 +18,14 @@ use tokio::time::Instant;
 
 use super::codes;
 use super::paths;
+use super::settings::WeilingSettings;
 use super::token::{Fetched, Token, TokenCache};
 use super::wire::{
     Clue, ClueBatchRequest, ClueListData, CustomDetailData, Customer, CustomerBatchData, CustomerBatchRequest, CustomerEditRequest,
     CustomerIdList, EnvelopeData, EnvelopeHead, FieldDescription, NewProgress, Progress, ProgressCreateData, ProgressCreateRequest,
     ProgressListData, TokenData,
 };
-use super::settings::WeilingSettings;
-use crate::vendors::{CallKind, CallStats, VendorError, VendorHttp};
+use crate::vendors::{CallKind, CallStats, ClientSetupError, VendorError, VendorHttp};
 
 /// Batch endpoints take at most this many ids or items per call (customer/batch,
 /// clue/batch, v2/progress/create).
@@ -80,12 +80,14 @@ pub struct WeilingClient {
 }
 
 impl WeilingClient {
-    pub fn new(settings: WeilingSettings) -> Result<Self, String> {
+    pub fn new(settings: WeilingSettings) -> Result<Self, ClientSetupError> {
         if settings.app_id.trim().is_empty() {
-            return Err("Weiling app_id is empty".into());
+            return Err(ClientSetupError::Empty { setting: "Weiling app_id" });
         }
         if settings.app_secret.expose_secret().trim().is_empty() {
-            return Err("Weiling app_secret is empty".into());
+            return Err(ClientSetupError::Empty {
+                setting: "Weiling app_secret",
+            });
         }
         let http = VendorHttp::new(VendorId::Weiling, settings.base_url, settings.http)?;
         Ok(WeilingClient {

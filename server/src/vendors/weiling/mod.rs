@@ -14,7 +14,6 @@ pub mod client;
 pub mod codes;
 pub mod endpoints;
 mod html;
-mod lenient;
 pub mod map;
 pub mod settings;
 pub mod token;

@@ -8,7 +8,7 @@
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use super::lenient;
+use crate::vendors::lenient;
 
 /// The envelope's status half, read before `data` so an error reply never has to match the
 /// success shape.
@@ -56,7 +56,7 @@ pub struct TokenData {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomerIdList {
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub data_list: Vec<String>,
     /// Not on the 3.1 page (it shows only `data_list`); read when present, as every other
     /// Weiling list pages with `cursor`.
@@ -74,7 +74,7 @@ pub struct CustomerBatchRequest {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CustomerBatchData {
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub customer_list: Vec<Customer>,
 }
 
@@ -103,7 +103,7 @@ pub struct Customer {
     pub corp_full_name: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub customer_stage: Option<String>,
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub remark_mobiles: Vec<String>,
     /// Boolean in 3.6, `0` in the 3.4 example.
     #[serde(default, deserialize_with = "lenient::opt_bool")]
@@ -111,13 +111,13 @@ pub struct Customer {
     /// 3.4's schema spells it `union_id`, its example and 3.6 `unionid`.
     #[serde(default, alias = "union_id", deserialize_with = "lenient::opt_string")]
     pub unionid: Option<String>,
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub follow_users: Vec<FollowUser>,
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub company_list: Vec<CompanyRef>,
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub business_list: Vec<BusinessRef>,
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub clue_list: Vec<ClueRef>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub latest_progress_id: Option<String>,
@@ -135,7 +135,7 @@ pub struct FollowUser {
     pub remark_corp_name: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub position: Option<String>,
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub tags: Vec<Tag>,
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub lost_state: Option<bool>,
@@ -148,7 +148,7 @@ pub struct FollowUser {
     pub remark: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub description: Option<String>,
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub remark_mobiles: Vec<String>,
     #[serde(default)]
     pub add_source: Option<AddSource>,
@@ -235,7 +235,7 @@ pub struct CustomerEditRequest {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProgressListData {
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub progress_list: Vec<Progress>,
     /// Empty or absent on the last page. (The legacy page misspells it `cusor`.)
     #[serde(default, alias = "cusor", deserialize_with = "lenient::opt_string")]
@@ -257,7 +257,7 @@ pub struct Progress {
     /// Epoch ms.
     #[serde(default, deserialize_with = "lenient::opt_i64")]
     pub create_time: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub attachment_file: Vec<Attachment>,
 }
 
@@ -308,9 +308,9 @@ pub struct NewProgress {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ProgressCreateData {
     /// The legacy 8.1 schema names these `failList`/`successList` (its example does not).
-    #[serde(default, alias = "failList", deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, alias = "failList", deserialize_with = "lenient::null_as_default")]
     pub fail_list: Vec<ProgressFailure>,
-    #[serde(default, alias = "successList", deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, alias = "successList", deserialize_with = "lenient::null_as_default")]
     pub success_list: Vec<ProgressSuccess>,
 }
 
@@ -339,7 +339,7 @@ pub struct ProgressSuccess {
 pub struct CustomDetailData {
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub api_key: Option<String>,
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub fields: Vec<FieldDescription>,
 }
 
@@ -358,7 +358,7 @@ pub struct FieldDescription {
     pub enabled: Option<bool>,
     #[serde(default, deserialize_with = "lenient::opt_i64")]
     pub property_source: Option<i64>,
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub options: Vec<FieldOption>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub min_length: Option<String>,
@@ -380,7 +380,7 @@ pub struct FieldOption {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClueListData {
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub clue_list: Vec<Clue>,
     #[serde(default, deserialize_with = "lenient::opt_string")]
     pub cursor: Option<String>,
@@ -455,7 +455,7 @@ pub struct Clue {
     pub create_time: Option<i64>,
     #[serde(default)]
     pub add_source: Option<AddSource>,
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    #[serde(default, deserialize_with = "lenient::null_as_default")]
     pub company_list: Vec<CompanyRef>,
 }
 
