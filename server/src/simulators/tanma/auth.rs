@@ -1,11 +1,14 @@
 //! Request authentication as Tanma does it: known `appId`, `timestamp` within the allowed
-//! skew (1003), and `sign` = SHA-256 over appId + timestamp + raw body + appKey (1002).
+//! skew (1003), and `sign` = lowercase hex SHA-256 over appId + timestamp + raw body + appKey
+//! (1002). The rule is implemented here from VENDORS.md §1.1, not with the client's signer,
+//! so a mistake in either shows as a refused request.
 
 use axum::http::HeaderMap;
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
 
+use super::wire::codes;
 use super::{SimError, TanmaSimConfig};
-use crate::vendors::tanma::sign;
-use crate::vendors::tanma::wire::codes;
 
 pub const INVALID_SIGN_MESSAGE: &str = "签名校验未通过";
 pub const INVALID_TIMESTAMP_MESSAGE: &str = "请求时间与服务器时间相差过大，请校对时间后重新请求";
@@ -31,17 +34,32 @@ pub fn verify(config: &TanmaSimConfig, headers: &HeaderMap, body: &[u8], now_ms:
         return Err(SimError::new(codes::INVALID_TIMESTAMP, INVALID_TIMESTAMP_MESSAGE));
     }
     let given = header("sign").ok_or_else(bad_sign)?;
-    if !sign::verify(app_id, timestamp, body, &config.app_key, given) {
+    if !signature_matches(app_id, timestamp, body, &config.app_key, given) {
         return Err(bad_sign());
     }
     Ok(())
+}
+
+/// The documented signature, lowercase hex.
+fn expected_sign(app_id: &str, timestamp: &str, body: &[u8], app_key: &SecretString) -> String {
+    let mut hasher = Sha256::new();
+    for part in [app_id.as_bytes(), timestamp.as_bytes(), body, app_key.expose_secret().as_bytes()] {
+        hasher.update(part);
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Compares in constant time; only the lowercase hex every known client sends is accepted.
+fn signature_matches(app_id: &str, timestamp: &str, body: &[u8], app_key: &SecretString, given: &str) -> bool {
+    let expected = expected_sign(app_id, timestamp, body, app_key);
+    let (a, b) = (expected.as_bytes(), given.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
-    use secrecy::SecretString;
     use std::time::Duration;
 
     const NOW: i64 = 1_700_000_000_000;
@@ -63,8 +81,21 @@ mod tests {
     }
 
     fn signed(ts: i64, body: &[u8]) -> HeaderMap {
-        let s = sign::signed_headers("app123", &SecretString::from("key456".to_string()), ts, body);
-        headers(&s.app_id, &s.timestamp, &s.sign)
+        let ts = ts.to_string();
+        headers("app123", &ts, &expected_sign("app123", &ts, body, &key("key456")))
+    }
+
+    fn key(s: &str) -> SecretString {
+        SecretString::from(s.to_string())
+    }
+
+    #[test]
+    fn signature_is_the_documented_digest() {
+        // printf '%s' 'app1231700000000000key456' | sha256sum
+        assert_eq!(
+            expected_sign("app123", "1700000000000", b"", &key("key456")),
+            "d51cb6db272a8e9203c3b202ee9b435ce8db721ad032c76c3defa2f4f48d5b6b"
+        );
     }
 
     #[test]
@@ -79,8 +110,9 @@ mod tests {
         let body = br#"{"customerId":8}"#;
         let e = verify(&config(), &signed(NOW, body), br#"{"customerId":9}"#, NOW).unwrap_err();
         assert_eq!(e.code, 1002);
-        let s = sign::signed_headers("app123", &SecretString::from("wrong".to_string()), NOW, body);
-        let e = verify(&config(), &headers("app123", &s.timestamp, &s.sign), body, NOW).unwrap_err();
+        let ts = NOW.to_string();
+        let wrong = expected_sign("app123", &ts, body, &key("wrong"));
+        let e = verify(&config(), &headers("app123", &ts, &wrong), body, NOW).unwrap_err();
         assert_eq!(e.code, 1002);
         let e = verify(&config(), &headers("other", &NOW.to_string(), "00"), body, NOW).unwrap_err();
         assert_eq!(e.code, 1002);
@@ -95,7 +127,7 @@ mod tests {
         assert_eq!((e.code, e.message.as_str()), (1003, INVALID_TIMESTAMP_MESSAGE));
         assert_eq!(verify(&config(), &signed(NOW + 301_000, b""), b"", NOW).unwrap_err().code, 1003);
         // A 10-digit seconds value is refused even if it is "now".
-        let s = sign::sign("app123", "1700000000", b"", &SecretString::from("key456".to_string()));
+        let s = expected_sign("app123", "1700000000", b"", &key("key456"));
         assert_eq!(
             verify(&config(), &headers("app123", "1700000000", &s), b"", NOW).unwrap_err().code,
             1003

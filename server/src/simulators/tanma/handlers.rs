@@ -1,14 +1,13 @@
 //! One function per endpoint: the (already authenticated) raw body in, `data` or a
 //! business error out.
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::project;
+use super::wire::{self, codes};
 use super::{Outcome, Sim, SimError};
 use crate::simulators::dataset::Person;
-use crate::vendors::tanma::wire::{self, codes};
 use crate::vendors::time::parse_beijing;
 
 /// Page size when a request gives none, and the most one page returns (the real maximum
@@ -30,10 +29,8 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, SimError> {
     serde_json::from_slice(body).map_err(|e| invalid(format!("请求体格式错误（{e}）")))
 }
 
-fn data<T: Serialize>(value: &T, message: &'static str) -> Outcome {
-    serde_json::to_value(value)
-        .map(|v| (v, message))
-        .map_err(|e| SimError::new(codes::FAIL, format!("系统错误：{e}")))
+fn data(value: Value, message: &'static str) -> Outcome {
+    Ok((value, message))
 }
 
 fn page_size(size: u32) -> usize {
@@ -77,7 +74,7 @@ pub fn qw_details(sim: &Sim, body: &[u8]) -> Outcome {
         let (rep, _) = u.rep_by_user_id(&req.qw_user_id)?;
         p.relation(rep).map(|rel| project::qw_detail(u, p, rel))
     });
-    data(&found.into_iter().collect::<Vec<_>>(), SUCCESS)
+    data(found.into_iter().collect(), SUCCESS)
 }
 
 pub fn qw_follow_list(sim: &Sim, body: &[u8]) -> Outcome {
@@ -85,7 +82,7 @@ pub fn qw_follow_list(sim: &Sim, body: &[u8]) -> Outcome {
     if req.external_user_id.is_empty() {
         return Err(invalid("externalUserId 不能为空"));
     }
-    let records: Vec<wire::QwFollowRecord> = tanma_customer(sim, &req.external_user_id)
+    let records: Vec<Value> = tanma_customer(sim, &req.external_user_id)
         .map(|p| {
             p.tanma
                 .iter()
@@ -94,13 +91,13 @@ pub fn qw_follow_list(sim: &Sim, body: &[u8]) -> Outcome {
                 .collect()
         })
         .unwrap_or_default();
-    data(&records, SUCCESS)
+    data(Value::Array(records), SUCCESS)
 }
 
 pub fn clue_get(sim: &Sim, body: &[u8]) -> Outcome {
     let req: wire::ClueGetRequest = parse(body)?;
     match sim.universe.clue_by_tanma_id(req.customer_id).filter(|c| c.in_tanma) {
-        Some(c) => data(&project::clue_detail(c), OK),
+        Some(c) => data(project::clue_detail(c), OK),
         None => Err(SimError::new(codes::FAIL, "线索&待分配客户不存在")),
     }
 }
@@ -122,8 +119,8 @@ pub fn clue_list_asc(sim: &Sim, body: &[u8]) -> Outcome {
         .collect();
     clues.sort_by_key(|c| (c.created_at_ms.div_euclid(1000), c.customer_id));
     let (page, next) = cursor_page(&clues, req.cursor.as_deref(), page_size(req.size))?;
-    let list = page.into_iter().map(project::clue_detail).collect();
-    data(&wire::ClueListData { list, next_cursor: next }, SUCCESS)
+    let list: Vec<Value> = page.into_iter().map(project::clue_detail).collect();
+    data(json!({ "list": list, "nextCursor": next }), SUCCESS)
 }
 
 /// Follow-ups of a clue, or of a customer by its Tanma customer id.
@@ -143,16 +140,16 @@ pub fn clue_follow_ups(sim: &Sim, body: &[u8]) -> Outcome {
         .collect();
     follows.sort_by_key(|f| f.id);
     let (page, next) = cursor_page(&follows, req.cursor.as_deref(), page_size(req.size))?;
-    let list = page.into_iter().map(|f| project::follow_item(u, f)).collect();
-    data(&wire::FollowUpListData { list, next_cursor: next }, SUCCESS)
+    let list: Vec<Value> = page.into_iter().map(|f| project::follow_item(u, f)).collect();
+    data(json!({ "list": list, "nextCursor": next }), SUCCESS)
 }
 
 pub fn tags_tree(sim: &Sim, _body: &[u8]) -> Outcome {
-    data(&project::tag_tree(&sim.universe), SUCCESS)
+    data(project::tag_tree(&sim.universe), SUCCESS)
 }
 
 pub fn profile_fields(sim: &Sim, _body: &[u8]) -> Outcome {
-    data(&project::profile_fields(&sim.universe), SUCCESS)
+    data(project::profile_fields(&sim.universe), SUCCESS)
 }
 
 /// 高级筛选: rows per (customer, rep) relation, newest customers first, page-numbered.
@@ -196,19 +193,13 @@ pub fn customer_search(sim: &Sim, body: &[u8]) -> Outcome {
     let size = page_size(req.page_size);
     let page_no = req.page_no.max(1) as usize;
     let total_page = rows.len().div_ceil(size);
-    let data_rows = rows
+    let data_rows: Vec<Value> = rows
         .iter()
         .skip((page_no - 1).saturating_mul(size))
         .take(size)
         .map(|(p, rel)| project::search_row(u, p, rel))
         .collect();
-    data(
-        &wire::CustomerSearchData {
-            data: data_rows,
-            total_page: Some(total_page as u32),
-        },
-        SUCCESS,
-    )
+    data(json!({ "data": data_rows, "totalPage": total_page }), SUCCESS)
 }
 
 #[cfg(test)]

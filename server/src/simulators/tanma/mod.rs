@@ -20,6 +20,7 @@
 mod auth;
 mod handlers;
 mod project;
+mod wire;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,7 +36,7 @@ use serde_json::{Value, json};
 
 use crate::simulators::dataset::Universe;
 use crate::simulators::faults::{self, Faults};
-use crate::vendors::tanma::paths;
+use wire::paths;
 
 /// The path prefix the real service lives under; API paths such as `/api/v3/clue/get`
 /// follow it.

@@ -1,6 +1,6 @@
 //! Tanma's wire format: request and response bodies exactly as the vendor pages show them
-//! (camelCase names, `string | null` as `Option`, integers as integers). The simulator
-//! serialises the same types, so what the client parses is what the simulator writes.
+//! (camelCase names, `string | null` as `Option`, integers as integers). The simulator writes
+//! its replies from the pages on its own (`simulators/tanma`), so a wrong name here fails there.
 //!
 //! Sources: seed pages 000 (qw-details), 001 (qw-list-by-customer), 002 (clue/get) and the
 //! official/client facts in VENDORS.md §1.4. Unknown fields are tolerated everywhere; shapes
