@@ -2,26 +2,27 @@
 //! endpoint, the seed customer, paging, token handling, limits (the simulator's and the
 //! client's own), stored writes, and every kind of injected fault.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::domain::{CustomerKind, Gender, TagKind, VendorErrorKind, VendorId};
-use salesdesk::vendors::juzi::settings::JuziSettings;
-use salesdesk::simulators::dataset::{self, Person, Universe, UniverseOptions};
+use salesdesk::simulators::dataset::Person;
 use salesdesk::simulators::faults::{FaultPlan, Faults, InjectedError};
-use salesdesk::simulators::{juzi, serve};
+use salesdesk::simulators::juzi;
+use salesdesk::vendors::juzi::settings::JuziSettings;
 use salesdesk::vendors::juzi::wire::{
     AddFollowRequest, AddFollowResponse, DetailResponse, FollowItem, FollowText, ListQuery, ListResponse, LooseCode, RemarkItem,
     SetRemarkRequest, SetRemarkResponse,
 };
 use salesdesk::vendors::juzi::{ItemOutcome, JuziClient};
-use salesdesk::vendors::{CustomerListQuery, CustomerLookup, CustomerRef, HttpPolicy, VendorAdapter};
+use salesdesk::vendors::{CustomerLookup, CustomerRef, VendorAdapter};
 use secrecy::SecretString;
 use serde_json::{Value, json};
-use tokio::task::JoinHandle;
 use url::Url;
+
+use common::simulator::{Running, get_json, json_reply, list_query, policy};
 
 const TOKEN: &str = "juzi-test-token-0123456789abcdef";
 const SEED_EXTERNAL: &str = "wmfvEMCAAAPHR9XslvYqTFgCJTULiZgg";
@@ -39,25 +40,18 @@ fn fixture(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn policy(request_timeout: Duration) -> HttpPolicy {
-    HttpPolicy {
-        connect_timeout: Duration::from_secs(1),
-        request_timeout,
-        max_retries: 2,
-        retry_min_delay: Duration::from_millis(10),
-        rate_per_minute: 100_000,
-    }
-}
+struct Sim(Running);
 
-struct Sim {
-    addr: SocketAddr,
-    universe: Arc<Universe>,
-    _task: JoinHandle<()>,
+impl std::ops::Deref for Sim {
+    type Target = Running;
+    fn deref(&self) -> &Running {
+        &self.0
+    }
 }
 
 impl Sim {
     async fn start() -> Sim {
-        let universe = Arc::new(dataset::generate(&UniverseOptions::default()));
+        let universe = common::simulator::universe(None);
         let faults = Faults::new(FaultPlan::default(), juzi::error_envelope);
         let router = juzi::router(
             universe.clone(),
@@ -66,16 +60,7 @@ impl Sim {
             },
             faults,
         );
-        let (addr, task) = serve(router, ([127, 0, 0, 1], 0).into()).await.expect("bind simulator");
-        Sim {
-            addr,
-            universe,
-            _task: task,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        Sim(Running::serve(universe, router).await)
     }
 
     fn client_with(&self, token: &str, timeout: Duration) -> JuziClient {
@@ -91,56 +76,29 @@ impl Sim {
         self.client_with(TOKEN, Duration::from_secs(5))
     }
 
-    async fn set_faults(&self, plan: FaultPlan) {
-        let r = reqwest::Client::new()
-            .put(self.url("/__sim/faults"))
-            .json(&plan)
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success());
-    }
-
     async fn requests(&self, path: &str) -> u64 {
-        let counts: BTreeMap<String, u64> = reqwest::get(self.url("/__sim/juzi/requests")).await.unwrap().json().await.unwrap();
+        let counts: BTreeMap<String, u64> = serde_json::from_value(get_json(&self.url("/__sim/juzi/requests")).await).unwrap();
         counts.get(path).copied().unwrap_or(0)
     }
 
     async fn follows(&self, union_id: &str, user_id: &str) -> Vec<Value> {
         let url = format!("{}?unionId={union_id}&userId={user_id}", self.url("/__sim/juzi/follows"));
-        reqwest::get(url).await.unwrap().json().await.unwrap()
+        serde_json::from_value(get_json(&url).await).unwrap()
     }
 
     async fn remarks(&self, union_id: &str, user_id: &str) -> Value {
         let url = format!("{}?unionId={union_id}&userId={user_id}", self.url("/__sim/juzi/remarks"));
-        reqwest::get(url).await.unwrap().json().await.unwrap()
+        get_json(&url).await
     }
 
     async fn get_raw(&self, path: &str, query: &[(&str, &str)]) -> Value {
         let mut q = vec![("token", TOKEN)];
         q.extend_from_slice(query);
-        reqwest::Client::new()
-            .get(self.url(path))
-            .query(&q)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        json_reply(reqwest::Client::new().get(self.url(path)).query(&q)).await
     }
 
     async fn post_raw(&self, path: &str, body: &Value) -> Value {
-        reqwest::Client::new()
-            .post(self.url(path))
-            .query(&[("token", TOKEN)])
-            .json(body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        json_reply(reqwest::Client::new().post(self.url(path)).query(&[("token", TOKEN)]).json(body)).await
     }
 
     /// Juzibot customers that have a unionId (writable through v1), with their reps.
@@ -350,14 +308,7 @@ async fn pages_walk_every_customer_once() {
     let mut cursor = None;
     let mut pages = 0;
     loop {
-        let page = client
-            .list_customers(&CustomerListQuery {
-                rep_user_id: None,
-                cursor: cursor.clone(),
-                page_size: 7,
-            })
-            .await
-            .unwrap();
+        let page = client.list_customers(&list_query(None, cursor.clone(), 7)).await.unwrap();
         assert_eq!(page.total, Some(expected as u64));
         assert!(page.items.len() <= 7);
         for c in &page.items {
@@ -377,28 +328,14 @@ async fn pages_walk_every_customer_once() {
     assert!(seen.contains(SEED_EXTERNAL));
 
     // A rep's own customers only.
-    let page = client
-        .list_customers(&CustomerListQuery {
-            rep_user_id: Some("rocky".into()),
-            cursor: None,
-            page_size: 1000,
-        })
-        .await
-        .unwrap();
+    let page = client.list_customers(&list_query(Some("rocky".into()), None, 1000)).await.unwrap();
     assert!(!page.items.is_empty());
     assert!(page.items.iter().all(|c| c.follow_users.iter().any(|f| f.user_id == "rocky")));
     assert!(page.total.unwrap() < expected as u64);
     assert_eq!(page.next, None);
 
     // Oversized requests are lowered to the documented 1000; the hub refuses more.
-    let page = client
-        .list_customers(&CustomerListQuery {
-            rep_user_id: None,
-            cursor: None,
-            page_size: 5000,
-        })
-        .await
-        .unwrap();
+    let page = client.list_customers(&list_query(None, None, 5000)).await.unwrap();
     assert_eq!(page.items.len(), expected.min(1000));
     let raw = sim.get_raw(LIST, &[("current", "1"), ("pageSize", "1001")]).await;
     assert_eq!(raw["errcode"], juzi::BAD_REQUEST_ERRCODE, "{raw}");
@@ -413,14 +350,7 @@ async fn pages_walk_every_customer_once() {
         .await
         .unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::InvalidInput);
-    let err = client
-        .list_customers(&CustomerListQuery {
-            rep_user_id: None,
-            cursor: Some("abc".into()),
-            page_size: 10,
-        })
-        .await
-        .unwrap_err();
+    let err = client.list_customers(&list_query(None, Some("abc".into()), 10)).await.unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::InvalidInput);
 }
 
@@ -483,14 +413,7 @@ async fn remark_is_stored_and_visible_in_later_reads() {
         .unwrap()
         .unwrap();
     assert_eq!(c.follow_users[0].remark.as_deref(), Some("李总👍"));
-    let page = client
-        .list_customers(&CustomerListQuery {
-            rep_user_id: Some("rocky".into()),
-            cursor: None,
-            page_size: 1000,
-        })
-        .await
-        .unwrap();
+    let page = client.list_customers(&list_query(Some("rocky".into()), None, 1000)).await.unwrap();
     let listed = page
         .items
         .iter()
@@ -846,14 +769,7 @@ async fn malformed_replies_are_undecodable() {
     })
     .await;
     let client = sim.client();
-    let err = client
-        .list_customers(&CustomerListQuery {
-            rep_user_id: None,
-            cursor: None,
-            page_size: 10,
-        })
-        .await
-        .unwrap_err();
+    let err = client.list_customers(&list_query(None, None, 10)).await.unwrap_err();
     assert_eq!(err.kind, VendorErrorKind::Undecodable);
     assert_eq!(sim.requests(LIST).await, 3, "reads are retried");
     let err = client.add_follow_up(&seed_target(), "跟进", 1_767_225_600_000).await.unwrap_err();

@@ -1,28 +1,30 @@
 //! The real Tanma client against the Tanma simulator over HTTP on loopback: every endpoint,
 //! the seed records round trip, signature and clock checks, and every injected fault.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use app::domain::{FieldValue, FollowUpKind, Gender, VendorErrorKind};
 use axum::extract::Request;
 use axum::middleware::Next;
-use salesdesk::vendors::tanma::settings::TanmaSettings;
-use salesdesk::simulators::dataset::{self, Universe, UniverseOptions, seeds};
+use salesdesk::simulators::dataset::{self, seeds};
 use salesdesk::simulators::faults::{FaultPlan, Faults, InjectedError};
 use salesdesk::simulators::{serve, tanma};
+use salesdesk::vendors::tanma::settings::TanmaSettings;
 use salesdesk::vendors::tanma::wire::{
     ClueDetail, ClueListRequest, CustomerSearchRequest, Envelope, FollowUpListRequest, QwCustomerDetail, QwFollowRecord,
 };
-use salesdesk::vendors::tanma::{TanmaClient, client::decode_envelope, paths, sign};
+use salesdesk::vendors::tanma::{TanmaClient, client::decode_envelope};
 use salesdesk::vendors::time::{format_beijing, parse_beijing};
-use salesdesk::vendors::{CustomerListQuery, CustomerLookup, HttpPolicy, VendorAdapter};
+use salesdesk::vendors::{CustomerLookup, HttpPolicy, VendorAdapter};
 use secrecy::SecretString;
 use serde_json::Value;
-use tokio::task::JoinHandle;
 use url::Url;
+
+use common::simulator::{Running, fast_policy, json_reply, list_query, tanma_sign};
 
 const APP_ID: &str = "tm-test-app";
 const APP_KEY: &str = "tm-test-key-0123456789abcdef";
@@ -31,24 +33,34 @@ const QW_DETAILS_RESPONSE: &str = include_str!("fixtures/tanma_qw_details_respon
 const FOLLOW_RESPONSE: &str = include_str!("fixtures/tanma_qw_follow_list_response.json");
 const CLUE_RESPONSE: &str = include_str!("fixtures/tanma_clue_get_response.json");
 
+// Paths as the vendor pages and VENDORS.md give them (not the client's constants).
+const ECHO: &str = "/api/v3/echo";
+const QW_DETAILS: &str = "/api/v2/customer/qw-details";
+const QW_FOLLOW_LIST: &str = "/api/v2/customer/follow/qw-list-by-customer";
+const CLUE_GET: &str = "/api/v3/clue/get";
+const TAGS_TREE: &str = "/api/v3/tags/list-tree";
+const PROFILE_FIELDS: &str = "/api/v3/profile-fields";
+const CUSTOMER_SEARCH: &str = "/api/v3/customer/search";
+
 type Counts = Arc<Mutex<BTreeMap<String, usize>>>;
 
 struct Sim {
-    addr: SocketAddr,
-    universe: Arc<Universe>,
+    run: Running,
     faults: Faults,
     /// Requests that reached the simulator, by path (including faulted ones).
     counts: Counts,
-    _task: JoinHandle<()>,
+}
+
+impl std::ops::Deref for Sim {
+    type Target = Running;
+    fn deref(&self) -> &Running {
+        &self.run
+    }
 }
 
 impl Sim {
     async fn start() -> Sim {
-        let now_ms = chrono::Utc::now().timestamp_millis();
-        let universe = Arc::new(dataset::generate(&UniverseOptions {
-            now_ms,
-            ..UniverseOptions::default()
-        }));
+        let universe = common::simulator::universe(Some(now_ms()));
         let faults = Faults::new(FaultPlan::default(), tanma::error_envelope);
         let config = tanma::TanmaSimConfig {
             app_id: APP_ID.into(),
@@ -65,13 +77,10 @@ impl Sim {
                     next.run(req).await
                 }
             }));
-        let (addr, task) = serve(router, ([127, 0, 0, 1], 0).into()).await.expect("bind simulator");
         Sim {
-            addr,
-            universe,
+            run: Running::serve(universe, router).await,
             faults,
             counts,
-            _task: task,
         }
     }
 
@@ -94,36 +103,27 @@ impl Sim {
         self.counts.lock().unwrap().get(&full).copied().unwrap_or(0)
     }
 
-    /// A hand-signed POST at `timestamp_ms`, returning the raw envelope.
+    /// A POST signed here by the documented rule at `timestamp_ms`, returning the raw envelope.
     async fn raw(&self, path: &str, body: &str, key: &str, timestamp_ms: i64) -> Value {
-        let signed = sign::signed_headers(APP_ID, &SecretString::from(key), timestamp_ms, body.as_bytes());
-        reqwest::Client::new()
-            .post(format!("http://{}{}{path}", self.addr, tanma::BASE_PATH))
-            .header("appId", &signed.app_id)
-            .header("timestamp", &signed.timestamp)
-            .header("sign", &signed.sign)
+        let timestamp = timestamp_ms.to_string();
+        let sign = tanma_sign(APP_ID, &timestamp, body.as_bytes(), key);
+        self.post_signed(path, &timestamp, &sign, body).await
+    }
+
+    /// A POST with the given `timestamp` and `sign` headers.
+    async fn post_signed(&self, path: &str, timestamp: &str, sign: &str, body: &str) -> Value {
+        let request = reqwest::Client::new()
+            .post(self.url(&format!("{}{path}", tanma::BASE_PATH)))
+            .header("appId", APP_ID)
+            .header("timestamp", timestamp)
+            .header("sign", sign)
             .header("Content-Type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+            .body(body.to_string());
+        json_reply(request).await
     }
 
     fn tanma_customers(&self) -> impl Iterator<Item = &dataset::Person> {
         self.universe.customers.iter().filter(|p| p.presence.tanma)
-    }
-}
-
-fn fast_policy() -> HttpPolicy {
-    HttpPolicy {
-        connect_timeout: Duration::from_secs(1),
-        request_timeout: Duration::from_secs(3),
-        max_retries: 2,
-        retry_min_delay: Duration::from_millis(10),
-        rate_per_minute: 60_000,
     }
 }
 
@@ -151,7 +151,7 @@ async fn seed_000_customer_round_trips_exactly() {
 
     // The bytes on the wire, not just the parsed values, match the seed's `data`.
     let body = r#"{"externalUserId":"wmPBvlDQAAAtqjxUNvuEL5CRio1NWNXA","qwUserId":"LiuFuLai"}"#;
-    let raw = sim.raw(paths::QW_DETAILS, body, APP_KEY, now_ms()).await;
+    let raw = sim.raw(QW_DETAILS, body, APP_KEY, now_ms()).await;
     assert_eq!(raw["code"], 0);
     assert_eq!(raw["message"], "success");
     assert_eq!(raw["data"], fixture_data(QW_DETAILS_RESPONSE));
@@ -179,7 +179,7 @@ async fn seed_001_follow_records_round_trip_exactly() {
     let got = client.qw_follow_records(seeds::SEED000_EXTERNAL_USER_ID).await.unwrap();
     assert_eq!(got, expected.data.unwrap());
     let body = r#"{"externalUserId":"wmPBvlDQAAAtqjxUNvuEL5CRio1NWNXA"}"#;
-    let raw = sim.raw(paths::QW_FOLLOW_LIST, body, APP_KEY, now_ms()).await;
+    let raw = sim.raw(QW_FOLLOW_LIST, body, APP_KEY, now_ms()).await;
     assert_eq!(raw["data"], fixture_data(FOLLOW_RESPONSE));
 
     // Mapped: newest first, the rep's note on top, change logs kept verbatim.
@@ -214,9 +214,7 @@ async fn seed_002_clue_round_trips_and_resolves_options() {
     let expected: Envelope<ClueDetail> = serde_json::from_str(CLUE_RESPONSE).unwrap();
     let got = client.clue_get(seeds::SEED002_CLUE_ID).await.unwrap();
     assert_eq!(got, expected.data);
-    let raw = sim
-        .raw(paths::CLUE_GET, r#"{"customerId":410983932389440}"#, APP_KEY, now_ms())
-        .await;
+    let raw = sim.raw(CLUE_GET, r#"{"customerId":410983932389440}"#, APP_KEY, now_ms()).await;
     assert_eq!(raw["message"], "ok");
     assert_eq!(raw["data"], fixture_data(CLUE_RESPONSE));
 
@@ -284,15 +282,15 @@ async fn metadata_is_cached_between_calls() {
     let id = seeds::SEED002_CLUE_ID.to_string();
     client.clue(&id).await.unwrap().unwrap();
     client.clue(&id).await.unwrap().unwrap();
-    assert_eq!(sim.count(paths::CLUE_GET), 2);
-    assert_eq!(sim.count(paths::TAGS_TREE), 1);
-    assert_eq!(sim.count(paths::PROFILE_FIELDS), 1);
+    assert_eq!(sim.count(CLUE_GET), 2);
+    assert_eq!(sim.count(TAGS_TREE), 1);
+    assert_eq!(sim.count(PROFILE_FIELDS), 1);
 
     // With no cache lifetime every mapping reloads.
     let uncached = TanmaClient::with_metadata_ttl(sim.settings(APP_ID, APP_KEY, fast_policy()), Duration::ZERO).unwrap();
     uncached.clue(&id).await.unwrap().unwrap();
     uncached.clue(&id).await.unwrap().unwrap();
-    assert_eq!(sim.count(paths::TAGS_TREE), 3);
+    assert_eq!(sim.count(TAGS_TREE), 3);
 }
 
 #[tokio::test]
@@ -316,11 +314,7 @@ async fn list_customers_pages_through_a_rep_and_everyone() {
     let mut pages = 0;
     loop {
         let page = client
-            .list_customers(&CustomerListQuery {
-                rep_user_id: Some(rep_id.clone()),
-                cursor: cursor.clone(),
-                page_size: 5,
-            })
+            .list_customers(&list_query(Some(rep_id.clone()), cursor.clone(), 5))
             .await
             .unwrap();
         pages += 1;
@@ -346,14 +340,7 @@ async fn list_customers_pages_through_a_rep_and_everyone() {
     let mut total = 0;
     let mut cursor = None;
     loop {
-        let page = client
-            .list_customers(&CustomerListQuery {
-                rep_user_id: None,
-                cursor,
-                page_size: 100,
-            })
-            .await
-            .unwrap();
+        let page = client.list_customers(&list_query(None, cursor, 100)).await.unwrap();
         total += page.items.len();
         cursor = page.next;
         if cursor.is_none() {
@@ -362,14 +349,7 @@ async fn list_customers_pages_through_a_rep_and_everyone() {
     }
     assert_eq!(total, relations);
 
-    let e = client
-        .list_customers(&CustomerListQuery {
-            rep_user_id: None,
-            cursor: Some("x".into()),
-            page_size: 10,
-        })
-        .await
-        .unwrap_err();
+    let e = client.list_customers(&list_query(None, Some("x".into()), 10)).await.unwrap_err();
     assert_eq!(e.kind, VendorErrorKind::InvalidInput);
 }
 
@@ -613,7 +593,7 @@ async fn without_customer_search_the_candidate_reps_find_the_customer() {
                 code: -1,
                 message: "接口不存在".into(),
             }),
-            path_contains: Some(paths::CUSTOMER_SEARCH.into()),
+            path_contains: Some(CUSTOMER_SEARCH.into()),
             ..FaultPlan::default()
         })
         .await;
@@ -643,7 +623,7 @@ async fn strict_mode_answers_undocumented_paths_as_missing_and_check_reports_per
             ..FaultPlan::default()
         })
         .await;
-    let raw = sim.raw(paths::ECHO, r#"{"message":"x"}"#, APP_KEY, now_ms()).await;
+    let raw = sim.raw(ECHO, r#"{"message":"x"}"#, APP_KEY, now_ms()).await;
     assert_eq!((raw["code"].as_i64(), raw["message"].as_str()), (Some(-1), Some("接口不存在")));
     client.check().await.expect("the documented qw-details proves the credentials");
     let probes = client.check_endpoints().await;
@@ -676,7 +656,7 @@ async fn wrong_app_key_or_id_is_auth_rejected_without_retry() {
     assert_eq!((e.kind, e.code), (VendorErrorKind::AuthRejected, Some(1002)));
     assert_eq!(e.vendor_message.as_deref(), Some("签名校验未通过"));
     assert!(!e.to_string().contains("not-the-key"));
-    assert_eq!(sim.count(paths::QW_DETAILS), 1, "auth failures are not retried");
+    assert_eq!(sim.count(QW_DETAILS), 1, "auth failures are not retried");
 
     let bad_id = TanmaClient::new(sim.settings("someone-else", APP_KEY, fast_policy())).unwrap();
     let e = bad_id.check().await.unwrap_err();
@@ -687,30 +667,30 @@ async fn wrong_app_key_or_id_is_auth_rejected_without_retry() {
 async fn stale_timestamp_is_rejected_with_1003() {
     let sim = Sim::start().await;
     let body = r#"{"customerId":410983932389440}"#;
-    let fresh = sim.raw(paths::CLUE_GET, body, APP_KEY, now_ms()).await;
+    let fresh = sim.raw(CLUE_GET, body, APP_KEY, now_ms()).await;
     assert_eq!(fresh["code"], 0);
-    let stale = sim.raw(paths::CLUE_GET, body, APP_KEY, now_ms() - 10 * 60 * 1000).await;
+    let stale = sim.raw(CLUE_GET, body, APP_KEY, now_ms() - 10 * 60 * 1000).await;
     assert_eq!(stale["code"], 1003);
-    let e = decode_envelope::<Value>(paths::CLUE_GET, stale.to_string().as_bytes()).unwrap_err();
+    let e = decode_envelope::<Value>(CLUE_GET, stale.to_string().as_bytes()).unwrap_err();
     assert_eq!((e.kind, e.code), (VendorErrorKind::AuthRejected, Some(1003)));
     assert!(e.detail.contains("clock"), "{}", e.detail);
-    let future = sim.raw(paths::CLUE_GET, body, APP_KEY, now_ms() + 10 * 60 * 1000).await;
+    let future = sim.raw(CLUE_GET, body, APP_KEY, now_ms() + 10 * 60 * 1000).await;
     assert_eq!(future["code"], 1003);
     // A valid signature over different bytes is a signature failure.
-    let signed = sign::signed_headers(APP_ID, &SecretString::from(APP_KEY), now_ms(), body.as_bytes());
-    let tampered: Value = reqwest::Client::new()
-        .post(format!("http://{}{}{}", sim.addr, tanma::BASE_PATH, paths::CLUE_GET))
-        .header("appId", APP_ID)
-        .header("timestamp", &signed.timestamp)
-        .header("sign", &signed.sign)
-        .body(r#"{"customerId":8}"#)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ts = now_ms().to_string();
+    let sign = tanma_sign(APP_ID, &ts, body.as_bytes(), APP_KEY);
+    let tampered = sim.post_signed(CLUE_GET, &ts, &sign, r#"{"customerId":8}"#).await;
     assert_eq!(tampered["code"], 1002);
+}
+
+/// The test-side signer is the documented rule: checked against a digest computed in a shell.
+#[test]
+fn test_signer_matches_a_digest_computed_in_a_shell() {
+    // printf '%s' 'app1231700000000000key456' | sha256sum
+    assert_eq!(
+        tanma_sign("app123", "1700000000000", b"", "key456"),
+        "d51cb6db272a8e9203c3b202ee9b435ce8db721ad032c76c3defa2f4f48d5b6b"
+    );
 }
 
 /// What the client puts on the wire, captured by a bare server: the signature covers the
@@ -750,7 +730,7 @@ async fn requests_carry_signed_headers_over_the_exact_body() {
         let ts = h("timestamp").unwrap();
         assert_eq!(ts.len(), 13);
         assert!((ts.parse::<i64>().unwrap() - now_ms()).abs() < 60_000);
-        let expected = sign::sign(APP_ID, &ts, body, &SecretString::from(APP_KEY));
+        let expected = tanma_sign(APP_ID, &ts, body, APP_KEY);
         assert_eq!(h("sign"), Some(expected));
         assert_eq!(h("appkey").as_deref(), if i == 2 { Some(APP_KEY) } else { None });
     }
@@ -812,7 +792,7 @@ async fn http_502_is_upstream_and_reads_are_retried() {
         .await;
     let e = client.check().await.unwrap_err();
     assert_eq!((e.kind, e.code), (VendorErrorKind::Upstream, Some(502)));
-    assert_eq!(sim.count(paths::QW_DETAILS), 3);
+    assert_eq!(sim.count(QW_DETAILS), 3);
 
     // Every second request fails (deterministic sampling: the 2nd, 4th, …): the second
     // call hits a 502 and succeeds on its retry.
@@ -826,9 +806,9 @@ async fn http_502_is_upstream_and_reads_are_retried() {
         })
         .await;
     client.check().await.unwrap();
-    assert_eq!(sim.count(paths::QW_DETAILS), 1);
+    assert_eq!(sim.count(QW_DETAILS), 1);
     client.check().await.unwrap();
-    assert_eq!(sim.count(paths::QW_DETAILS), 3, "the failed attempt was retried");
+    assert_eq!(sim.count(QW_DETAILS), 3, "the failed attempt was retried");
     let stats = client.stats().snapshot();
     assert_eq!((stats.calls, stats.errors), (2, 0));
 }
@@ -869,11 +849,11 @@ async fn business_error_codes_are_classified() {
                 ..FaultPlan::default()
             })
             .await;
-        let before = sim.count(paths::CLUE_GET);
+        let before = sim.count(CLUE_GET);
         let e = client.clue_get(seeds::SEED002_CLUE_ID).await.unwrap_err();
         assert_eq!((e.kind, e.code), (kind, Some(code)), "{message}");
         assert_eq!(e.vendor_message.as_deref(), Some(message));
-        assert_eq!(sim.count(paths::CLUE_GET) - before, attempts, "{code}");
+        assert_eq!(sim.count(CLUE_GET) - before, attempts, "{code}");
     }
     // Only the filtered path is affected.
     client.check().await.unwrap();

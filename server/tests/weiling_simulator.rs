@@ -1,38 +1,42 @@
 //! The real Weiling client against the Weiling simulator over HTTP on loopback: every
 //! endpoint, token handling, limits, stored writes and every kind of injected fault.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::domain::{CustomerKind, FieldValue, FollowUpKind, TagKind, VendorErrorKind};
-use salesdesk::vendors::weiling::settings::WeilingSettings;
-use salesdesk::simulators::dataset::{self, Universe, UniverseOptions};
 use salesdesk::simulators::faults::{FaultPlan, Faults, InjectedError};
-use salesdesk::simulators::{serve, weiling};
+use salesdesk::simulators::{dataset, weiling};
+use salesdesk::vendors::weiling::settings::WeilingSettings;
 use salesdesk::vendors::weiling::wire::{
     CustomerBatchData, CustomerBatchRequest, CustomerEditRequest, EnvelopeData, EnvelopeHead, NewProgress,
 };
 use salesdesk::vendors::weiling::{CustomerListBy, WeilingClient, map};
-use salesdesk::vendors::{CustomerListQuery, CustomerLookup, CustomerRef, HttpPolicy, VendorAdapter};
+use salesdesk::vendors::{CustomerLookup, CustomerRef, HttpPolicy, VendorAdapter};
 use secrecy::SecretString;
 use serde_json::{Value, json};
-use tokio::task::JoinHandle;
 use url::Url;
+
+use common::simulator::{Running, fast_policy, get_json, json_reply, list_query, post_json};
 
 const APP_ID: &str = "wl-test-app";
 const APP_SECRET: &str = "wl-test-secret-0123456789";
 
-struct Sim {
-    addr: SocketAddr,
-    universe: Arc<Universe>,
-    _task: JoinHandle<()>,
+struct Sim(Running);
+
+impl std::ops::Deref for Sim {
+    type Target = Running;
+    fn deref(&self) -> &Running {
+        &self.0
+    }
 }
 
 impl Sim {
     async fn start(token_ttl: Duration) -> Sim {
-        let universe = Arc::new(dataset::generate(&UniverseOptions::default()));
+        let universe = common::simulator::universe(None);
         let faults = Faults::new(FaultPlan::default(), weiling::error_envelope);
         let config = weiling::WeilingSimConfig {
             app_id: APP_ID.into(),
@@ -40,16 +44,7 @@ impl Sim {
             token_ttl,
         };
         let router = weiling::router(universe.clone(), config, faults);
-        let (addr, task) = serve(router, ([127, 0, 0, 1], 0).into()).await.expect("bind simulator");
-        Sim {
-            addr,
-            universe,
-            _task: task,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        Sim(Running::serve(universe, router).await)
     }
 
     fn settings(&self, secret: &str, policy: HttpPolicy) -> WeilingSettings {
@@ -66,18 +61,8 @@ impl Sim {
         WeilingClient::new(self.settings(APP_SECRET, fast_policy())).unwrap()
     }
 
-    async fn set_faults(&self, plan: FaultPlan) {
-        let r = reqwest::Client::new()
-            .put(self.url("/__sim/faults"))
-            .json(&plan)
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success());
-    }
-
     async fn stats(&self) -> Value {
-        reqwest::get(self.url("/__sim/weiling/stats")).await.unwrap().json().await.unwrap()
+        get_json(&self.url("/__sim/weiling/stats")).await
     }
 
     async fn token_requests(&self) -> u64 {
@@ -95,12 +80,7 @@ impl Sim {
     }
 
     async fn raw_token(&self) -> String {
-        let v: Value = reqwest::get(self.url(&format!("/openapi/auth/access_token/get?app_id={APP_ID}&app_secret={APP_SECRET}")))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let v: Value = get_json(&self.url(&format!("/openapi/auth/access_token/get?app_id={APP_ID}&app_secret={APP_SECRET}"))).await;
         assert_eq!(v["code"], 0, "{v}");
         v["data"]["access_token"].as_str().unwrap().to_string()
     }
@@ -131,16 +111,6 @@ impl Sim {
             .find(|p| p.weiling.is_some() && !p.follows.is_empty())
             .unwrap();
         (p, self.universe.reps[p.follows[0].rep].user_id.clone())
-    }
-}
-
-fn fast_policy() -> HttpPolicy {
-    HttpPolicy {
-        connect_timeout: Duration::from_secs(1),
-        request_timeout: Duration::from_secs(3),
-        max_retries: 2,
-        retry_min_delay: Duration::from_millis(10),
-        rate_per_minute: 100_000,
     }
 }
 
@@ -309,48 +279,18 @@ async fn wrong_secret_is_auth_rejected_without_leaking() {
 #[tokio::test]
 async fn token_endpoint_rules_and_token_check() {
     let sim = Sim::start(Duration::from_secs(7200)).await;
-    let http = reqwest::Client::new();
-    let v: Value = http
-        .post(sim.url(&format!("/openapi/auth/access_token/get?app_id={APP_ID}&app_secret={APP_SECRET}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token_url = sim.url(&format!("/openapi/auth/access_token/get?app_id={APP_ID}&app_secret={APP_SECRET}"));
+    let v = json_reply(reqwest::Client::new().post(token_url)).await;
     assert_eq!(v["code"], 1010);
-    let v: Value = reqwest::get(sim.url(&format!("/openapi/auth/access_token/get?appid={APP_ID}&app_secret={APP_SECRET}")))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: Value = get_json(&sim.url(&format!("/openapi/auth/access_token/get?appid={APP_ID}&app_secret={APP_SECRET}"))).await;
     assert_eq!(v["code"], 1001);
     let token = sim.raw_token().await;
-    let v: Value = reqwest::get(sim.url(&format!("/openapi/v2/custom/detail?api_key=contact&access_token={token}")))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: Value = get_json(&sim.url(&format!("/openapi/v2/custom/detail?api_key=contact&access_token={token}"))).await;
     assert_eq!(v["code"], 0);
-    let v: Value = reqwest::get(sim.url("/openapi/v2/custom/detail?api_key=contact&access_token=forged"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: Value = get_json(&sim.url("/openapi/v2/custom/detail?api_key=contact&access_token=forged")).await;
     assert_eq!(v["code"], 1007);
     // POSTs need the token in the query string too.
-    let v: Value = http
-        .post(sim.url("/openapi/customer/batch"))
-        .json(&json!({"customer_ids": ["x"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: Value = post_json(&sim.url("/openapi/customer/batch"), &json!({"customer_ids": ["x"]})).await;
     assert_eq!(v["code"], 1007);
     assert_eq!(sim.token_requests().await, 3);
 }
@@ -367,11 +307,7 @@ async fn list_customers_pages_through_a_reps_friends() {
     let mut pages = 0;
     loop {
         let page = client
-            .list_customers(&CustomerListQuery {
-                rep_user_id: Some(rep.clone()),
-                cursor: cursor.clone(),
-                page_size: 7,
-            })
+            .list_customers(&list_query(Some(rep.clone()), cursor.clone(), 7))
             .await
             .unwrap();
         assert!(page.items.len() <= 7);
@@ -394,14 +330,7 @@ async fn list_customers_pages_through_a_reps_friends() {
     assert_eq!(pages, expected.len().div_ceil(7));
     assert_eq!(seen, expected, "every friend once, in Weiling's order");
 
-    let e = client
-        .list_customers(&CustomerListQuery {
-            rep_user_id: None,
-            cursor: None,
-            page_size: 10,
-        })
-        .await
-        .unwrap_err();
+    let e = client.list_customers(&list_query(None, None, 10)).await.unwrap_err();
     assert_eq!(e.kind, VendorErrorKind::Unsupported);
 
     // By a mobile the rep noted in a remark.
@@ -522,15 +451,11 @@ async fn batch_of_more_than_100_ids_is_split() {
 
     // The simulator itself refuses 101 ids in one call.
     let token = sim.raw_token().await;
-    let v: Value = reqwest::Client::new()
-        .post(sim.url(&format!("/openapi/customer/batch?access_token={token}")))
-        .json(&json!({ "customer_ids": ids[..101] }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: Value = post_json(
+        &sim.url(&format!("/openapi/customer/batch?access_token={token}")),
+        &json!({ "customer_ids": ids[..101] }),
+    )
+    .await;
     assert_eq!(v["code"], 1012);
 }
 

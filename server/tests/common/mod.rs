@@ -2,6 +2,7 @@
 //! real clients pointed at them, and a backend over an in-memory database.
 #![allow(dead_code)]
 
+pub mod simulator;
 pub mod site;
 
 use std::sync::Arc;
