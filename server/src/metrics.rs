@@ -164,9 +164,9 @@ impl Metrics {
     }
 
     /// The OpenMetrics text exposition of everything above.
-    pub fn encode(&self) -> Result<String, String> {
+    pub fn encode(&self) -> Result<String, std::fmt::Error> {
         let mut out = String::new();
-        prometheus_client::encoding::text::encode(&mut out, &self.registry).map_err(|e| format!("cannot encode metrics: {e}"))?;
+        prometheus_client::encoding::text::encode(&mut out, &self.registry)?;
         Ok(out)
     }
 }
