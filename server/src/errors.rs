@@ -4,14 +4,16 @@
 //! internal failure is only that it happened and the request id under which its cause was
 //! logged here.
 
+use app::api::auth::LoginProblem;
 use app::error::AppError;
 
+use crate::auth::AuthError;
+use crate::auth::password::PasswordError;
 use crate::request_context::current_request_id;
+use crate::storage::StorageError;
 
-/// Logs `cause` (with its chain of sources) under the current request id and answers the
-/// `AppError::Internal` that names that id.
-pub fn internal(cause: &(dyn std::error::Error + 'static)) -> AppError {
-    let request_id = current_request_id();
+/// `cause` and its chain of sources on one line, `outer: inner: innermost`.
+pub fn report(cause: &(dyn std::error::Error + 'static)) -> String {
     let mut chain = cause.to_string();
     let mut source = cause.source();
     while let Some(next) = source {
@@ -19,8 +21,42 @@ pub fn internal(cause: &(dyn std::error::Error + 'static)) -> AppError {
         chain.push_str(&next.to_string());
         source = next.source();
     }
-    tracing::error!(request_id = request_id.as_deref().unwrap_or("-"), error = %chain, "internal error");
+    chain
+}
+
+/// Logs `cause` (with its chain of sources) under the current request id and answers the
+/// `AppError::Internal` that names that id.
+pub fn internal(cause: &(dyn std::error::Error + 'static)) -> AppError {
+    let request_id = current_request_id();
+    tracing::error!(request_id = request_id.as_deref().unwrap_or("-"), error = %report(cause), "internal error");
     AppError::Internal { request_id }
+}
+
+impl From<StorageError> for AppError {
+    fn from(e: StorageError) -> Self {
+        internal(&e)
+    }
+}
+
+impl From<AuthError> for AppError {
+    fn from(e: AuthError) -> Self {
+        internal(&e)
+    }
+}
+
+impl From<PasswordError> for AppError {
+    fn from(e: PasswordError) -> Self {
+        internal(&e)
+    }
+}
+
+/// A sign-in that fails on the server is logged like any internal error; the sign-in page
+/// says only that it did not work.
+impl From<StorageError> for LoginProblem {
+    fn from(e: StorageError) -> Self {
+        internal(&e);
+        LoginProblem::Rejected
+    }
 }
 
 #[cfg(test)]

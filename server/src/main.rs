@@ -18,8 +18,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(Cli::parse())) {
         Ok(code) => code,
-        Err(line) => {
-            eprintln!("salesdesk: {line}");
+        Err(e) => {
+            eprintln!("salesdesk: {}", salesdesk::errors::report(&e));
             ExitCode::from(2)
         }
     }

@@ -8,7 +8,7 @@ use app::api::admin::{AuditPage, UserSummary};
 use app::domain::{Role, VendorId};
 use auth_support::{Session, demo_settings, form, start_app};
 use reqwest::StatusCode;
-use salesdesk::auth::audit::{self, AuditAction, AuditEntry, AuditResult};
+use salesdesk::storage::audit::{self, AuditAction, AuditEntry, AuditResult};
 
 fn users(body: &str) -> Vec<UserSummary> {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("users: {e}: {body}"))

@@ -77,12 +77,12 @@ async fn failures_look_the_same_and_are_throttled() {
     // ...while other accounts still sign in from the same address.
     app.login("rocky").await;
     // A disabled account fails exactly like a wrong password.
-    let id = salesdesk::auth::users::by_username(&app.auth.store, "zhangwei")
+    let id = salesdesk::storage::users::by_username(&app.auth.store, "zhangwei")
         .await
         .unwrap()
         .unwrap()
         .id;
-    salesdesk::auth::users::set_disabled(&app.auth.store, id, true, 0).await.unwrap();
+    salesdesk::storage::users::set_disabled(&app.auth.store, id, true, 0).await.unwrap();
     assert_eq!(
         app.post_login("zhangwei", DEMO_PASSWORD, "/").await.location(),
         Some("/login?error=invalid")
@@ -148,12 +148,12 @@ async fn logout_ends_the_session_and_expiry_signs_out() {
 
     // Disabling a user ends their sessions at once.
     let s = app.login("liufulai").await;
-    let id = salesdesk::auth::users::by_username(&app.auth.store, "liufulai")
+    let id = salesdesk::storage::users::by_username(&app.auth.store, "liufulai")
         .await
         .unwrap()
         .unwrap()
         .id;
-    salesdesk::auth::users::set_disabled(&app.auth.store, id, true, 0).await.unwrap();
+    salesdesk::storage::users::set_disabled(&app.auth.store, id, true, 0).await.unwrap();
     assert_eq!(app.get(Some(&s), "/").await.status, StatusCode::SEE_OTHER);
 }
 
@@ -164,14 +164,14 @@ async fn a_change_from_another_process_ends_a_remembered_session_within_its_ttl(
     let app = start_app(demo_settings()).await;
     let s = app.login("rocky").await;
     assert_eq!(app.get(Some(&s), "/").await.status, StatusCode::OK, "signed in and remembered");
-    let id = salesdesk::auth::users::by_username(&app.auth.store, "rocky")
+    let id = salesdesk::storage::users::by_username(&app.auth.store, "rocky")
         .await
         .unwrap()
         .unwrap()
         .id;
     // What `salesdesk user disable` does, behind this server's back.
-    salesdesk::auth::users::set_disabled(&app.auth.store, id, true, 0).await.unwrap();
-    salesdesk::auth::sessions::delete_for_user(&app.auth.store, id).await.unwrap();
+    salesdesk::storage::users::set_disabled(&app.auth.store, id, true, 0).await.unwrap();
+    salesdesk::storage::sessions::delete_for_user(&app.auth.store, id).await.unwrap();
     tokio::time::sleep(salesdesk::auth::RECENT_SESSION_TTL + std::time::Duration::from_millis(300)).await;
     assert_eq!(app.get(Some(&s), "/").await.status, StatusCode::SEE_OTHER);
 }

@@ -15,6 +15,7 @@ use salesdesk::config::SimulatorFaults;
 use salesdesk::demo::{self, DemoOptions};
 use salesdesk::simulators::faults::{FaultPlan, InjectedError};
 use salesdesk::storage::Store;
+use salesdesk::storage::users::NewUser;
 use salesdesk::vendors::HttpPolicy;
 use salesdesk::vendors::juzi::client::PATH_ADD_FOLLOW;
 use secrecy::ExposeSecret;
@@ -121,7 +122,7 @@ async fn a_queued_note_survives_kill_9_and_is_delivered_exactly_once() {
     let cookie = {
         let store = Store::open(&dir).await.expect("store");
         let now = chrono::Utc::now().timestamp_millis();
-        let new_user = users::NewUser {
+        let new_user = NewUser {
             username: "admin".into(),
             display_name: "管理员".into(),
             role: Role::Admin,

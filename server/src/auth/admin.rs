@@ -7,18 +7,10 @@ use app::error::{AppError, Refused};
 use async_trait::async_trait;
 use secrecy::SecretString;
 
-use super::audit::{self, AuditAction, AuditEntry, AuditResult};
-use super::users::{self, NewUser, Profile, User};
-use super::{Auth, password};
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
-fn internal(e: String) -> AppError {
-    tracing::error!(error = %e, "admin service failed");
-    AppError::Internal { request_id: None }
-}
+use super::{Auth, password, users};
+use crate::clock::now_ms;
+use crate::storage::audit::{self, AuditAction, AuditEntry, AuditResult};
+use crate::storage::users::{self as stored, NewUser, Profile, User};
 
 fn summary(u: &User) -> UserSummary {
     UserSummary {
@@ -88,7 +80,7 @@ impl Auth {
             at_ms: None,
         };
         if let Err(e) = audit::record(&self.store, entry).await {
-            tracing::error!(error = %e, "could not write the audit log");
+            tracing::error!(error = %crate::errors::report(&e), "could not write the audit log");
         }
     }
 }
@@ -96,19 +88,19 @@ impl Auth {
 #[async_trait]
 impl AdminService for Auth {
     async fn list_users(&self) -> Result<Vec<UserSummary>, AppError> {
-        Ok(users::list(&self.store).await.map_err(internal)?.iter().map(summary).collect())
+        Ok(stored::list(&self.store).await?.iter().map(summary).collect())
     }
 
     async fn create_user(&self, actor: &Viewer, form: NewUserForm) -> Result<UserSummary, AppError> {
         let username = form.username.trim().to_string();
         let wecom = ids(&form.tanma, &form.weiling, &form.juzi);
         check_form(Some(&username), &form.display_name, &form.password, &wecom)?;
-        if users::by_username(&self.store, &username).await.map_err(internal)?.is_some() {
+        if stored::by_username(&self.store, &username).await?.is_some() {
             return Err(AppError::Invalid(Refused::UsernameTaken));
         }
         let password_hash = match form.password.is_empty() {
             true => None,
-            false => Some(password::hash(SecretString::from(form.password)).await.map_err(internal)?),
+            false => Some(password::hash(SecretString::from(form.password)).await?),
         };
         let new = NewUser {
             username,
@@ -118,7 +110,7 @@ impl AdminService for Auth {
             wecom,
             password_hash,
         };
-        let user = users::create(&self.store, &new, now_ms()).await.map_err(internal)?;
+        let user = users::create(&self.store, &new, now_ms()).await?;
         self.audit_user(
             actor,
             AuditAction::UserCreated,
@@ -130,10 +122,7 @@ impl AdminService for Auth {
     }
 
     async fn update_user(&self, actor: &Viewer, form: UserUpdateForm) -> Result<UserSummary, AppError> {
-        let user = users::by_id(&self.store, form.id)
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::NotFound)?;
+        let user = stored::by_id(&self.store, form.id).await?.ok_or(AppError::NotFound)?;
         let wecom = ids(&form.tanma, &form.weiling, &form.juzi);
         check_form(None, &form.display_name, &form.password, &wecom)?;
         // An admin cannot lock themself out: someone must be able to fix mistakes.
@@ -147,18 +136,13 @@ impl AdminService for Auth {
             team: users::clean(Some(&form.team)),
             wecom,
         };
-        users::update_profile(&self.store, user.id, &profile, now).await.map_err(internal)?;
+        users::update_profile(&self.store, user.id, &profile, now).await?;
         if form.disabled != user.disabled {
-            users::set_disabled(&self.store, user.id, form.disabled, now)
-                .await
-                .map_err(internal)?;
+            stored::set_disabled(&self.store, user.id, form.disabled, now).await?;
         }
         // The user's open sessions must see the new role, team or ids (or be refused) now.
         self.forget_recent_sessions();
-        let updated = users::by_id(&self.store, user.id)
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::NotFound)?;
+        let updated = stored::by_id(&self.store, user.id).await?.ok_or(AppError::NotFound)?;
         self.audit_user(
             actor,
             AuditAction::UserUpdated,
@@ -167,21 +151,16 @@ impl AdminService for Auth {
         )
         .await;
         if !form.password.is_empty() {
-            let hash = password::hash(SecretString::from(form.password)).await.map_err(internal)?;
-            users::set_password_hash(&self.store, user.id, &hash, now).await.map_err(internal)?;
+            let hash = password::hash(SecretString::from(form.password)).await?;
+            stored::set_password_hash(&self.store, user.id, &hash, now).await?;
             self.audit_user(actor, AuditAction::PasswordChanged, &updated, String::new()).await;
         }
-        let updated = users::by_id(&self.store, user.id)
-            .await
-            .map_err(internal)?
-            .ok_or(AppError::NotFound)?;
+        let updated = stored::by_id(&self.store, user.id).await?.ok_or(AppError::NotFound)?;
         Ok(summary(&updated))
     }
 
     async fn audit(&self, before: Option<i64>) -> Result<AuditPage, AppError> {
-        let mut rows = audit::list(&self.store, before, AUDIT_PAGE_SIZE as i64 + 1)
-            .await
-            .map_err(internal)?;
+        let mut rows = audit::list(&self.store, before, AUDIT_PAGE_SIZE as i64 + 1).await?;
         let older = if rows.len() > AUDIT_PAGE_SIZE {
             rows.truncate(AUDIT_PAGE_SIZE);
             rows.last().map(|r| r.id)

@@ -13,7 +13,7 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use super::{Auth, ClientInfo, audit};
+use super::{Auth, ClientInfo, audit_export};
 
 /// The sign-in form. `password` goes straight into a `SecretString`.
 #[derive(Deserialize)]
@@ -82,7 +82,7 @@ async fn login(
 async fn logout(State(auth): State<Arc<Auth>>, client: Option<Extension<ClientInfo>>, headers: HeaderMap) -> Response {
     let secure = client.is_some_and(|c| c.0.secure_cookie);
     if let Err(e) = auth.logout(&headers).await {
-        tracing::error!(error = %e, "could not end the session");
+        tracing::error!(error = %crate::errors::report(&e), "could not end the session");
     }
     redirect_with_cookie(&format!("{LOGIN_PAGE}?{SIGNED_OUT_PARAM}=1"), &Auth::clear_cookie(secure))
 }
@@ -92,7 +92,7 @@ async fn audit_csv(State(auth): State<Arc<Auth>>, viewer: Option<Extension<Viewe
     match viewer {
         None => (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
         Some(Extension(v)) if v.role != Role::Admin => (StatusCode::FORBIDDEN, "admins only").into_response(),
-        Some(_) => match audit::export_csv(&auth.store).await {
+        Some(_) => match audit_export::export_csv(&auth.store).await {
             Ok(bytes) => {
                 let name = format!(
                     "attachment; filename=\"salesdesk-audit-{}.csv\"",
@@ -110,7 +110,7 @@ async fn audit_csv(State(auth): State<Arc<Auth>>, viewer: Option<Extension<Viewe
                     .into_response()
             }
             Err(e) => {
-                tracing::error!(error = %e, "audit export failed");
+                tracing::error!(error = %crate::errors::report(&e), "audit export failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "export failed; see the server log").into_response()
             }
         },

@@ -130,7 +130,7 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
     let resolution = match auth.resolve(peer, request.headers()).await {
         Ok(r) => r,
         Err(e) => {
-            tracing::error!(error = %e, "could not resolve the session");
+            tracing::error!(error = %crate::errors::report(&e), "could not resolve the session");
             return match kind {
                 Kind::Api => api_error(StatusCode::INTERNAL_SERVER_ERROR, &AppError::Internal { request_id: None }, &path),
                 _ => refusal_page(

@@ -8,11 +8,11 @@
 //! managers their team's, admins everything plus vendor status, users and the audit log.
 
 pub mod admin;
-pub mod audit;
+pub mod audit_export;
 pub mod bootstrap;
-pub mod cli;
 mod csrf;
 pub mod drafts;
+mod error;
 mod handlers;
 pub mod limits;
 pub mod middleware;
@@ -31,10 +31,13 @@ use app::domain::Viewer;
 use http::HeaderMap;
 use secrecy::SecretString;
 
+pub use error::AuthError;
 pub use handlers::routes;
 pub use settings::AuthSettings;
 
-use crate::storage::Store;
+use crate::clock::now_ms;
+use crate::storage::users as stored_users;
+use crate::storage::{StorageError, Store};
 use limits::LoginLimits;
 use settings::CookieSecure;
 
@@ -80,10 +83,6 @@ pub struct ClientInfo {
     pub secure_cookie: bool,
 }
 
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
-}
-
 /// The value of cookie `name` in the `Cookie` headers.
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -116,15 +115,15 @@ impl Auth {
         store: Store,
         settings: AuthSettings,
         demo: Option<&crate::simulators::dataset::Universe>,
-    ) -> Result<Arc<Self>, String> {
+    ) -> Result<Arc<Self>, AuthError> {
         if let Some(name) = bootstrap::bootstrap_admin(&store, settings.bootstrap_admin.as_ref()).await? {
             tracing::info!(username = %name, "created the first admin from SALESDESK_BOOTSTRAP_ADMIN");
         }
         if let Some(universe) = demo {
-            let accounts = bootstrap::ensure_demo_users(&store, universe, settings.demo_password.as_ref()).await?;
-            bootstrap::print_demo_accounts(&accounts, settings.demo_password.is_some());
+            let accounts = crate::demo::users::ensure_demo_users(&store, universe, settings.demo_password.as_ref()).await?;
+            crate::demo::users::print_demo_accounts(&accounts, settings.demo_password.is_some());
         }
-        if users::count(&store).await? == 0 {
+        if stored_users::count(&store).await? == 0 {
             tracing::warn!("no user exists yet: set SALESDESK_BOOTSTRAP_ADMIN=name:password or run `salesdesk user add NAME --role admin`");
         }
         Ok(Arc::new(Auth::new(store, settings)))
@@ -151,13 +150,13 @@ impl Auth {
     }
 
     /// Who sent this request: the SSO header from a trusted proxy, else the session cookie.
-    pub async fn resolve(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Result<Resolution, String> {
+    pub async fn resolve(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Result<Resolution, StorageError> {
         if let Some(sso) = &self.settings.sso
             && let Some(value) = headers.get(&sso.header)
         {
             if net::is_trusted(peer, &sso.proxies) {
                 let name = value.to_str().map(str::trim).unwrap_or("");
-                return match users::by_username(&self.store, name).await? {
+                return match stored_users::by_username(&self.store, name).await? {
                     Some(user) if !user.disabled && !name.is_empty() => Ok(Resolution {
                         viewer: Some(viewer::build(&self.store, &user).await?),
                         ..Resolution::default()
@@ -189,7 +188,7 @@ impl Auth {
         else {
             return Ok(stale);
         };
-        match users::by_id(&self.store, session.user_id).await? {
+        match stored_users::by_id(&self.store, session.user_id).await? {
             Some(user) if !user.disabled => {
                 let viewer = viewer::build(&self.store, &user).await?;
                 self.recent.insert(key, viewer.clone()).await;
@@ -215,16 +214,18 @@ impl Auth {
         if !self.limits.allow(username, client.addr) {
             // Names are logged only when they are accounts: people do type their password
             // into the name field, and that must not end up in the log.
-            let account = users::by_username(&self.store, username).await.ok().flatten().map(|u| u.username);
+            let account = stored_users::by_username(&self.store, username)
+                .await
+                .ok()
+                .flatten()
+                .map(|u| u.username);
             tracing::warn!(account = ?account, addr = ?client.addr, "sign-in throttled");
             return Err(LoginProblem::Throttled);
         }
-        let internal = |e: String| {
-            tracing::error!(error = %e, "sign-in failed on the server");
-            LoginProblem::Rejected
-        };
+        // A storage failure is logged under the request id and answered `Rejected` (see
+        // `crate::errors`).
         let user = if users::validate_username(username).is_ok() {
-            users::by_username(&self.store, username).await.map_err(internal)?
+            stored_users::by_username(&self.store, username).await?
         } else {
             None
         };
@@ -241,19 +242,15 @@ impl Auth {
         };
         self.limits.succeeded(username);
         let now = now_ms();
-        sessions::purge_expired(&self.store, now, self.settings.session_idle, self.settings.session_max)
-            .await
-            .map_err(internal)?;
+        sessions::purge_expired(&self.store, now, self.settings.session_idle, self.settings.session_max).await?;
         let address = client.addr.map(|a| a.to_string());
-        let token = sessions::create(&self.store, user.id, now, user_agent, address.as_deref())
-            .await
-            .map_err(internal)?;
-        users::record_login(&self.store, user.id, now).await.map_err(internal)?;
+        let token = sessions::create(&self.store, user.id, now, user_agent, address.as_deref()).await?;
+        stored_users::record_login(&self.store, user.id, now).await?;
         tracing::info!(username = %user.username, "signed in");
         Ok(token)
     }
 
-    pub async fn logout(&self, headers: &HeaderMap) -> Result<(), String> {
+    pub async fn logout(&self, headers: &HeaderMap) -> Result<(), StorageError> {
         if let Some(token) = cookie_value(headers, SESSION_COOKIE) {
             self.recent.invalidate(&sessions::token_hash(&token)).await;
             sessions::delete(&self.store, &token).await?;

@@ -10,33 +10,47 @@ use secrecy::{ExposeSecret, SecretString};
 pub const MIN_LEN: usize = 8;
 pub const MAX_LEN: usize = 256;
 
+/// A new password that may not be used, or one that could not be hashed. No text ever
+/// contains the password.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    #[error("the password must have at least {MIN_LEN} characters")]
+    TooShort,
+    #[error("the password must have at most {MAX_LEN} characters")]
+    TooLong,
+    #[error("the password must not contain control characters")]
+    ControlCharacters,
+    #[error("password hashing failed: {0}")]
+    Hash(argon2::password_hash::Error),
+    #[error("password hashing task failed")]
+    Task(#[from] tokio::task::JoinError),
+}
+
 /// Checks a new password. The message never contains the password.
-pub fn validate_new(password: &str) -> Result<(), String> {
+pub fn validate_new(password: &str) -> Result<(), PasswordError> {
     let n = password.chars().count();
     if n < MIN_LEN {
-        return Err(format!("the password must have at least {MIN_LEN} characters"));
+        return Err(PasswordError::TooShort);
     }
     if n > MAX_LEN {
-        return Err(format!("the password must have at most {MAX_LEN} characters"));
+        return Err(PasswordError::TooLong);
     }
     if password.chars().any(char::is_control) {
-        return Err("the password must not contain control characters".into());
+        return Err(PasswordError::ControlCharacters);
     }
     Ok(())
 }
 
-fn hash_blocking(password: &[u8]) -> Result<String, String> {
+fn hash_blocking(password: &[u8]) -> Result<String, PasswordError> {
     Argon2::default()
         .hash_password(password)
         .map(|h| h.to_string())
-        .map_err(|e| format!("password hashing failed: {e}"))
+        .map_err(PasswordError::Hash)
 }
 
 /// Argon2id PHC string of `password`, with a fresh random salt.
-pub async fn hash(password: SecretString) -> Result<String, String> {
-    tokio::task::spawn_blocking(move || hash_blocking(password.expose_secret().as_bytes()))
-        .await
-        .map_err(|e| format!("password hashing task failed: {e}"))?
+pub async fn hash(password: SecretString) -> Result<String, PasswordError> {
+    tokio::task::spawn_blocking(move || hash_blocking(password.expose_secret().as_bytes())).await?
 }
 
 /// True when `password` matches `phc`. With `phc = None` (unknown user, SSO-only account) a
@@ -88,7 +102,7 @@ mod tests {
     #[test]
     fn validation_never_echoes() {
         assert!(validate_new("longenough").is_ok());
-        let e = validate_new("abc").unwrap_err();
+        let e = validate_new("abc").unwrap_err().to_string();
         assert!(!e.contains("abc"));
         assert!(validate_new("tab\there-ok?").is_err());
         assert_eq!(generate().len(), 16);

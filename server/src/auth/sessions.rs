@@ -1,21 +1,18 @@
 //! Server-side sessions. The browser holds a random 256-bit token in an HttpOnly cookie; the
-//! database holds only its SHA-256, the user, and when it was created and last used. A
-//! session ends after `idle` without requests or `max` after sign-in, whichever is first.
+//! database holds only its SHA-256, the user, and when it was created and last used (see
+//! `storage::sessions`). A session ends after `idle` without requests or `max` after
+//! sign-in, whichever is first.
 
 use std::time::Duration;
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
-use crate::storage::Store;
+use crate::storage::sessions as stored;
+use crate::storage::{StorageError, Store};
 
 /// `last_seen_at` is written at most this often, so reads do not all become writes.
 const TOUCH_EVERY_MS: i64 = 60_000;
-
-fn db(e: sqlx::Error) -> String {
-    format!("session database error: {e}")
-}
 
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -33,95 +30,62 @@ pub struct Session {
     pub created_at: i64,
 }
 
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
 /// Opens a session for `user_id` and returns the token for the cookie.
-pub async fn create(store: &Store, user_id: i64, now_ms: i64, user_agent: Option<&str>, address: Option<&str>) -> Result<String, String> {
+pub async fn create(
+    store: &Store,
+    user_id: i64,
+    now_ms: i64,
+    user_agent: Option<&str>,
+    address: Option<&str>,
+) -> Result<String, StorageError> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, user_agent, address) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(token_hash(&token))
-        .bind(user_id)
-        .bind(now_ms)
-        .bind(now_ms)
-        .bind(user_agent.map(|ua| ua.chars().take(200).collect::<String>()))
-        .bind(address)
-        .execute(store.pool())
-        .await
-        .map_err(db)?;
+    let user_agent = user_agent.map(|ua| ua.chars().take(200).collect::<String>());
+    stored::insert(store, &token_hash(&token), user_id, now_ms, user_agent.as_deref(), address).await?;
     Ok(token)
 }
 
 /// The session behind `token` if it has not expired; an expired one is deleted.
-pub async fn lookup(store: &Store, token: &str, now_ms: i64, idle: Duration, max: Duration) -> Result<Option<Session>, String> {
+pub async fn lookup(store: &Store, token: &str, now_ms: i64, idle: Duration, max: Duration) -> Result<Option<Session>, StorageError> {
     if !plausible_token(token) {
         return Ok(None);
     }
     let hash = token_hash(token);
-    let Some(row) = sqlx::query("SELECT user_id, created_at, last_seen_at FROM sessions WHERE token_hash = ?")
-        .bind(&hash)
-        .fetch_optional(store.pool())
-        .await
-        .map_err(db)?
-    else {
+    let Some(row) = stored::by_hash(store, &hash).await? else {
         return Ok(None);
     };
-    let (user_id, created_at, last_seen_at): (i64, i64, i64) = (row.get("user_id"), row.get("created_at"), row.get("last_seen_at"));
-    let idle_ms = i64::try_from(idle.as_millis()).unwrap_or(i64::MAX);
-    let max_ms = i64::try_from(max.as_millis()).unwrap_or(i64::MAX);
-    if now_ms.saturating_sub(last_seen_at) > idle_ms || now_ms.saturating_sub(created_at) > max_ms {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-            .bind(&hash)
-            .execute(store.pool())
-            .await
-            .map_err(db)?;
+    if now_ms.saturating_sub(row.last_seen_at) > millis(idle) || now_ms.saturating_sub(row.created_at) > millis(max) {
+        stored::delete_by_hash(store, &hash).await?;
         return Ok(None);
     }
-    if now_ms - last_seen_at >= TOUCH_EVERY_MS {
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
-            .bind(now_ms)
-            .bind(&hash)
-            .execute(store.pool())
-            .await
-            .map_err(db)?;
+    if now_ms - row.last_seen_at >= TOUCH_EVERY_MS {
+        stored::touch(store, &hash, now_ms).await?;
     }
-    Ok(Some(Session { user_id, created_at }))
+    Ok(Some(Session {
+        user_id: row.user_id,
+        created_at: row.created_at,
+    }))
 }
 
-pub async fn delete(store: &Store, token: &str) -> Result<(), String> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-        .bind(token_hash(token))
-        .execute(store.pool())
-        .await
-        .map_err(db)?;
-    Ok(())
-}
-
-pub async fn delete_for_user(store: &Store, user_id: i64) -> Result<u64, String> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
-        .bind(user_id)
-        .execute(store.pool())
-        .await
-        .map(|r| r.rows_affected())
-        .map_err(db)
+pub async fn delete(store: &Store, token: &str) -> Result<(), StorageError> {
+    stored::delete_by_hash(store, &token_hash(token)).await
 }
 
 /// Removes every expired session (called on sign-in, so the table stays small).
-pub async fn purge_expired(store: &Store, now_ms: i64, idle: Duration, max: Duration) -> Result<u64, String> {
-    let idle_ms = i64::try_from(idle.as_millis()).unwrap_or(i64::MAX);
-    let max_ms = i64::try_from(max.as_millis()).unwrap_or(i64::MAX);
-    sqlx::query("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?")
-        .bind(now_ms.saturating_sub(idle_ms))
-        .bind(now_ms.saturating_sub(max_ms))
-        .execute(store.pool())
-        .await
-        .map(|r| r.rows_affected())
-        .map_err(db)
+pub async fn purge_expired(store: &Store, now_ms: i64, idle: Duration, max: Duration) -> Result<u64, StorageError> {
+    stored::delete_older(store, now_ms.saturating_sub(millis(idle)), now_ms.saturating_sub(millis(max))).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::users::{self, NewUser};
+    use crate::auth::users;
+    use crate::storage::users::NewUser;
     use app::domain::{Role, VendorUserIds};
 
     #[tokio::test]

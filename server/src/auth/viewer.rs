@@ -3,12 +3,12 @@
 
 use app::domain::{Role, Scope, Viewer};
 
-use super::users::{self, User};
-use crate::storage::Store;
+use crate::storage::users::{self, User};
+use crate::storage::{StorageError, Store};
 
 /// Admins see everything; managers their own and their team's customers (the team being
 /// the enabled users with the same `team`); reps the customers they follow.
-pub async fn build(store: &Store, user: &User) -> Result<Viewer, String> {
+pub async fn build(store: &Store, user: &User) -> Result<Viewer, StorageError> {
     let scope = match user.role {
         Role::Admin => Scope::All,
         Role::Rep => Scope::FollowedBy(vec![user.wecom.clone()]),
@@ -34,7 +34,7 @@ pub async fn build(store: &Store, user: &User) -> Result<Viewer, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::users::NewUser;
+    use crate::storage::users::NewUser;
     use app::domain::VendorUserIds;
 
     fn ids(id: &str) -> VendorUserIds {
@@ -54,7 +54,7 @@ mod tests {
             wecom: ids(name),
             password_hash: None,
         };
-        users::create(store, &user, 0).await.unwrap()
+        crate::auth::users::create(store, &user, 0).await.unwrap()
     }
 
     #[tokio::test]

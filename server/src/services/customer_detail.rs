@@ -221,7 +221,7 @@ impl DetailService {
         customer.key = key.to_string();
         customer.failures = failures;
 
-        let outbox = self.store.outbox_for_customer(key).await.map_err(internal)?;
+        let outbox = self.store.outbox_for_customer(key).await?;
         let writes: Vec<_> = outbox.iter().map(write_status).collect();
         let mut timeline: Vec<TimelineItem> = timeline_entries
             .into_iter()
@@ -320,9 +320,4 @@ pub fn write_targets(adapters: &[Arc<dyn VendorAdapter>], sources: &[VendorCusto
         }
     }
     targets
-}
-
-pub fn internal(e: String) -> AppError {
-    // Until the outbox store returns a typed error (issue 12), its message is wrapped here.
-    crate::errors::internal(&std::io::Error::other(e))
 }

@@ -15,7 +15,7 @@ use std::time::Duration;
 use app::domain::{FollowUpKind, VendorCustomer, VendorErrorKind, VendorId};
 use tokio::sync::Notify;
 
-use crate::auth::audit::{self, AuditResult};
+use crate::storage::audit::{self, AuditResult};
 use crate::storage::Store;
 use crate::storage::outbox::{OutboxItem, WritePayload};
 use crate::vendors::{VendorAdapter, VendorError, WriteReceipt};

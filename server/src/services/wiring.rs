@@ -10,7 +10,7 @@ use crate::config::Settings;
 use crate::vendors::juzi::settings::JuziSettings;
 use crate::vendors::tanma::settings::TanmaSettings;
 use crate::vendors::weiling::settings::WeilingSettings;
-use crate::vendors::VendorAdapter;
+use crate::vendors::{ClientSetupError, VendorAdapter};
 use crate::vendors::cached::{CachePolicy, CachedAdapter};
 use crate::vendors::juzi::JuziClient;
 use crate::vendors::tanma::TanmaClient;
@@ -35,7 +35,7 @@ impl VendorConnections {
 }
 
 /// `build_backend_with` and the default read-cache policy.
-pub fn build_backend(demo: bool, connections: VendorConnections, store: crate::storage::Store) -> Result<Backend, String> {
+pub fn build_backend(demo: bool, connections: VendorConnections, store: crate::storage::Store) -> Result<Backend, ClientSetupError> {
     build_backend_with(demo, connections, store, CachePolicy::default())
 }
 
@@ -45,7 +45,7 @@ pub fn build_backend_with(
     connections: VendorConnections,
     store: crate::storage::Store,
     cache: CachePolicy,
-) -> Result<Backend, String> {
+) -> Result<Backend, ClientSetupError> {
     let wrap = |adapter: Arc<dyn VendorAdapter>| -> Arc<dyn VendorAdapter> {
         if cache.max_age.is_zero() {
             adapter

@@ -9,11 +9,11 @@ use std::time::Duration;
 use app::domain::{InputError, Role, VendorCustomer, Viewer, WriteOutcome, checked_note, checked_remark};
 use app::error::{AppError, Refused};
 
-use super::customer_detail::{internal, write_targets};
+use super::customer_detail::write_targets;
 use super::customer_index::CustomerIndex;
 use super::delivery::Delivery;
 use super::write_status::write_status;
-use crate::auth::audit::{self, AuditAction, AuditEntry};
+use crate::storage::audit::{self, AuditAction, AuditEntry};
 use crate::storage::Store;
 use crate::storage::outbox::{NewWrite, OutboxItem, WritePayload};
 use crate::vendors::{CustomerRef, VendorAdapter};
@@ -76,15 +76,14 @@ impl WriteService {
         let item = self
             .store
             .outbox_item(write_id)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or(AppError::NotFound)?;
         if item.customer_key != key {
             return Err(AppError::NotFound);
         }
         self.visible_sources(viewer, key).await?;
         let now = chrono::Utc::now().timestamp_millis();
-        if !self.store.requeue(write_id, now).await.map_err(internal)? {
+        if !self.store.requeue(write_id, now).await? {
             return Err(AppError::Invalid(Refused::NotFailed));
         }
         if let Err(e) = audit::record(
@@ -149,7 +148,7 @@ impl WriteService {
             return Err(AppError::Invalid(Refused::NoWriteTarget));
         }
         let now = chrono::Utc::now().timestamp_millis();
-        let queued = self.store.enqueue(&writes, now).await.map_err(internal)?;
+        let queued = self.store.enqueue(&writes, now).await?;
         let action = if kind == "note" {
             AuditAction::AddNote
         } else {
@@ -176,7 +175,7 @@ impl WriteService {
     /// delivered or in flight (a resubmitted form) are only reported.
     async fn deliver_now(&self, ids: Vec<i64>) -> Result<Vec<OutboxItem>, AppError> {
         let now = chrono::Utc::now().timestamp_millis();
-        let claimed = self.store.claim_ids(&ids, now).await.map_err(internal)?;
+        let claimed = self.store.claim_ids(&ids, now).await?;
         // A timed-out inline delivery keeps running in the background task below.
         let delivery = self.delivery.clone();
         let inline = tokio::spawn(async move { delivery.deliver_claimed(claimed).await });
@@ -184,7 +183,7 @@ impl WriteService {
         self.delivery.wake();
         let mut items = Vec::new();
         for id in ids {
-            if let Some(item) = self.store.outbox_item(id).await.map_err(internal)? {
+            if let Some(item) = self.store.outbox_item(id).await? {
                 items.push(item);
             }
         }

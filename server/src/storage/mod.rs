@@ -1,7 +1,13 @@
 //! Local storage: one SQLite database under `SALESDESK_DATA_DIR`, migrated on open. Holds
-//! what SalesDesk itself must remember (the write outbox, and later users and audit).
+//! what SalesDesk itself must remember: the write outbox, user accounts, sessions and the
+//! audit log. Every SQL statement of SalesDesk is in this module; each function answers a
+//! [`StorageError`].
 
+pub mod audit;
+pub mod error;
 pub mod outbox;
+pub mod sessions;
+pub mod users;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -12,6 +18,8 @@ use std::time::Duration;
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub use error::StorageError;
 
 pub const DATABASE_FILE: &str = "salesdesk.sqlite3";
 
@@ -31,11 +39,18 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the database in `data_dir` and applies migrations.
-    pub async fn open(data_dir: &Path) -> Result<Self, String> {
-        std::fs::create_dir_all(data_dir).map_err(|e| format!("SALESDESK_DATA_DIR: cannot create {}: {e}", data_dir.display()))?;
+    pub async fn open(data_dir: &Path) -> Result<Self, StorageError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| StorageError::CreateDir {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
         let path = data_dir.join(DATABASE_FILE);
+        let cannot_open = |source| StorageError::Open {
+            path: path.clone(),
+            source,
+        };
         let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
-            .map_err(|e| format!("SALESDESK_DATA_DIR: bad database path {}: {e}", path.display()))?
+            .map_err(cannot_open)?
             .create_if_missing(true)
             // WAL + synchronous=FULL: a committed write survives a crash or `kill -9`.
             .journal_mode(SqliteJournalMode::Wal)
@@ -46,31 +61,23 @@ impl Store {
             .max_connections(8)
             .connect_with(options)
             .await
-            .map_err(|e| format!("SALESDESK_DATA_DIR: cannot open {}: {e}", path.display()))?;
+            .map_err(cannot_open)?;
         Self::migrate(pool).await
     }
 
     /// A private in-memory database, for tests.
-    pub async fn open_in_memory() -> Result<Self, String> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:").map_err(|e| e.to_string())?;
+    pub async fn open_in_memory() -> Result<Self, StorageError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
         // One connection: each in-memory connection would otherwise be its own database.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await
-            .map_err(|e| e.to_string())?;
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
         Self::migrate(pool).await
     }
 
-    async fn migrate(pool: SqlitePool) -> Result<Self, String> {
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(|e| format!("database migration failed: {e}"))?;
+    async fn migrate(pool: SqlitePool) -> Result<Self, StorageError> {
+        sqlx::migrate!("./migrations").run(&pool).await?;
         let keys: Vec<String> = sqlx::query_scalar("SELECT DISTINCT customer_key FROM outbox")
             .fetch_all(&pool)
-            .await
-            .map_err(|e| format!("cannot read the outbox: {e}"))?;
+            .await?;
         Ok(Store {
             pool,
             customers_with_writes: Arc::new(RwLock::new(keys.into_iter().collect())),

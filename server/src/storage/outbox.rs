@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-use super::Store;
+use super::{StorageError, Store};
 use crate::vendors::CustomerRef;
 use app::domain::VendorId;
 
@@ -84,17 +84,20 @@ pub struct OutboxItem {
 
 const COLUMNS: &str = "id, idempotency_key, vendor, customer_key, target_json, payload_json, author, state, attempts, uncertain, last_error, vendor_record_id, created_at, updated_at, next_attempt_at";
 
-fn from_row(row: &SqliteRow) -> Result<OutboxItem, String> {
+fn from_row(row: &SqliteRow) -> Result<OutboxItem, StorageError> {
     let vendor: String = row.get("vendor");
     let target: String = row.get("target_json");
     let payload: String = row.get("payload_json");
     Ok(OutboxItem {
         id: row.get("id"),
         idempotency_key: row.get("idempotency_key"),
-        vendor: VendorId::from_slug(&vendor).ok_or_else(|| format!("outbox: unknown vendor {vendor}"))?,
+        vendor: VendorId::from_slug(&vendor).ok_or(StorageError::UnknownValue {
+            column: "outbox.vendor",
+            value: vendor,
+        })?,
         customer_key: row.get("customer_key"),
-        target: serde_json::from_str(&target).map_err(|e| format!("outbox: bad target: {e}"))?,
-        payload: serde_json::from_str(&payload).map_err(|e| format!("outbox: bad payload: {e}"))?,
+        target: from_json("outbox.target_json", &target)?,
+        payload: from_json("outbox.payload_json", &payload)?,
         author: row.get("author"),
         state: OutboxState::parse(row.get::<String, _>("state").as_str()),
         attempts: row.get("attempts"),
@@ -105,6 +108,14 @@ fn from_row(row: &SqliteRow) -> Result<OutboxItem, String> {
         updated_at: row.get("updated_at"),
         next_attempt_at: row.get("next_attempt_at"),
     })
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(column: &'static str, text: &str) -> Result<T, StorageError> {
+    serde_json::from_str(text).map_err(|source| StorageError::Json { column, source })
+}
+
+fn to_json(column: &'static str, value: &impl Serialize) -> Result<String, StorageError> {
+    serde_json::to_string(value).map_err(|source| StorageError::Json { column, source })
 }
 
 /// Whether a statement's result says it changed rows.
@@ -139,10 +150,6 @@ impl Changes for () {
     }
 }
 
-fn db(e: sqlx::Error) -> String {
-    format!("outbox database error: {e}")
-}
-
 impl Store {
     /// Runs one outbox statement and counts it (see `Store::outbox_version`) once it has
     /// committed a change. One that changed no row — the delivery worker's poll every two
@@ -158,16 +165,16 @@ impl Store {
 
     /// Queues writes in one transaction. A write whose idempotency key is already queued is
     /// not queued again; the existing item is returned in its place.
-    pub async fn enqueue(&self, writes: &[NewWrite], now_ms: i64) -> Result<Vec<OutboxItem>, String> {
+    pub async fn enqueue(&self, writes: &[NewWrite], now_ms: i64) -> Result<Vec<OutboxItem>, StorageError> {
         // Before the commit, so a page read right after it cannot skip the new rows.
         for w in writes {
             self.note_writes_for(&w.customer_key);
         }
-        let mut tx = self.pool().begin().await.map_err(db)?;
+        let mut tx = self.pool().begin().await?;
         let mut ids = Vec::with_capacity(writes.len());
         for w in writes {
-            let target = serde_json::to_string(&w.target).map_err(|e| e.to_string())?;
-            let payload = serde_json::to_string(&w.payload).map_err(|e| e.to_string())?;
+            let target = to_json("outbox.target_json", &w.target)?;
+            let payload = to_json("outbox.payload_json", &w.payload)?;
             sqlx::query(
                 "INSERT INTO outbox (idempotency_key, kind, vendor, customer_key, target_json, payload_json, author, state, created_at, updated_at, next_attempt_at)
                  VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
@@ -184,34 +191,32 @@ impl Store {
             .bind(now_ms)
             .execute(&mut *tx)
             .await
-            .map_err(db)?;
+            ?;
             let id: i64 = sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = ?")
                 .bind(&w.idempotency_key)
                 .fetch_one(&mut *tx)
-                .await
-                .map_err(db)?;
+                .await?;
             ids.push(id);
         }
-        self.counted(tx.commit()).await.map_err(db)?;
+        self.counted(tx.commit()).await?;
         let mut items = Vec::with_capacity(ids.len());
         for id in ids {
-            items.push(self.outbox_item(id).await?.ok_or("outbox: queued item vanished")?);
+            items.push(self.outbox_item(id).await?.ok_or(StorageError::Vanished("a queued outbox item"))?);
         }
         Ok(items)
     }
 
-    pub async fn outbox_item(&self, id: i64) -> Result<Option<OutboxItem>, String> {
+    pub async fn outbox_item(&self, id: i64) -> Result<Option<OutboxItem>, StorageError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?"))
             .bind(id)
             .fetch_optional(self.pool())
-            .await
-            .map_err(db)?;
+            .await?;
         row.as_ref().map(from_row).transpose()
     }
 
     /// Marks up to `limit` due items as being delivered and returns them. Claiming in one
     /// statement means two workers never send the same item.
-    pub async fn claim_due(&self, now_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, String> {
+    pub async fn claim_due(&self, now_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, StorageError> {
         let rows = self
             .counted(
                 sqlx::query(&format!(
@@ -223,15 +228,14 @@ impl Store {
                 .bind(limit)
                 .fetch_all(self.pool()),
             )
-            .await
-            .map_err(db)?;
+            .await?;
         let mut items: Vec<OutboxItem> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
         items.sort_by_key(|i| (i.next_attempt_at, i.id));
         Ok(items)
     }
 
     /// Claims these items if they are pending (delivering right after a rep submits).
-    pub async fn claim_ids(&self, ids: &[i64], now_ms: i64) -> Result<Vec<OutboxItem>, String> {
+    pub async fn claim_ids(&self, ids: &[i64], now_ms: i64) -> Result<Vec<OutboxItem>, StorageError> {
         let mut items = Vec::with_capacity(ids.len());
         for id in ids {
             let row = self
@@ -243,8 +247,7 @@ impl Store {
                     .bind(id)
                     .fetch_optional(self.pool()),
                 )
-                .await
-                .map_err(db)?;
+                .await?;
             if let Some(row) = row {
                 items.push(from_row(&row)?);
             }
@@ -253,31 +256,30 @@ impl Store {
     }
 
     /// At start-up: items left `delivering` by a crash may or may not have reached the vendor.
-    pub async fn recover_interrupted(&self, now_ms: i64) -> Result<u64, String> {
+    pub async fn recover_interrupted(&self, now_ms: i64) -> Result<u64, StorageError> {
         let r = self
             .counted(
                 sqlx::query("UPDATE outbox SET state = 'pending', uncertain = 1, updated_at = ? WHERE state = 'delivering'")
                     .bind(now_ms)
                     .execute(self.pool()),
             )
-            .await
-            .map_err(db)?;
+            .await?;
         Ok(r.rows_affected())
     }
 
-    pub async fn mark_delivered(&self, id: i64, vendor_record_id: Option<&str>, now_ms: i64) -> Result<(), String> {
+    pub async fn mark_delivered(&self, id: i64, vendor_record_id: Option<&str>, now_ms: i64) -> Result<(), StorageError> {
         self.counted(sqlx::query("UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, vendor_record_id = ?, updated_at = ? WHERE id = ?")
             .bind(vendor_record_id)
             .bind(now_ms)
             .bind(id)
             .execute(self.pool()))
             .await
-            .map_err(db)?;
+            ?;
         Ok(())
     }
 
     /// Schedules another attempt. `uncertain` records that this attempt may have arrived.
-    pub async fn mark_retry(&self, id: i64, error: &str, uncertain: bool, next_attempt_at: i64, now_ms: i64) -> Result<(), String> {
+    pub async fn mark_retry(&self, id: i64, error: &str, uncertain: bool, next_attempt_at: i64, now_ms: i64) -> Result<(), StorageError> {
         self.counted(sqlx::query("UPDATE outbox SET state = 'pending', attempts = attempts + 1, uncertain = MAX(uncertain, ?), last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?")
             .bind(uncertain as i64)
             .bind(error)
@@ -286,11 +288,11 @@ impl Store {
             .bind(id)
             .execute(self.pool()))
             .await
-            .map_err(db)?;
+            ?;
         Ok(())
     }
 
-    pub async fn mark_failed(&self, id: i64, error: &str, now_ms: i64) -> Result<(), String> {
+    pub async fn mark_failed(&self, id: i64, error: &str, now_ms: i64) -> Result<(), StorageError> {
         self.counted(
             sqlx::query("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?")
                 .bind(error)
@@ -298,13 +300,12 @@ impl Store {
                 .bind(id)
                 .execute(self.pool()),
         )
-        .await
-        .map_err(db)?;
+        .await?;
         Ok(())
     }
 
     /// A rep asks to send a failed item again (after checking the vendor by hand).
-    pub async fn requeue(&self, id: i64, now_ms: i64) -> Result<bool, String> {
+    pub async fn requeue(&self, id: i64, now_ms: i64) -> Result<bool, StorageError> {
         let r = self.counted(sqlx::query(
             "UPDATE outbox SET state = 'pending', uncertain = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'failed'",
         )
@@ -313,12 +314,12 @@ impl Store {
         .bind(id)
         .execute(self.pool()))
         .await
-        .map_err(db)?;
+        ?;
         Ok(r.rows_affected() == 1)
     }
 
     /// The customer's writes, newest first (their notes show in the timeline at once).
-    pub async fn outbox_for_customer(&self, customer_key: &str) -> Result<Vec<OutboxItem>, String> {
+    pub async fn outbox_for_customer(&self, customer_key: &str) -> Result<Vec<OutboxItem>, StorageError> {
         if !self.may_have_writes(customer_key) {
             return Ok(Vec::new());
         }
@@ -327,27 +328,25 @@ impl Store {
         ))
         .bind(customer_key)
         .fetch_all(self.pool())
-        .await
-        .map_err(db)?;
+        .await?;
         rows.iter().map(from_row).collect()
     }
 
     /// The most recent writes of all customers, for admins.
-    pub async fn outbox_recent(&self, limit: i64) -> Result<Vec<OutboxItem>, String> {
+    pub async fn outbox_recent(&self, limit: i64) -> Result<Vec<OutboxItem>, StorageError> {
         let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox ORDER BY created_at DESC, id DESC LIMIT ?"))
             .bind(limit)
             .fetch_all(self.pool())
-            .await
-            .map_err(db)?;
+            .await?;
         rows.iter().map(from_row).collect()
     }
 
     /// Items waiting to be delivered (pending or in flight).
-    pub async fn outbox_depth(&self) -> Result<i64, String> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'delivering')")
+    pub async fn outbox_depth(&self) -> Result<i64, StorageError> {
+        let depth = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'delivering')")
             .fetch_one(self.pool())
-            .await
-            .map_err(db)
+            .await?;
+        Ok(depth)
     }
 }
 

@@ -203,7 +203,7 @@ pub async fn fixture(app: &App, liu: &Session, admin: &Session, rocky: &Session)
     assert_eq!(r.status, StatusCode::OK, "rocky writes to his customer: {}", r.body);
     let outcome: WriteOutcome = decode(&r.body, "rocky's note");
     let rocky_write_id = outcome.writes.first().expect("one write").id;
-    let liufulai_id = salesdesk::auth::users::by_username(&app.auth.store, "liufulai")
+    let liufulai_id = salesdesk::storage::users::by_username(&app.auth.store, "liufulai")
         .await
         .unwrap()
         .unwrap()

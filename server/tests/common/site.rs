@@ -12,6 +12,7 @@ use salesdesk::demo::{self, DemoOptions, DemoVendors};
 use salesdesk::services::Backend;
 use salesdesk::services::wiring::build_backend;
 use salesdesk::storage::Store;
+use salesdesk::storage::users::NewUser;
 use salesdesk::vendors::HttpPolicy;
 
 pub struct Site {
@@ -56,7 +57,7 @@ pub async fn site_with(policy: HttpPolicy, faults: SimulatorFaults) -> Site {
 
     // An admin account and an open session, created directly (no password hashing needed).
     let now = chrono::Utc::now().timestamp_millis();
-    let new_user = users::NewUser {
+    let new_user = NewUser {
         username: "admin".into(),
         display_name: "管理员".into(),
         role: Role::Admin,

@@ -7,10 +7,36 @@ use app::domain::{Role, VendorUserIds};
 use clap::Subcommand;
 use secrecy::SecretString;
 
-use super::audit::{self, AuditAction, AuditActor, AuditEntry, AuditResult};
-use super::users::{self, NewUser, Profile};
-use super::{password, sessions};
-use crate::storage::Store;
+use crate::auth::AuthError;
+use crate::auth::password::{self, PasswordError};
+use crate::auth::users::{self, UserInputError};
+use crate::clock::now_ms;
+use crate::storage::audit::{self, AuditAction, AuditActor, AuditEntry, AuditResult};
+use crate::storage::users::{self as stored, NewUser, Profile};
+use crate::storage::{StorageError, Store, sessions};
+
+/// Why a user command failed; the line an operator sees.
+#[derive(Debug, thiserror::Error)]
+pub enum UserCommandError {
+    #[error("unknown role \"{0}\": use rep, manager or admin")]
+    UnknownRole(String),
+    #[error("no user named \"{0}\"")]
+    NoSuchUser(String),
+    #[error("a user named \"{0}\" already exists")]
+    UsernameTaken(String),
+    #[error("cannot read the password from stdin")]
+    ReadPassword(#[source] std::io::Error),
+    #[error("cannot write output")]
+    Output(#[source] std::io::Error),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error(transparent)]
+    Input(#[from] UserInputError),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -54,31 +80,25 @@ pub enum UserCommand {
     Enable { username: String },
 }
 
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
+fn role(text: &str) -> Result<Role, UserCommandError> {
+    Role::from_slug(text.trim()).ok_or_else(|| UserCommandError::UnknownRole(text.to_string()))
 }
 
-fn role(text: &str) -> Result<Role, String> {
-    Role::from_slug(text.trim()).ok_or_else(|| format!("unknown role \"{text}\": use rep, manager or admin"))
-}
-
-fn read_password(input: &mut dyn BufRead) -> Result<SecretString, String> {
+fn read_password(input: &mut dyn BufRead) -> Result<SecretString, UserCommandError> {
     let mut line = String::new();
-    input
-        .read_line(&mut line)
-        .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+    input.read_line(&mut line).map_err(UserCommandError::ReadPassword)?;
     let pw = line.trim_end_matches(['\r', '\n']).to_string();
     password::validate_new(&pw)?;
     Ok(SecretString::from(pw))
 }
 
-async fn find(store: &Store, username: &str) -> Result<users::User, String> {
-    users::by_username(store, username)
+async fn find(store: &Store, username: &str) -> Result<stored::User, UserCommandError> {
+    stored::by_username(store, username)
         .await?
-        .ok_or_else(|| format!("no user named \"{username}\""))
+        .ok_or_else(|| UserCommandError::NoSuchUser(username.to_string()))
 }
 
-async fn audit_cli(store: &Store, action: AuditAction, username: &str, detail: String) -> Result<(), String> {
+async fn audit_cli(store: &Store, action: AuditAction, username: &str, detail: String) -> Result<(), StorageError> {
     let actor = AuditActor {
         user_id: None,
         username: "(command line)".into(),
@@ -97,8 +117,8 @@ async fn audit_cli(store: &Store, action: AuditAction, username: &str, detail: S
 }
 
 /// Runs one command against `store`; what it prints goes to `out`.
-pub async fn run(store: &Store, command: UserCommand, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<(), String> {
-    let w = |e: std::io::Error| format!("cannot write output: {e}");
+pub async fn run(store: &Store, command: UserCommand, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<(), UserCommandError> {
+    let w = UserCommandError::Output;
     match command {
         UserCommand::Add {
             username,
@@ -113,8 +133,8 @@ pub async fn run(store: &Store, command: UserCommand, input: &mut dyn BufRead, o
         } => {
             let role = role(&role_text)?;
             users::validate_username(&username)?;
-            if users::by_username(store, &username).await?.is_some() {
-                return Err(format!("a user named \"{username}\" already exists"));
+            if stored::by_username(store, &username).await?.is_some() {
+                return Err(UserCommandError::UsernameTaken(username));
             }
             let password_hash = if no_password {
                 None
@@ -151,7 +171,7 @@ pub async fn run(store: &Store, command: UserCommand, input: &mut dyn BufRead, o
                 "username", "role", "team", "wecom (tanma/weiling/juzi)"
             )
             .map_err(w)?;
-            for u in users::list(store).await? {
+            for u in stored::list(store).await? {
                 let ids = [&u.wecom.tanma, &u.wecom.weiling, &u.wecom.juzi]
                     .map(|i| i.as_deref().unwrap_or("-"))
                     .join("/");
@@ -170,7 +190,7 @@ pub async fn run(store: &Store, command: UserCommand, input: &mut dyn BufRead, o
         UserCommand::SetPassword { username } => {
             let user = find(store, &username).await?;
             let hash = password::hash(read_password(input)?).await?;
-            users::set_password_hash(store, user.id, &hash, now_ms()).await?;
+            stored::set_password_hash(store, user.id, &hash, now_ms()).await?;
             audit_cli(store, AuditAction::PasswordChanged, &user.username, String::new()).await?;
             writeln!(out, "password of {} changed; their sessions ended", user.username).map_err(w)?;
         }
@@ -189,14 +209,14 @@ pub async fn run(store: &Store, command: UserCommand, input: &mut dyn BufRead, o
         }
         UserCommand::Disable { username } => {
             let user = find(store, &username).await?;
-            users::set_disabled(store, user.id, true, now_ms()).await?;
+            stored::set_disabled(store, user.id, true, now_ms()).await?;
             sessions::delete_for_user(store, user.id).await?;
             audit_cli(store, AuditAction::UserUpdated, &user.username, "disabled".into()).await?;
             writeln!(out, "{} disabled and signed out", user.username).map_err(w)?;
         }
         UserCommand::Enable { username } => {
             let user = find(store, &username).await?;
-            users::set_disabled(store, user.id, false, now_ms()).await?;
+            stored::set_disabled(store, user.id, false, now_ms()).await?;
             audit_cli(store, AuditAction::UserUpdated, &user.username, "enabled".into()).await?;
             writeln!(out, "{} enabled", user.username).map_err(w)?;
         }
@@ -205,7 +225,7 @@ pub async fn run(store: &Store, command: UserCommand, input: &mut dyn BufRead, o
 }
 
 /// `salesdesk user …` on the database in `data_dir`, with the terminal's stdin and stdout.
-pub async fn run_in(data_dir: &std::path::Path, command: UserCommand) -> Result<(), String> {
+pub async fn run_in(data_dir: &std::path::Path, command: UserCommand) -> Result<(), UserCommandError> {
     let store = Store::open(data_dir).await?;
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
@@ -216,7 +236,7 @@ pub async fn run_in(data_dir: &std::path::Path, command: UserCommand) -> Result<
 mod tests {
     use super::*;
 
-    async fn exec(store: &Store, command: UserCommand, stdin: &str) -> Result<String, String> {
+    async fn exec(store: &Store, command: UserCommand, stdin: &str) -> Result<String, UserCommandError> {
         let mut out = Vec::new();
         run(store, command, &mut stdin.as_bytes(), &mut out).await?;
         Ok(String::from_utf8(out).unwrap())
@@ -237,7 +257,7 @@ mod tests {
             no_password: false,
         };
         exec(&store, add, "first-password\n").await.unwrap();
-        let u = users::by_username(&store, "liufulai").await.unwrap().unwrap();
+        let u = stored::by_username(&store, "liufulai").await.unwrap().unwrap();
         assert_eq!(
             u.wecom,
             VendorUserIds {
@@ -262,7 +282,8 @@ mod tests {
             "short\n",
         )
         .await
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(!e.contains("short"), "{e}");
         exec(
             &store,
@@ -273,7 +294,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let u = users::by_username(&store, "liufulai").await.unwrap().unwrap();
+        let u = stored::by_username(&store, "liufulai").await.unwrap().unwrap();
         assert!(password::verify(SecretString::from("second-password"), u.password_hash).await);
 
         exec(
@@ -307,7 +328,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let u = users::by_username(&store, "liufulai").await.unwrap().unwrap();
+        let u = stored::by_username(&store, "liufulai").await.unwrap().unwrap();
         assert_eq!((u.role, u.disabled), (Role::Manager, true));
         exec(
             &store,
@@ -318,7 +339,7 @@ mod tests {
         )
         .await
         .unwrap();
-        assert!(!users::by_username(&store, "liufulai").await.unwrap().unwrap().disabled);
+        assert!(!stored::by_username(&store, "liufulai").await.unwrap().unwrap().disabled);
         assert!(exec(&store, UserCommand::Disable { username: "nobody".into() }, "").await.is_err());
         assert_eq!(audit::list(&store, None, 100).await.unwrap().len(), 5, "every change is audited");
     }

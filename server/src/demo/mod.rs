@@ -1,6 +1,9 @@
 //! Demo mode: with no vendor credentials (or `SALESDESK_DEMO=1`), SalesDesk starts the three
 //! simulated vendors in-process on loopback, with fresh random credentials, and points its
-//! real clients at them — so a newcomer sees the product working end to end.
+//! real clients at them — so a newcomer sees the product working end to end. The demo
+//! accounts that sign in to it are made by [`users`].
+
+pub mod users;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -12,15 +15,16 @@ use secrecy::SecretString;
 use tokio::task::JoinHandle;
 use url::Url;
 
+use crate::clock::now_ms;
 use crate::config::{Settings, SimulatorFaults};
-use crate::vendors::juzi::settings::JuziSettings;
-use crate::vendors::tanma::settings::TanmaSettings;
-use crate::vendors::weiling::settings::WeilingSettings;
 use crate::services::wiring::VendorConnections;
 use crate::simulators::dataset::{self, Universe, UniverseOptions};
 use crate::simulators::faults::Faults;
 use crate::simulators::{juzi, serve, tanma, weiling};
 use crate::vendors::HttpPolicy;
+use crate::vendors::juzi::settings::JuziSettings;
+use crate::vendors::tanma::settings::TanmaSettings;
+use crate::vendors::weiling::settings::WeilingSettings;
 
 /// The running simulators and the settings that reach them.
 pub struct DemoVendors {
@@ -65,17 +69,34 @@ impl DemoOptions {
     }
 }
 
+/// A simulator that could not be started.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("cannot start the {vendor} simulator")]
+    Simulator {
+        vendor: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("simulator URL")]
+    Url(#[from] url::ParseError),
+}
+
 fn random_secret(len: usize) -> String {
     rand::rng().sample_iter(&Alphanumeric).take(len).map(char::from).collect()
 }
 
-fn loopback_url(addr: SocketAddr, path: &str) -> Result<Url, String> {
-    Url::parse(&format!("http://{addr}{path}")).map_err(|e| format!("simulator URL: {e}"))
+fn loopback_url(addr: SocketAddr, path: &str) -> Result<Url, DemoError> {
+    Ok(Url::parse(&format!("http://{addr}{path}"))?)
 }
 
-pub async fn start(options: DemoOptions) -> Result<DemoVendors, String> {
+fn cannot_start(vendor: &'static str) -> impl FnOnce(std::io::Error) -> DemoError {
+    move |source| DemoError::Simulator { vendor, source }
+}
+
+pub async fn start(options: DemoOptions) -> Result<DemoVendors, DemoError> {
     let defaults = UniverseOptions::default();
-    let now_ms = options.now_ms.unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
+    let now_ms = options.now_ms.unwrap_or_else(now_ms);
     let universe = Arc::new(dataset::generate(&UniverseOptions {
         customers: options.customers,
         now_ms,
@@ -95,9 +116,7 @@ pub async fn start(options: DemoOptions) -> Result<DemoVendors, String> {
         },
         tanma_faults.clone(),
     );
-    let (tanma_addr, tanma_handle) = serve(tanma_router, loopback)
-        .await
-        .map_err(|e| format!("cannot start Tanma simulator: {e}"))?;
+    let (tanma_addr, tanma_handle) = serve(tanma_router, loopback).await.map_err(cannot_start("Tanma"))?;
 
     let weiling_app_id = format!("demo{}", random_secret(8));
     let weiling_secret = random_secret(32);
@@ -111,9 +130,7 @@ pub async fn start(options: DemoOptions) -> Result<DemoVendors, String> {
         },
         weiling_faults.clone(),
     );
-    let (weiling_addr, weiling_handle) = serve(weiling_router, loopback)
-        .await
-        .map_err(|e| format!("cannot start Weiling simulator: {e}"))?;
+    let (weiling_addr, weiling_handle) = serve(weiling_router, loopback).await.map_err(cannot_start("Weiling"))?;
 
     let juzi_token = random_secret(32);
     let juzi_faults = Faults::new(options.faults.juzi.clone(), juzi::error_envelope);
@@ -124,9 +141,7 @@ pub async fn start(options: DemoOptions) -> Result<DemoVendors, String> {
         },
         juzi_faults.clone(),
     );
-    let (juzi_addr, juzi_handle) = serve(juzi_router, loopback)
-        .await
-        .map_err(|e| format!("cannot start Juzibot simulator: {e}"))?;
+    let (juzi_addr, juzi_handle) = serve(juzi_router, loopback).await.map_err(cannot_start("Juzibot"))?;
 
     let connections = VendorConnections {
         tanma: Some(TanmaSettings {

@@ -1,0 +1,92 @@
+//! `salesdesk` / `salesdesk serve`: the web app, its background work, and a graceful stop.
+
+use std::sync::Arc;
+
+use super::{CliError, start_backend};
+use crate::config::Settings;
+use crate::services::Backend;
+use crate::web;
+
+/// Background work of a serving process: list refreshes and the outbox delivery worker.
+pub fn spawn_background(backend: &Arc<Backend>, settings: &Settings) {
+    let every = std::time::Duration::from_secs(settings.list_refresh_secs);
+    // The customer list: SalesDesk users' WeCom ids are fed in before each refresh, so a
+    // vendor that lists only per rep (Weiling) lists every user's customers.
+    let list_backend = backend.clone();
+    tokio::spawn(async move {
+        loop {
+            match crate::storage::users::list(&list_backend.store).await {
+                Ok(users) => {
+                    let reps = users
+                        .iter()
+                        .filter(|u| !u.disabled)
+                        .flat_map(|u| {
+                            app::domain::VendorId::ALL
+                                .into_iter()
+                                .filter_map(move |v| u.wecom.get(v).map(|id| (v, id.to_string())))
+                        })
+                        .collect();
+                    list_backend.index.set_known_reps(reps).await;
+                }
+                Err(e) => tracing::warn!(error = %crate::errors::report(&e), "cannot read users for the customer list refresh"),
+            }
+            list_backend.index.refresh().await;
+            tokio::time::sleep(every).await;
+        }
+    });
+    backend.clues.spawn_refresher(every);
+    backend.delivery.spawn_worker();
+}
+
+pub(super) async fn serve(settings: Settings) -> Result<(), CliError> {
+    let started = start_backend(&settings).await?;
+    spawn_background(&started.backend, &settings);
+    let auth = crate::auth::Auth::start(
+        started.backend.store.clone(),
+        settings.auth.clone(),
+        started.demo.as_ref().map(|d| d.universe.as_ref()),
+    )
+    .await?;
+    let state = web::WebState {
+        leptos: web::leptos_options(&settings),
+        backend: started.backend.clone(),
+        auth,
+    };
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .map_err(|source| CliError::Listen {
+            addr: settings.addr,
+            source,
+        })?;
+    if settings.demo {
+        tracing::info!("demo mode: simulated vendors on {:?}", started.demo.as_ref().map(|d| d.addrs));
+    }
+    tracing::info!("SalesDesk {} listening on http://{}", env!("CARGO_PKG_VERSION"), settings.addr);
+    // With the peer address: sign-in throttling and the trusted-proxy checks need it.
+    let metrics_access = web::metrics::MetricsAccess {
+        token: settings.metrics_token.clone(),
+    };
+    axum::serve(
+        listener,
+        web::router_with(state, metrics_access).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(CliError::Serve)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}
