@@ -1,5 +1,6 @@
 //! One handler per simulated endpoint. Every business endpoint checks `access_token` first;
 //! every failure is an HTTP 200 with Weiling's envelope and one of its documented codes.
+//! Request bodies are read with this simulator's own shapes (`wire`), replies built as JSON.
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -10,31 +11,23 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::auth::{Refusal, Tokens};
 use super::project;
 use super::store::{CreatedProgress, RemarkEdit, Store};
+use super::wire::codes::{
+    BAD_APP_CREDENTIALS, BAD_FORMAT, BODY_UNPARSEABLE, CUSTOMER_NOT_FOUND, DATA_NOT_FOUND, END_OF_LIST, ILLEGAL_ACCESS, ILLEGAL_PARAMETER,
+    METHOD_NOT_SUPPORTED, MISSING_PARAMETER, OK, OVER_LIMIT,
+};
+use super::wire::limits::{
+    MAX_ATTACHMENTS, MAX_BATCH, MAX_DESCRIPTION_CHARS, MAX_IMAGES, MAX_PROGRESS_CHARS, MAX_REMARK_CHARS, PROGRESS_TYPE_CONTACT,
+    PROGRESS_TYPES,
+};
+use super::wire::{ClueBatchRequest, CustomerBatchRequest, CustomerEditRequest, ProgressCreateRequest};
 use super::{CLUE_PAGE, CUSTOMER_ID_PAGE, PROGRESS_PAGE, WeilingSimConfig, error_envelope};
 use crate::simulators::dataset::{Person, Universe, WeilingProfile};
-use crate::vendors::weiling::codes::{
-    BAD_APP_CREDENTIALS, BODY_UNPARSEABLE, CUSTOMER_NOT_FOUND, DATA_NOT_FOUND, END_OF_LIST, ILLEGAL_PARAMETER, METHOD_NOT_SUPPORTED,
-    MISSING_PARAMETER, OVER_LIMIT, TOKEN_REJECTED,
-};
-use crate::vendors::weiling::wire::{
-    ClueBatchRequest, ClueListData, CustomDetailData, CustomerBatchData, CustomerBatchRequest, CustomerEditRequest, CustomerIdList,
-    Envelope, ProgressCreateData, ProgressCreateRequest, ProgressFailure, ProgressListData, ProgressSuccess,
-};
-use crate::vendors::weiling::{MAX_BATCH, MAX_DESCRIPTION_CHARS, MAX_PROGRESS_CHARS, MAX_REMARK_CHARS};
-
-/// v2 progress object types (0 contact, 3 company, 4 visitor, 6 group, 7 opportunity).
-const PROGRESS_TYPES: [i64; 5] = [0, 3, 4, 6, 7];
-const MAX_IMAGES: usize = 9;
-const MAX_ATTACHMENTS: usize = 3;
-/// The 4.3 "format or value" code, for a non-13-digit create_time or start.
-const BAD_FORMAT: i64 = 1013;
 
 pub struct Sim {
     universe: Arc<Universe>,
@@ -56,7 +49,7 @@ impl Sim {
     fn authorize(&self, params: &Params) -> Result<(), Reject> {
         match params.get("access_token") {
             Some(token) if self.tokens.valid(token) => Ok(()),
-            _ => Err(fail(TOKEN_REJECTED, "非法访问: access_token无效或已过期")),
+            _ => Err(fail(ILLEGAL_ACCESS, "非法访问: access_token无效或已过期")),
         }
     }
 
@@ -70,13 +63,9 @@ impl Sim {
     }
 }
 
-fn ok<T: Serialize>(data: T) -> Response {
-    Json(Envelope {
-        code: 0,
-        msg: "success".into(),
-        data,
-    })
-    .into_response()
+/// A success reply: `{code: 0, msg: "success", data}`.
+fn ok(data: Value) -> Response {
+    Json(json!({ "code": OK, "msg": "success", "data": data })).into_response()
 }
 
 /// An error reply on its way out: kept small (code and message) until it becomes a response.
@@ -202,10 +191,7 @@ pub async fn customer_list(State(sim): State<Arc<Sim>>, Query(params): Query<Par
             }
         };
         let (data_list, cursor) = page(&ids, start, CUSTOMER_ID_PAGE, "cl")?;
-        Ok(ok(CustomerIdList {
-            data_list,
-            cursor: Some(cursor),
-        }))
+        Ok(ok(json!({ "data_list": data_list, "cursor": cursor })))
     })
 }
 
@@ -220,13 +206,13 @@ pub async fn customer_batch(State(sim): State<Arc<Sim>>, Query(params): Query<Pa
             return Err(fail(OVER_LIMIT, &format!("数据超过限制: customer_ids最多{MAX_BATCH}个")));
         }
         let store = sim.store();
-        let customer_list = request
+        let customer_list: Vec<Value> = request
             .customer_ids
             .iter()
             .filter_map(|id| sim.weiling_customer(id))
             .map(|(p, w)| project::customer(&sim.universe, p, w, &store))
             .collect();
-        Ok(ok(CustomerBatchData { customer_list }))
+        Ok(ok(json!({ "customer_list": customer_list })))
     })
 }
 
@@ -277,7 +263,7 @@ pub async fn customer_edit(State(sim): State<Arc<Sim>>, Query(params): Query<Par
             remark_mobiles: request.remark_mobiles,
         };
         sim.store().apply_edit(&request.customer_id, &request.user_id, change);
-        Ok(Json(json!({ "code": 0, "msg": "success" })).into_response())
+        Ok(Json(json!({ "code": OK, "msg": "success" })).into_response())
     })
 }
 
@@ -297,20 +283,15 @@ pub async fn progress_list(State(sim): State<Arc<Sim>>, Query(params): Query<Par
         let kind = object_type(required(&params, "type")?)?;
         let id = required(&params, "id")?;
         let start = offset(&params, "pg")?;
-        if kind != 0 {
+        if kind != PROGRESS_TYPE_CONTACT {
             // Only contacts are simulated; other objects exist but have no records.
-            return Ok(ok(ProgressListData {
-                progress_list: Vec::new(),
-                cursor: Some(String::new()),
-            }));
+            return Ok(ok(json!({ "progress_list": [], "cursor": "" })));
         }
         let (_, w) = sim.weiling_customer(id).ok_or_else(|| fail(DATA_NOT_FOUND, "数据不存在"))?;
         let records = project::progress(&sim.universe, w, &sim.store());
-        let (progress_list, cursor) = page(&records, start, PROGRESS_PAGE, "pg")?;
-        Ok(ok(ProgressListData {
-            progress_list,
-            cursor: Some(cursor),
-        }))
+        let (slice, cursor) = page(&records, start, PROGRESS_PAGE, "pg")?;
+        let progress_list: Vec<Value> = slice.iter().map(project::ProgressRecord::to_json).collect();
+        Ok(ok(json!({ "progress_list": progress_list, "cursor": cursor })))
     })
 }
 
@@ -325,17 +306,15 @@ pub async fn progress_create(State(sim): State<Arc<Sim>>, Query(params): Query<P
         if request.progress_list.len() > MAX_BATCH {
             return Err(fail(OVER_LIMIT, &format!("数据超过限制: progress_list最多{MAX_BATCH}条")));
         }
-        if request.kind != 0 || sim.weiling_customer(&request.id).is_none() {
+        if request.kind != PROGRESS_TYPE_CONTACT || sim.weiling_customer(&request.id).is_none() {
             return Err(fail(DATA_NOT_FOUND, "数据不存在"));
         }
-        let mut result = ProgressCreateData::default();
+        // Partial success is normal: each item lands in exactly one list.
+        let mut fail_list: Vec<Value> = Vec::new();
+        let mut success_list: Vec<Value> = Vec::new();
         let mut store = sim.store();
         for item in request.progress_list {
-            let refuse = |code: i64, msg: &str| ProgressFailure {
-                index: Some(item.index),
-                error_code: Some(code),
-                error_msg: Some(msg.to_string()),
-            };
+            let refuse = |code: i64, msg: &str| json!({ "index": item.index, "error_code": code, "error_msg": msg });
             let failure = if item.content.trim().is_empty() {
                 Some(refuse(MISSING_PARAMETER, "content不能为空"))
             } else if item.content.chars().count() > MAX_PROGRESS_CHARS {
@@ -356,7 +335,7 @@ pub async fn progress_create(State(sim): State<Arc<Sim>>, Query(params): Query<P
                 None
             };
             match failure {
-                Some(f) => result.fail_list.push(f),
+                Some(f) => fail_list.push(f),
                 None => {
                     let record = CreatedProgress {
                         progress_id: String::new(),
@@ -367,14 +346,11 @@ pub async fn progress_create(State(sim): State<Arc<Sim>>, Query(params): Query<P
                         attachments: item.attachment_file_list,
                     };
                     let progress_id = store.add_progress(&request.id, record);
-                    result.success_list.push(ProgressSuccess {
-                        index: Some(item.index),
-                        progress_id: Some(progress_id),
-                    });
+                    success_list.push(json!({ "index": item.index, "progress_id": progress_id }));
                 }
             }
         }
-        Ok(ok(result))
+        Ok(ok(json!({ "fail_list": fail_list, "success_list": success_list })))
     })
 }
 
@@ -389,10 +365,7 @@ pub async fn custom_detail(State(sim): State<Arc<Sim>>, Query(params): Query<Par
             "business" | "company" | "dialogue_room" => Vec::new(),
             _ => return Err(fail(ILLEGAL_PARAMETER, "不合法的参数: api_key")),
         };
-        Ok(ok(CustomDetailData {
-            api_key: Some(api_key.to_string()),
-            fields,
-        }))
+        Ok(ok(json!({ "api_key": api_key, "fields": fields })))
     })
 }
 
@@ -423,11 +396,8 @@ pub async fn clue_list(State(sim): State<Arc<Sim>>, Query(params): Query<Params>
         // Oldest first: "clues created after `start`" reads naturally as an ascending feed.
         clues.sort_by(|a, b| a.0.created_at_ms.cmp(&b.0.created_at_ms).then_with(|| a.1.cmp(b.1)));
         let (slice, cursor) = page(&clues, start, CLUE_PAGE, "ck")?;
-        let clue_list = slice.into_iter().map(|(c, id)| project::clue(u, c, id)).collect();
-        Ok(ok(ClueListData {
-            clue_list,
-            cursor: Some(cursor),
-        }))
+        let clue_list: Vec<Value> = slice.into_iter().map(|(c, id)| project::clue(u, c, id)).collect();
+        Ok(ok(json!({ "clue_list": clue_list, "cursor": cursor })))
     })
 }
 
@@ -442,7 +412,7 @@ pub async fn clue_batch(State(sim): State<Arc<Sim>>, Query(params): Query<Params
             return Err(fail(OVER_LIMIT, &format!("数据超过限制: clue_ids最多{MAX_BATCH}个")));
         }
         let u = &sim.universe;
-        let clue_list = request
+        let clue_list: Vec<Value> = request
             .clue_ids
             .iter()
             .filter_map(|id| {
@@ -452,7 +422,7 @@ pub async fn clue_batch(State(sim): State<Arc<Sim>>, Query(params): Query<Params
                     .map(|c| project::clue(u, c, id))
             })
             .collect();
-        Ok(ok(ClueListData { clue_list, cursor: None }))
+        Ok(ok(json!({ "clue_list": clue_list, "cursor": null })))
     })
 }
 

@@ -4,6 +4,11 @@
 //! shared universe that Weiling holds (with Weiling's own, sometimes disagreeing, stage) and
 //! stores writes: remark edits show in later reads, created follow-ups in progress/list.
 //!
+//! Written from the vendor material, never from SalesDesk's client: paths, codes, limits and
+//! request bodies are its own (`wire`), replies are JSON built from the documented shapes
+//! (`project`), and tokens are its own (`auth`). A wrong name, code or limit in the client
+//! then fails against the simulator instead of agreeing with itself.
+//!
 //! Test hooks (not part of Weiling's API; the fault layer leaves `/__sim` alone):
 //! - `GET /__sim/weiling/stats` → `{"token_requests", "tokens_issued", "progress_created",
 //!   "customer_edits"}`: counts since start, e.g. to prove the client fetched one token.
@@ -13,6 +18,7 @@ mod auth;
 mod handlers;
 mod project;
 mod store;
+mod wire;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,7 +30,7 @@ use secrecy::SecretString;
 
 use crate::simulators::dataset::Universe;
 use crate::simulators::faults::{self, Faults};
-use crate::vendors::weiling::paths;
+use wire::{codes, paths};
 
 pub use auth::TOKEN_LENGTH;
 
@@ -77,5 +83,5 @@ pub fn router(universe: Arc<Universe>, config: WeilingSimConfig, faults: Faults)
 /// anything else answers code 1003 with 接口不存在, HTTP 200.
 pub const SURFACE: faults::ApiSurface = faults::ApiSurface {
     documented: &["/openapi/auth/access_token/get", "/openapi/customer/batch"],
-    missing: || axum::Json(error_envelope(1003, "接口不存在")).into_response(),
+    missing: || axum::Json(error_envelope(codes::DATA_NOT_FOUND, "接口不存在")).into_response(),
 };

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::vendors::weiling::wire::Attachment;
+use super::wire::Attachment;
 
 /// A rep's edits of one customer (fields not edited stay `None`).
 #[derive(Clone, Debug, Default)]
