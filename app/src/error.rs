@@ -34,38 +34,6 @@ pub enum AppError {
     Transport(String),
 }
 
-impl AppError {
-    pub fn message_zh(&self) -> String {
-        match self {
-            AppError::Unauthenticated => "请先登录。".into(),
-            AppError::Forbidden => "您没有权限查看或修改这条记录。".into(),
-            AppError::NotFound => "没有找到这条记录。".into(),
-            AppError::Invalid(r) => r.message_zh(),
-            AppError::Vendor(f) => f.message_zh(),
-            AppError::Vendors(fs) => fs.iter().map(VendorFailure::message_zh).collect::<Vec<_>>().join("；"),
-            AppError::Internal { request_id: Some(id) } => format!("SalesDesk 内部出错，请联系管理员（请求编号 {id}）。"),
-            AppError::Internal { request_id: None } => "SalesDesk 内部出错，请联系管理员。".into(),
-            AppError::Transport(_) => "网络请求失败，请检查网络后重试。".into(),
-        }
-    }
-
-    pub fn message_en(&self) -> String {
-        match self {
-            AppError::Unauthenticated => "Please sign in.".into(),
-            AppError::Forbidden => "You are not allowed to see or change this record.".into(),
-            AppError::NotFound => "No such record.".into(),
-            AppError::Invalid(r) => r.message_en(),
-            AppError::Vendor(f) => f.message_en(),
-            AppError::Vendors(fs) => fs.iter().map(VendorFailure::message_en).collect::<Vec<_>>().join("; "),
-            AppError::Internal { request_id: Some(id) } => {
-                format!("SalesDesk hit an internal error; contact your administrator (request {id}).")
-            }
-            AppError::Internal { request_id: None } => "SalesDesk hit an internal error; contact your administrator.".into(),
-            AppError::Transport(_) => "The request failed; check the network and try again.".into(),
-        }
-    }
-}
-
 /// Why SalesDesk refused what was sent: a code, never a sentence, so the browser words it in
 /// the reader's language (a form post's redirect carries it as `f_error`) and no request can
 /// make a page show text of its choosing.
@@ -93,42 +61,6 @@ pub enum Refused {
     BadRequest,
     /// The request body was over the size limit.
     TooLarge,
-}
-
-impl Refused {
-    pub fn message_zh(&self) -> String {
-        match self {
-            Refused::Input { errors } => errors.iter().map(InputError::message_zh).collect::<Vec<_>>().join(" "),
-            Refused::FormExpired => "表单已失效，请刷新页面后重试。".into(),
-            Refused::NotFailed => "这条记录不是失败状态，无需重发。".into(),
-            Refused::NoWriteTarget => "该客户所在的供应商都不支持这项操作。".into(),
-            Refused::UsernameInvalid => "用户名须为 1–64 个字母、数字或 . _ - @。".into(),
-            Refused::DisplayNameInvalid => "请填写姓名（最多 64 个字）。".into(),
-            Refused::PasswordInvalid => "密码须为 8–256 个字符，且不含控制字符。".into(),
-            Refused::WecomIdInvalid => "企业微信 UserID 无效：最多 128 个字符，不能含空格或控制字符。".into(),
-            Refused::UsernameTaken => "该用户名已存在。".into(),
-            Refused::SelfLockout => "不能停用自己的账号，也不能取消自己的管理员角色。".into(),
-            Refused::BadRequest => "请求格式不正确，无法处理。请刷新页面后重试。".into(),
-            Refused::TooLarge => "提交的内容太大（上限 256 KiB），未处理。".into(),
-        }
-    }
-
-    pub fn message_en(&self) -> String {
-        match self {
-            Refused::Input { errors } => errors.iter().map(InputError::message_en).collect::<Vec<_>>().join(" "),
-            Refused::FormExpired => "This form has expired; reload the page and try again.".into(),
-            Refused::NotFailed => "This write has not failed; there is nothing to resend.".into(),
-            Refused::NoWriteTarget => "None of this customer's vendors supports this action.".into(),
-            Refused::UsernameInvalid => "User names are 1–64 letters, digits or . _ - @.".into(),
-            Refused::DisplayNameInvalid => "Enter a name (at most 64 characters).".into(),
-            Refused::PasswordInvalid => "Passwords are 8–256 characters with no control characters.".into(),
-            Refused::WecomIdInvalid => "A WeCom UserID has no spaces or control characters and at most 128 characters.".into(),
-            Refused::UsernameTaken => "That user name is taken.".into(),
-            Refused::SelfLockout => "You cannot disable your own account or remove your own admin role.".into(),
-            Refused::BadRequest => "The request was malformed; reload the page and try again.".into(),
-            Refused::TooLarge => "The request was too large (at most 256 KiB).".into(),
-        }
-    }
 }
 
 impl AppError {

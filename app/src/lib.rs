@@ -18,3 +18,8 @@ pub mod service;
 mod shell;
 
 pub use shell::{App, shell};
+
+/// Error words for a locale, outside any page: the server's tests check them.
+pub mod words {
+    pub use crate::components::error_words::vendor_failure_words;
+}

@@ -3,9 +3,11 @@
 
 mod common;
 
-use app::domain::{ChangeLog, CustomerQuery, Delivery, FollowUpKind, VendorId, parse_change_log};
+use app::domain::{ChangeLog, CustomerQuery, Delivery, DeliveryProblem, FollowUpKind, VendorId, parse_change_log};
 use app::error::AppError;
+use app::i18n::Locale;
 use app::service::SalesDeskService;
+use app::words::vendor_failure_words;
 use common::{admin, rep, world};
 use salesdesk::simulators::faults::{FaultPlan, InjectedError};
 use salesdesk::storage::outbox::OutboxState;
@@ -277,7 +279,7 @@ async fn a_failing_vendor_leaves_the_others_on_the_page() {
         .iter()
         .find(|f| f.vendor == VendorId::Weiling)
         .expect("Weiling failure reported");
-    assert!(failure.message_zh().contains("卫瓴"));
+    assert!(vendor_failure_words(Locale::zh, failure).contains("卫瓴"));
     assert!(d.customer.sources.iter().any(|s| s.vendor == VendorId::Tanma));
     assert!(d.customer.sources.iter().any(|s| s.vendor == VendorId::Juzi));
     assert!(d.stale_since.is_some(), "Weiling's last good record is shown, marked stale");
@@ -445,7 +447,7 @@ async fn an_uncertain_juzi_note_is_never_sent_twice_blindly() {
     w.demo.juzi_faults.set(FaultPlan::default()).await;
     let item = w.wait_for_state(id, OutboxState::Failed).await;
     assert!(
-        item.last_error.unwrap().contains("核对"),
+        DeliveryProblem::from_stored(&item.last_error.unwrap()) == DeliveryProblem::Unverifiable,
         "the rep is told to check before resending"
     );
     // The rep checked and resends: now it goes through, once.

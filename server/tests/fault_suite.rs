@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use app::domain::{CustomerDetail, VendorErrorKind, VendorFailure, VendorId};
 use app::error::AppError;
+use app::i18n::Locale;
 use app::service::SalesDeskService;
+use app::words::vendor_failure_words;
 use common::admin;
 use common::site::site;
 use salesdesk::simulators::faults::{FaultPlan, InjectedError};
@@ -108,7 +110,7 @@ fn assert_failure(failures: &[VendorFailure], vendor: VendorId, kind: VendorErro
         .find(|f| f.vendor == vendor)
         .unwrap_or_else(|| panic!("{what}: no {vendor:?} failure reported in {failures:?}"));
     assert_eq!(failure.kind, kind, "{what}: {failure:?}");
-    let message = failure.message_zh();
+    let message = vendor_failure_words(Locale::zh, failure);
     assert!(
         message.contains(vendor.name_zh()),
         "{what}: the Chinese message names the vendor: {message}"
@@ -193,7 +195,7 @@ async fn run_case(vendor: VendorId, fault: Fault) {
             match site.backend.clue_detail(&admin(), vendor, &clue.id).await {
                 Err(AppError::Vendor(f)) => {
                     assert_eq!(f.kind, kind, "{f:?}");
-                    assert!(f.message_zh().contains(vendor.name_zh()));
+                    assert!(vendor_failure_words(Locale::zh, &f).contains(vendor.name_zh()));
                 }
                 other => panic!("clue detail at the failing vendor: {other:?}"),
             }

@@ -8,7 +8,9 @@
 mod common;
 
 use app::domain::{EndpointSpec, VendorErrorKind, VendorId};
+use app::i18n::Locale;
 use app::service::SalesDeskService;
+use app::words::vendor_failure_words;
 use common::admin;
 use common::site::{Site, site};
 use salesdesk::simulators::faults::{FaultPlan, InjectedError};
@@ -83,9 +85,9 @@ async fn run_case(vendor: VendorId, endpoint: &EndpointSpec, refusal: Refusal) {
         if refusal == Refusal::EndpointMissing {
             assert_eq!(failure.kind, VendorErrorKind::EndpointMissing, "{what}: {failure:?}");
             assert!(
-                failure.message_zh().contains(endpoint.feature.name_zh()),
+                vendor_failure_words(Locale::zh, failure).contains(endpoint.feature.name_zh()),
                 "{what}: names the feature: {}",
-                failure.message_zh()
+                vendor_failure_words(Locale::zh, failure)
             );
         }
     }

@@ -28,6 +28,8 @@ use std::fmt::Debug;
 use std::time::{Duration, Instant};
 
 use app::domain::{ChangeLog, VendorErrorKind, VendorId, parse_change_log};
+use app::i18n::Locale;
+use app::words::vendor_failure_words;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
@@ -466,7 +468,8 @@ fn check_error(e: &VendorError, vendor: VendorId, endpoint: &str, body: &[u8]) -
     }
     // The error renders for logs and the page.
     let failure = e.to_failure();
-    if e.to_string().is_empty() || failure.message_zh().is_empty() || failure.message_en().is_empty() {
+    let words = |locale| vendor_failure_words(locale, &failure);
+    if e.to_string().is_empty() || words(Locale::zh).is_empty() || words(Locale::en).is_empty() {
         return fail("an error without a message".into());
     }
     Ok(())

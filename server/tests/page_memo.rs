@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::domain::{Delivery, FollowUpKind, VendorId};
+use app::domain::{Delivery, DeliveryProblem, FollowUpKind, VendorId};
 use app::service::SalesDeskService;
 use common::{admin, world};
 
@@ -60,7 +60,11 @@ async fn a_page_is_reused_only_while_what_it_was_made_of_is_unchanged() {
     w.backend.customer_detail(&admin(), &key).await.unwrap();
     w.backend
         .store
-        .mark_failed(juzi_write.id, "句子互动拒绝了这条跟进", chrono::Utc::now().timestamp_millis())
+        .mark_failed(
+            juzi_write.id,
+            &DeliveryProblem::VendorNotConfigured.to_stored(),
+            chrono::Utc::now().timestamp_millis(),
+        )
         .await
         .unwrap();
     let after_outbox = w.backend.customer_detail(&admin(), &key).await.unwrap();
@@ -70,7 +74,10 @@ async fn a_page_is_reused_only_while_what_it_was_made_of_is_unchanged() {
         .find(|s| s.id == juzi_write.id)
         .expect("the write is listed");
     assert!(
-        matches!(&status.delivery, Delivery::Failed { reason_zh, .. } if reason_zh.contains("拒绝了这条跟进")),
+        status.delivery
+            == Delivery::Failed {
+                problem: DeliveryProblem::VendorNotConfigured
+            },
         "{status:?}"
     );
 }

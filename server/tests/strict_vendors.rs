@@ -8,7 +8,9 @@ mod common;
 
 use app::domain::{ChangeLog, CustomerQuery, FollowUpKind, VendorErrorKind, VendorId};
 use app::error::AppError;
+use app::i18n::Locale;
 use app::service::SalesDeskService;
+use app::words::vendor_failure_words;
 use common::site::{Site, site_with};
 use common::{admin, rep};
 use salesdesk::config::SimulatorFaults;
@@ -96,7 +98,11 @@ async fn lists_search_clues_and_writes_work() {
             .find(|f| f.vendor == vendor)
             .expect("the list says who is missing");
         assert_eq!(failure.kind, VendorErrorKind::EndpointMissing, "{failure:?}");
-        assert!(failure.message_zh().contains("客户"), "{}", failure.message_zh());
+        assert!(
+            vendor_failure_words(Locale::zh, failure).contains("客户"),
+            "{}",
+            vendor_failure_words(Locale::zh, failure)
+        );
     }
     let found = w
         .backend

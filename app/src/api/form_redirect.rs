@@ -23,28 +23,22 @@ pub const FORM_DRAFT_PARAM: &str = "f_draft";
 const MAX_ERRORS: usize = 4;
 
 /// Why a form post was refused, as it travels in the redirect (`f_error=<code>`, several
-/// separated by commas).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// separated by commas). The codes are the errors' own serde codes — [`InputError`]'s,
+/// [`Refused`]'s, and a few general ones — so there is one list of each.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FormError {
-    RemarkTooLong,
-    DescriptionTooLong,
-    RemarkAndDescriptionEmpty,
-    NoteEmpty,
-    NoteTooLong,
-    /// The form's token is missing or malformed (an old page).
-    FormExpired,
-    /// A resend of a write that has not failed.
-    NotFailed,
-    /// None of the customer's vendors accepts this write.
-    NoWriteTarget,
-    UsernameInvalid,
-    DisplayNameInvalid,
-    PasswordInvalid,
-    WecomIdInvalid,
-    UsernameTaken,
-    /// An admin tried to disable or demote themself.
-    SelfLockout,
-    /// Refused input not covered above.
+    /// The typed text failed the limits (`note_too_long`, …); read back without its count.
+    Input(InputError),
+    /// Refused for another reason (`username_taken`, `form_expired`, …); never `Refused::Input`.
+    Refused(Refused),
+    General(GeneralFormError),
+}
+
+/// Form errors that are not a refusal of the input itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GeneralFormError {
+    /// Refused input not covered by a code of its own.
     Invalid,
     Unauthenticated,
     Forbidden,
@@ -62,111 +56,63 @@ pub enum FormError {
     Unknown,
 }
 
-impl FormError {
-    const KNOWN: [FormError; 25] = [
-        FormError::RemarkTooLong,
-        FormError::DescriptionTooLong,
-        FormError::RemarkAndDescriptionEmpty,
-        FormError::NoteEmpty,
-        FormError::NoteTooLong,
-        FormError::FormExpired,
-        FormError::NotFailed,
-        FormError::NoWriteTarget,
-        FormError::UsernameInvalid,
-        FormError::DisplayNameInvalid,
-        FormError::PasswordInvalid,
-        FormError::WecomIdInvalid,
-        FormError::UsernameTaken,
-        FormError::SelfLockout,
-        FormError::Invalid,
-        FormError::Unauthenticated,
-        FormError::Forbidden,
-        FormError::NotFound,
-        FormError::VendorAuthRejected,
-        FormError::VendorRateLimited,
-        FormError::VendorNotFound,
-        FormError::VendorInvalidInput,
-        FormError::VendorUnavailable,
-        FormError::VendorUnsupported,
-        FormError::Internal,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            FormError::RemarkTooLong => "remark_too_long",
-            FormError::DescriptionTooLong => "description_too_long",
-            FormError::RemarkAndDescriptionEmpty => "remark_and_description_empty",
-            FormError::NoteEmpty => "note_empty",
-            FormError::NoteTooLong => "note_too_long",
-            FormError::FormExpired => "form_expired",
-            FormError::NotFailed => "not_failed",
-            FormError::NoWriteTarget => "no_write_target",
-            FormError::UsernameInvalid => "username_invalid",
-            FormError::DisplayNameInvalid => "display_name_invalid",
-            FormError::PasswordInvalid => "password_invalid",
-            FormError::WecomIdInvalid => "wecom_id_invalid",
-            FormError::UsernameTaken => "username_taken",
-            FormError::SelfLockout => "self_lockout",
-            FormError::Invalid => "invalid",
-            FormError::Unauthenticated => "unauthenticated",
-            FormError::Forbidden => "forbidden",
-            FormError::NotFound => "not_found",
-            FormError::VendorAuthRejected => "vendor_auth_rejected",
-            FormError::VendorRateLimited => "vendor_rate_limited",
-            FormError::VendorNotFound => "vendor_not_found",
-            FormError::VendorInvalidInput => "vendor_invalid_input",
-            FormError::VendorUnavailable => "vendor_unavailable",
-            FormError::VendorUnsupported => "vendor_unsupported",
-            FormError::Internal => "internal",
-            FormError::Unknown => "unknown",
-        }
-    }
-
-    pub fn from_code(code: &str) -> FormError {
-        Self::KNOWN.into_iter().find(|e| e.code() == code).unwrap_or(FormError::Unknown)
-    }
-
-    fn from_vendor(kind: VendorErrorKind) -> FormError {
-        match kind {
-            VendorErrorKind::AuthRejected => FormError::VendorAuthRejected,
-            VendorErrorKind::RateLimited => FormError::VendorRateLimited,
-            VendorErrorKind::NotFound => FormError::VendorNotFound,
-            VendorErrorKind::InvalidInput => FormError::VendorInvalidInput,
-            // Upstream errors, timeouts, transport failures, unreadable replies.
-            kind if kind.retry_may_help() => FormError::VendorUnavailable,
-            // No API for this, or none this vendor's deployment offers.
-            _ => FormError::VendorUnsupported,
-        }
+/// The value of a serde tag field (`{"code": "form_expired"}` → `form_expired`).
+fn tag_of(value: &impl Serialize, tag: &str) -> Option<String> {
+    match serde_json::to_value(value).ok()? {
+        serde_json::Value::String(code) => Some(code),
+        serde_json::Value::Object(mut fields) => match fields.remove(tag)? {
+            serde_json::Value::String(code) => Some(code),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
-impl From<&InputError> for FormError {
-    fn from(e: &InputError) -> Self {
-        match e {
-            InputError::RemarkTooLong { .. } => FormError::RemarkTooLong,
-            InputError::DescriptionTooLong { .. } => FormError::DescriptionTooLong,
-            InputError::RemarkAndDescriptionEmpty => FormError::RemarkAndDescriptionEmpty,
-            InputError::NoteEmpty => FormError::NoteEmpty,
-            InputError::NoteTooLong { .. } => FormError::NoteTooLong,
+/// The value whose serde tag field `tag` is `code`, when that alone describes it.
+fn from_tag<T: serde::de::DeserializeOwned>(tag: &str, code: &str) -> Option<T> {
+    serde_json::from_value(serde_json::json!({ tag: code })).ok()
+}
+
+impl FormError {
+    pub fn code(&self) -> String {
+        let code = match self {
+            FormError::Input(e) => tag_of(e, "error"),
+            FormError::Refused(r) => tag_of(r, "code"),
+            FormError::General(g) => tag_of(g, ""),
+        };
+        code.unwrap_or_else(|| "unknown".into())
+    }
+
+    pub fn from_code(code: &str) -> FormError {
+        if let Some(e) = from_tag::<InputError>("error", code) {
+            return FormError::Input(e);
         }
+        if let Some(r) = from_tag::<Refused>("code", code) {
+            return FormError::Refused(r);
+        }
+        let general = serde_json::from_value(serde_json::Value::String(code.into()));
+        FormError::General(general.unwrap_or(GeneralFormError::Unknown))
+    }
+
+    fn from_vendor(kind: VendorErrorKind) -> FormError {
+        FormError::General(match kind {
+            VendorErrorKind::AuthRejected => GeneralFormError::VendorAuthRejected,
+            VendorErrorKind::RateLimited => GeneralFormError::VendorRateLimited,
+            VendorErrorKind::NotFound => GeneralFormError::VendorNotFound,
+            VendorErrorKind::InvalidInput => GeneralFormError::VendorInvalidInput,
+            // Upstream errors, timeouts, transport failures, unreadable replies.
+            kind if kind.retry_may_help() => GeneralFormError::VendorUnavailable,
+            // No API for this, or none this vendor's deployment offers.
+            _ => GeneralFormError::VendorUnsupported,
+        })
     }
 }
 
 impl From<&Refused> for Vec<FormError> {
     fn from(r: &Refused) -> Self {
-        let one = |e: FormError| vec![e];
         match r {
-            Refused::Input { errors } => errors.iter().map(FormError::from).collect(),
-            Refused::FormExpired => one(FormError::FormExpired),
-            Refused::NotFailed => one(FormError::NotFailed),
-            Refused::NoWriteTarget => one(FormError::NoWriteTarget),
-            Refused::UsernameInvalid => one(FormError::UsernameInvalid),
-            Refused::DisplayNameInvalid => one(FormError::DisplayNameInvalid),
-            Refused::PasswordInvalid => one(FormError::PasswordInvalid),
-            Refused::WecomIdInvalid => one(FormError::WecomIdInvalid),
-            Refused::UsernameTaken => one(FormError::UsernameTaken),
-            Refused::SelfLockout => one(FormError::SelfLockout),
-            Refused::BadRequest | Refused::TooLarge => one(FormError::Invalid),
+            Refused::Input { errors } => errors.iter().cloned().map(FormError::Input).collect(),
+            other => vec![FormError::Refused(other.clone())],
         }
     }
 }
@@ -176,18 +122,22 @@ impl From<&Refused> for Vec<FormError> {
 /// input problems is exactly those).
 pub fn form_errors(error: &AppError, input: &[InputError]) -> Vec<FormError> {
     match error {
-        AppError::Invalid(Refused::Input { .. }) if !input.is_empty() => input.iter().map(FormError::from).collect(),
+        AppError::Invalid(Refused::Input { .. }) if !input.is_empty() => input.iter().cloned().map(FormError::Input).collect(),
         AppError::Invalid(refused) => {
             let errors = Vec::<FormError>::from(refused);
-            if errors.is_empty() { vec![FormError::Invalid] } else { errors }
+            if errors.is_empty() {
+                vec![FormError::General(GeneralFormError::Invalid)]
+            } else {
+                errors
+            }
         }
-        AppError::Unauthenticated => vec![FormError::Unauthenticated],
-        AppError::Forbidden => vec![FormError::Forbidden],
-        AppError::NotFound => vec![FormError::NotFound],
+        AppError::Unauthenticated => vec![FormError::General(GeneralFormError::Unauthenticated)],
+        AppError::Forbidden => vec![FormError::General(GeneralFormError::Forbidden)],
+        AppError::NotFound => vec![FormError::General(GeneralFormError::NotFound)],
         AppError::Vendor(f) => vec![FormError::from_vendor(f.kind)],
-        AppError::Internal { .. } => vec![FormError::Internal],
+        AppError::Internal { .. } => vec![FormError::General(GeneralFormError::Internal)],
         // The call failed between browser and server, or a failure without a code of its own.
-        _ => vec![FormError::Unknown],
+        _ => vec![FormError::General(GeneralFormError::Unknown)],
     }
 }
 
@@ -439,19 +389,79 @@ mod tests {
         );
 
         let taken = AppError::Invalid(Refused::UsernameTaken);
-        assert_eq!(form_errors(&taken, &[]), vec![FormError::UsernameTaken]);
+        assert_eq!(form_errors(&taken, &[]), vec![FormError::Refused(Refused::UsernameTaken)]);
         let lockout = AppError::Invalid(Refused::SelfLockout);
-        assert_eq!(form_errors(&lockout, &[]), vec![FormError::SelfLockout]);
-        assert_eq!(form_errors(&AppError::Invalid(Refused::BadRequest), &[]), vec![FormError::Invalid]);
+        assert_eq!(form_errors(&lockout, &[]), vec![FormError::Refused(Refused::SelfLockout)]);
+        assert_eq!(
+            form_errors(&AppError::Invalid(Refused::BadRequest), &[]),
+            vec![FormError::Refused(Refused::BadRequest)]
+        );
         // The refusal crosses to the browser as a code, never as a sentence.
         let json = serde_json::to_string(&taken).unwrap();
         assert_eq!(json, r#"{"error":"invalid","detail":{"code":"username_taken"}}"#);
-        assert_eq!(form_errors(&AppError::Forbidden, &[]), vec![FormError::Forbidden]);
+        assert_eq!(
+            form_errors(&AppError::Forbidden, &[]),
+            vec![FormError::General(GeneralFormError::Forbidden)]
+        );
         let failure = r#"{"vendor":"juzi","kind":"rate_limited","vendor_code":429,"vendor_message":"<script>"}"#;
         let throttled = AppError::Vendor(serde_json::from_str::<VendorFailure>(failure).unwrap());
         assert_eq!(join_codes(&form_errors(&throttled, &[])), "vendor_rate_limited");
-        for e in FormError::KNOWN {
-            assert_eq!(FormError::from_code(e.code()), e);
+    }
+
+    #[test]
+    fn every_code_reads_back_as_itself_and_no_two_errors_share_one() {
+        use GeneralFormError as G;
+        let all = [
+            FormError::Input(InputError::RemarkTooLong { chars: 0 }),
+            FormError::Input(InputError::DescriptionTooLong { chars: 0 }),
+            FormError::Input(InputError::RemarkAndDescriptionEmpty),
+            FormError::Input(InputError::NoteEmpty),
+            FormError::Input(InputError::NoteTooLong { chars: 0 }),
+            FormError::Refused(Refused::FormExpired),
+            FormError::Refused(Refused::NotFailed),
+            FormError::Refused(Refused::NoWriteTarget),
+            FormError::Refused(Refused::UsernameInvalid),
+            FormError::Refused(Refused::DisplayNameInvalid),
+            FormError::Refused(Refused::PasswordInvalid),
+            FormError::Refused(Refused::WecomIdInvalid),
+            FormError::Refused(Refused::UsernameTaken),
+            FormError::Refused(Refused::SelfLockout),
+            FormError::Refused(Refused::BadRequest),
+            FormError::Refused(Refused::TooLarge),
+        ]
+        .into_iter()
+        .chain(
+            [
+                G::Invalid,
+                G::Unauthenticated,
+                G::Forbidden,
+                G::NotFound,
+                G::VendorAuthRejected,
+                G::VendorRateLimited,
+            ]
+            .into_iter()
+            .chain([
+                G::VendorNotFound,
+                G::VendorInvalidInput,
+                G::VendorUnavailable,
+                G::VendorUnsupported,
+                G::Internal,
+                G::Unknown,
+            ])
+            .map(FormError::General),
+        );
+        let mut seen = std::collections::HashSet::new();
+        for e in all {
+            let code = e.code();
+            assert!(seen.insert(code.clone()), "two errors share {code}");
+            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{code}");
+            assert_eq!(FormError::from_code(&code), e, "{code}");
+        }
+        assert_eq!(seen.len(), 28);
+        // A count does not travel; a refusal of the input as a whole is not a code of its own.
+        assert_eq!(FormError::Input(InputError::NoteTooLong { chars: 1200 }).code(), "note_too_long");
+        for code in ["input", "", "note_too_long\"", "{}", "unknown_code"] {
+            assert_eq!(FormError::from_code(code), FormError::General(G::Unknown), "{code}");
         }
     }
 
@@ -473,7 +483,13 @@ mod tests {
             params(&[("f_form", "note"), ("f_error", "note_too_long,<script>"), ("f_draft", "mine")]),
             kept,
         );
-        assert_eq!(r.errors("note"), &[FormError::NoteTooLong, FormError::Unknown]);
+        assert_eq!(
+            r.errors("note"),
+            &[
+                FormError::Input(InputError::NoteTooLong { chars: 0 }),
+                FormError::General(GeneralFormError::Unknown)
+            ]
+        );
         assert!(r.errors("remark").is_empty());
         assert_eq!(r.typed("note", "text"), "跟进<b>");
         assert_eq!(r.typed("remark", "remark"), "");
@@ -491,6 +507,6 @@ mod tests {
         let r = FormReturn::from_params(params(&[("f_done", "note")]), kept);
         assert!(r.done("note") && !r.done("remark") && r.refused().is_none());
         let r = FormReturn::from_params(params(&[("f_form", "note"), ("f_error", "a,b,c,d,e,f,g")]), kept);
-        assert_eq!(r.errors("note"), &[FormError::Unknown]);
+        assert_eq!(r.errors("note"), &[FormError::General(GeneralFormError::Unknown)]);
     }
 }

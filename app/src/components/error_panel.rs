@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::components::error_words::{app_error_text, vendor_failure_text};
 use crate::domain::VendorFailure;
 use crate::error::AppError;
 use crate::i18n::*;
@@ -9,22 +10,15 @@ use crate::i18n::*;
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
-    let locale = i18n.get_locale_untracked();
     let failures: Vec<VendorFailure> = error.vendor_failures().to_vec();
     let body = if failures.is_empty() {
-        let message = match locale {
-            Locale::zh => error.message_zh(),
-            Locale::en => error.message_en(),
-        };
+        let message = app_error_text(i18n, &error);
         view! { <p class="mt-1 break-words">{message}</p> }.into_any()
     } else {
         let items = failures
             .into_iter()
             .map(|f| {
-                let message = match locale {
-                    Locale::zh => f.message_zh(),
-                    Locale::en => f.message_en(),
-                };
+                let message = vendor_failure_text(i18n, &f);
                 let hint = if f.kind.retry_may_help() {
                     tu_string!(i18n, common.vendor_retry_hint)
                 } else {

@@ -1,47 +1,5 @@
-//! Safe text for the plain HTML forms: what a refused post's error codes say, and a
-//! textarea's initial text.
-
-use crate::api::form_redirect::FormError;
-use crate::domain::{DESCRIPTION_MAX_CHARS, NOTE_MAX_CHARS, REMARK_MAX_CHARS};
-use crate::i18n::*;
-
-/// The sentence for `error` in the reader's language (locales/*/forms.json). The page words
-/// every error itself: a URL carries only the code.
-pub fn form_error_text(i18n: leptos_i18n::I18nContext<Locale>, error: FormError) -> String {
-    match error {
-        FormError::RemarkTooLong => tu_string!(i18n, forms.remark_too_long, max = REMARK_MAX_CHARS).to_string(),
-        FormError::DescriptionTooLong => tu_string!(i18n, forms.description_too_long, max = DESCRIPTION_MAX_CHARS).to_string(),
-        FormError::RemarkAndDescriptionEmpty => tu_string!(i18n, forms.remark_and_description_empty).to_string(),
-        FormError::NoteEmpty => tu_string!(i18n, forms.note_empty).to_string(),
-        FormError::NoteTooLong => tu_string!(i18n, forms.note_too_long, max = NOTE_MAX_CHARS).to_string(),
-        FormError::FormExpired => tu_string!(i18n, forms.form_expired).to_string(),
-        FormError::NotFailed => tu_string!(i18n, forms.not_failed).to_string(),
-        FormError::NoWriteTarget => tu_string!(i18n, forms.no_write_target).to_string(),
-        FormError::UsernameInvalid => tu_string!(i18n, forms.username_invalid).to_string(),
-        FormError::DisplayNameInvalid => tu_string!(i18n, forms.display_name_invalid).to_string(),
-        FormError::PasswordInvalid => tu_string!(i18n, forms.password_invalid).to_string(),
-        FormError::WecomIdInvalid => tu_string!(i18n, forms.wecom_id_invalid).to_string(),
-        FormError::UsernameTaken => tu_string!(i18n, forms.username_taken).to_string(),
-        FormError::SelfLockout => tu_string!(i18n, forms.self_lockout).to_string(),
-        FormError::Invalid => tu_string!(i18n, forms.invalid).to_string(),
-        FormError::Unauthenticated => tu_string!(i18n, forms.unauthenticated).to_string(),
-        FormError::Forbidden => tu_string!(i18n, forms.forbidden).to_string(),
-        FormError::NotFound => tu_string!(i18n, forms.not_found).to_string(),
-        FormError::VendorAuthRejected => tu_string!(i18n, forms.vendor_auth_rejected).to_string(),
-        FormError::VendorRateLimited => tu_string!(i18n, forms.vendor_rate_limited).to_string(),
-        FormError::VendorNotFound => tu_string!(i18n, forms.vendor_not_found).to_string(),
-        FormError::VendorInvalidInput => tu_string!(i18n, forms.vendor_invalid_input).to_string(),
-        FormError::VendorUnavailable => tu_string!(i18n, forms.vendor_unavailable).to_string(),
-        FormError::VendorUnsupported => tu_string!(i18n, forms.vendor_unsupported).to_string(),
-        FormError::Internal => tu_string!(i18n, forms.internal).to_string(),
-        FormError::Unknown => tu_string!(i18n, forms.unknown).to_string(),
-    }
-}
-
-/// Every error's sentence, one after another.
-pub fn form_errors_text(i18n: leptos_i18n::I18nContext<Locale>, errors: &[FormError]) -> Option<String> {
-    (!errors.is_empty()).then(|| errors.iter().map(|e| form_error_text(i18n, *e)).collect::<Vec<_>>().join(" "))
-}
+//! Safe text for the plain HTML forms: a textarea's initial text. (What a refused post's
+//! error codes say is in `error_words`.)
 
 /// A `<textarea>`'s initial text, ready to be its child. tachys writes textarea children
 /// without escaping (the element is declared like `<script>` and `<style>`), so text such as

@@ -1,6 +1,7 @@
 pub mod avatar;
 pub mod empty_state;
 pub mod error_panel;
+pub mod error_words;
 pub mod forms;
 pub mod layout;
 pub mod time;

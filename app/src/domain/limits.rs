@@ -12,14 +12,26 @@ pub const DESCRIPTION_MAX_CHARS: usize = 150;
 /// Weiling's progress content limit; the strictest of the vendors that accept notes.
 pub const NOTE_MAX_CHARS: usize = 1000;
 
+/// What the limits found in typed text: a code (the serde tag) and, where it helps, the
+/// count; the page words it from `locales/*/forms.json`. A code read back from a form post's
+/// redirect has no count (`chars` 0).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "error", rename_all = "snake_case")]
 pub enum InputError {
-    RemarkTooLong { chars: usize },
-    DescriptionTooLong { chars: usize },
+    RemarkTooLong {
+        #[serde(default)]
+        chars: usize,
+    },
+    DescriptionTooLong {
+        #[serde(default)]
+        chars: usize,
+    },
     RemarkAndDescriptionEmpty,
     NoteEmpty,
-    NoteTooLong { chars: usize },
+    NoteTooLong {
+        #[serde(default)]
+        chars: usize,
+    },
 }
 
 impl InputError {
@@ -29,26 +41,6 @@ impl InputError {
             InputError::RemarkTooLong { .. } | InputError::RemarkAndDescriptionEmpty => "remark",
             InputError::DescriptionTooLong { .. } => "description",
             InputError::NoteEmpty | InputError::NoteTooLong { .. } => "note",
-        }
-    }
-
-    pub fn message_zh(&self) -> String {
-        match self {
-            InputError::RemarkTooLong { chars } => format!("备注最多 {REMARK_MAX_CHARS} 个字，当前 {chars} 个字。"),
-            InputError::DescriptionTooLong { chars } => format!("描述最多 {DESCRIPTION_MAX_CHARS} 个字，当前 {chars} 个字。"),
-            InputError::RemarkAndDescriptionEmpty => "备注和描述不能同时为空。".into(),
-            InputError::NoteEmpty => "跟进内容不能为空。".into(),
-            InputError::NoteTooLong { chars } => format!("跟进内容最多 {NOTE_MAX_CHARS} 个字，当前 {chars} 个字。"),
-        }
-    }
-
-    pub fn message_en(&self) -> String {
-        match self {
-            InputError::RemarkTooLong { chars } => format!("Remark: at most {REMARK_MAX_CHARS} characters ({chars} now)."),
-            InputError::DescriptionTooLong { chars } => format!("Description: at most {DESCRIPTION_MAX_CHARS} characters ({chars} now)."),
-            InputError::RemarkAndDescriptionEmpty => "Remark and description cannot both be empty.".into(),
-            InputError::NoteEmpty => "The note cannot be empty.".into(),
-            InputError::NoteTooLong { chars } => format!("Note: at most {NOTE_MAX_CHARS} characters ({chars} now)."),
         }
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codec::EncodedOnce;
 
-use super::{ChangeLog, Clue, Customer360, EpochMs, FieldValue, FollowUpEntry, Sourced, VendorFailure, VendorId};
+use super::{ChangeLog, Clue, Customer360, Delivery, EpochMs, FieldValue, FollowUpEntry, Sourced, VendorFailure, VendorId, WriteStatus};
 
 /// Search and filters of `/customers`; every field comes from the query string.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -71,40 +71,6 @@ pub struct CustomerListing {
     /// Server time of this answer: relative times are computed from it, so the server's
     /// HTML and the hydrated page agree.
     pub generated_at: EpochMs,
-}
-
-/// Where a write SalesDesk sent stands.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum Delivery {
-    /// Committed locally, waiting to reach the vendor (待发送).
-    Pending { attempts: i64, last_error: Option<String> },
-    /// The vendor accepted it (已送达).
-    Delivered,
-    /// The vendor refused it or we gave up (失败); `reason_zh` says why and what to do.
-    Failed { reason_zh: String, reason_en: String },
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WriteKind {
-    Remark,
-    Note,
-}
-
-/// One write a rep made through SalesDesk.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct WriteStatus {
-    pub id: i64,
-    pub vendor: VendorId,
-    pub kind: WriteKind,
-    /// The note text, or "备注: … / 描述: …".
-    pub summary: String,
-    /// Whose relationship the write went to (WeCom user id at that vendor).
-    pub rep_user_id: String,
-    pub author: Option<String>,
-    pub created_at: EpochMs,
-    pub delivery: Delivery,
 }
 
 /// One row of the merged timeline.

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::get_vendor_statuses;
+use crate::components::error_words::vendor_failure_text;
 use crate::components::vendor_badge::VendorModeBadge;
 use crate::domain::{EndpointStatus, VendorCallStats, VendorMode, VendorStatus};
 use crate::i18n::*;
@@ -105,10 +106,7 @@ fn CallStatsView(stats: VendorCallStats) -> impl IntoView {
             <p class="mt-2 text-slate-500">{tu_string!(i18n, vendors.vendor_stats_last_error)}</p>
             {match last_error {
                 Some(e) => {
-                    let message = match i18n.get_locale_untracked() {
-                        Locale::zh => e.message_zh(),
-                        Locale::en => e.message_en(),
-                    };
+                    let message = vendor_failure_text(i18n, &e);
                     view! { <p class="mt-1 break-words text-red-700" data-testid="vendor-last-error">{message}</p> }.into_any()
                 }
                 None => view! { <p class="mt-1 text-slate-600">{tu_string!(i18n, vendors.vendor_stats_no_error)}</p> }.into_any(),

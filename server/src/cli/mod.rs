@@ -23,8 +23,8 @@ use users::UserCommandError;
 /// Why a command could not run. `main` prints it with its causes on one line.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
-    #[error("configuration error: {0}")]
-    Config(String),
+    #[error("configuration error")]
+    Config(#[from] config::ConfigError),
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]
@@ -101,7 +101,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, CliError> {
         demo: cli.demo,
     };
     let env = |name: &str| std::env::var(name).ok();
-    let settings = config::load(cli.config.as_deref(), &env, &overrides).map_err(|e| CliError::Config(e.to_string()))?;
+    let settings = config::load(cli.config.as_deref(), &env, &overrides)?;
     init_logging(settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve::serve(settings).await.map(|_| ExitCode::SUCCESS),

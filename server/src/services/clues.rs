@@ -91,7 +91,7 @@ impl ClueService {
         let mut all: Vec<Clue> = state.per_vendor.values().flat_map(|(c, _)| c.iter().cloned()).collect();
         all.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
         state.clues = Arc::new(all);
-        state.refreshed_at = Some(chrono::Utc::now().timestamp_millis());
+        state.refreshed_at = Some(crate::clock::now_ms());
     }
 
     pub fn spawn_refresher(self: &Arc<Self>, every: Duration) -> tokio::task::JoinHandle<()> {
@@ -124,7 +124,7 @@ impl ClueService {
             items,
             failures,
             refreshed_at: state.refreshed_at,
-            generated_at: chrono::Utc::now().timestamp_millis(),
+            generated_at: crate::clock::now_ms(),
         }
     }
 
@@ -142,7 +142,7 @@ impl ClueService {
                 match aged.into_value() {
                     Some(clue) if visible(scope, &clue) => Ok(ClueDetail {
                         clue,
-                        generated_at: chrono::Utc::now().timestamp_millis(),
+                        generated_at: crate::clock::now_ms(),
                         stale,
                     }),
                     Some(_) => Err(AppError::Forbidden),

@@ -98,7 +98,7 @@ impl DetailService {
         }
         Ok(CustomerDetail {
             page,
-            generated_at: chrono::Utc::now().timestamp_millis(),
+            generated_at: crate::clock::now_ms(),
             form_token: uuid::Uuid::new_v4().simple().to_string(),
         })
     }

@@ -12,11 +12,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::{FollowUpKind, VendorCustomer, VendorErrorKind, VendorId};
+use app::domain::{DeliveryProblem, FollowUpKind, VendorCustomer, VendorErrorKind, VendorId};
 use tokio::sync::Notify;
 
-use crate::storage::audit::{self, AuditResult};
+use crate::clock::now_ms;
 use crate::storage::Store;
+use crate::storage::audit::{self, AuditResult};
 use crate::storage::outbox::{OutboxItem, WritePayload};
 use crate::vendors::{VendorAdapter, VendorError, WriteReceipt};
 
@@ -30,10 +31,6 @@ pub struct Delivery {
     store: Store,
     adapters: HashMap<VendorId, Arc<dyn VendorAdapter>>,
     wake: Arc<Notify>,
-}
-
-fn now_ms() -> i64 {
-    chrono::Utc::now().timestamp_millis()
 }
 
 /// Exponential backoff with ±25% jitter so a recovering vendor is not hit by every item at once.
@@ -111,26 +108,28 @@ impl Delivery {
                     .await;
                 marked
             }
-            Err(Outcome::GiveUp(reason)) => {
-                tracing::warn!(id = item.id, vendor = %item.vendor, reason, "outbox: failed");
-                let marked = self.store.mark_failed(item.id, &reason, now).await;
-                self.audit(item.id, AuditResult::Failed, Some(&reason)).await;
+            Err(Outcome::GiveUp(problem)) => {
+                let stored = problem.to_stored();
+                tracing::warn!(id = item.id, vendor = %item.vendor, problem = %stored, "outbox: failed");
+                let marked = self.store.mark_failed(item.id, &stored, now).await;
+                self.audit(item.id, AuditResult::Failed, Some(&stored)).await;
                 marked
             }
             Err(Outcome::Retry(e)) => {
                 let attempts = item.attempts + 1;
-                let reason = e.to_failure().message_zh();
+                let failure = e.to_failure();
                 let uncertain = e.maybe_applied();
                 if attempts >= MAX_ATTEMPTS {
                     tracing::warn!(id = item.id, vendor = %item.vendor, error = %e, "outbox: giving up after {attempts} attempts");
-                    let reason = format!("多次重试仍未成功：{reason}");
-                    let marked = self.store.mark_failed(item.id, &reason, now).await;
-                    self.audit(item.id, AuditResult::Failed, Some(&reason)).await;
+                    let stored = DeliveryProblem::RetriesExhausted { failure }.to_stored();
+                    let marked = self.store.mark_failed(item.id, &stored, now).await;
+                    self.audit(item.id, AuditResult::Failed, Some(&stored)).await;
                     marked
                 } else {
                     tracing::info!(id = item.id, vendor = %item.vendor, error = %e, attempts, "outbox: will retry");
+                    let stored = DeliveryProblem::Vendor { failure }.to_stored();
                     self.store
-                        .mark_retry(item.id, &reason, uncertain, now + backoff_ms(attempts), now)
+                        .mark_retry(item.id, &stored, uncertain, now + backoff_ms(attempts), now)
                         .await
                 }
             }
@@ -149,7 +148,7 @@ impl Delivery {
 
     async fn attempt(&self, item: &OutboxItem) -> Result<WriteReceipt, Outcome> {
         let Some(adapter) = self.adapters.get(&item.vendor) else {
-            return Err(Outcome::GiveUp(format!("{}未配置，无法发送。", item.vendor.name_zh())));
+            return Err(Outcome::GiveUp(DeliveryProblem::VendorNotConfigured));
         };
         if item.uncertain
             && let WritePayload::Note { text, at_ms } = &item.payload
@@ -157,13 +156,7 @@ impl Delivery {
             match self.find_delivered_note(adapter.as_ref(), item, text, *at_ms).await {
                 Verified::Found(receipt) => return Ok(receipt),
                 Verified::Absent => {}
-                Verified::Unknowable => {
-                    return Err(Outcome::GiveUp(format!(
-                        "上次发送时{}没有明确答复，可能已经送达；{}无法查询跟进记录，为避免重复，请先在企业微信中核对，再决定是否重发。",
-                        item.vendor.name_zh(),
-                        item.vendor.name_zh()
-                    )));
-                }
+                Verified::Unknowable => return Err(Outcome::GiveUp(DeliveryProblem::Unverifiable)),
                 Verified::Failed(e) => return Err(Outcome::Retry(e)),
             }
         }
@@ -175,7 +168,7 @@ impl Delivery {
         };
         result.map_err(|e| match e.kind {
             VendorErrorKind::InvalidInput | VendorErrorKind::NotFound | VendorErrorKind::Unsupported | VendorErrorKind::EndpointMissing => {
-                Outcome::GiveUp(e.to_failure().message_zh())
+                Outcome::GiveUp(DeliveryProblem::Vendor { failure: e.to_failure() })
             }
             _ => Outcome::Retry(e),
         })
@@ -213,7 +206,7 @@ fn normalise(text: &str) -> String {
 
 enum Outcome {
     Retry(VendorError),
-    GiveUp(String),
+    GiveUp(DeliveryProblem),
 }
 
 enum Verified {

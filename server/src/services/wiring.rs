@@ -7,14 +7,14 @@ use app::domain::{VendorId, VendorMode};
 
 use super::{Backend, VendorSlot};
 use crate::config::Settings;
-use crate::vendors::juzi::settings::JuziSettings;
-use crate::vendors::tanma::settings::TanmaSettings;
-use crate::vendors::weiling::settings::WeilingSettings;
-use crate::vendors::{ClientSetupError, VendorAdapter};
 use crate::vendors::cached::{CachePolicy, CachedAdapter};
 use crate::vendors::juzi::JuziClient;
+use crate::vendors::juzi::settings::JuziSettings;
 use crate::vendors::tanma::TanmaClient;
+use crate::vendors::tanma::settings::TanmaSettings;
 use crate::vendors::weiling::WeilingClient;
+use crate::vendors::weiling::settings::WeilingSettings;
+use crate::vendors::{ClientSetupError, VendorAdapter};
 
 /// The vendor settings to connect with: the configured ones, or the simulators' in demo mode.
 #[derive(Clone)]

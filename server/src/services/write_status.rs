@@ -1,6 +1,6 @@
 //! How outbox items look to reps: a status per write, and notes as timeline entries.
 
-use app::domain::{Delivery, FollowUpEntry, FollowUpKind, TimelineItem, WriteKind, WriteStatus};
+use app::domain::{Delivery, DeliveryProblem, FollowUpEntry, FollowUpKind, TimelineItem, WriteContent, WriteStatus};
 
 use crate::storage::outbox::{OutboxItem, OutboxState, WritePayload};
 
@@ -8,38 +8,30 @@ pub fn delivery_of(item: &OutboxItem) -> Delivery {
     match item.state {
         OutboxState::Pending | OutboxState::Delivering => Delivery::Pending {
             attempts: item.attempts,
-            last_error: item.last_error.clone(),
+            last_problem: item.last_error.as_deref().map(DeliveryProblem::from_stored),
         },
         OutboxState::Delivered => Delivery::Delivered,
-        OutboxState::Failed => {
-            let reason = item.last_error.clone().unwrap_or_else(|| "未知原因".to_string());
-            Delivery::Failed {
-                reason_zh: reason.clone(),
-                reason_en: reason,
-            }
-        }
+        OutboxState::Failed => Delivery::Failed {
+            problem: item
+                .last_error
+                .as_deref()
+                .map_or(DeliveryProblem::Unrecorded, DeliveryProblem::from_stored),
+        },
     }
 }
 
 pub fn write_status(item: &OutboxItem) -> WriteStatus {
-    let (kind, summary) = match &item.payload {
-        WritePayload::Note { text, .. } => (WriteKind::Note, text.clone()),
-        WritePayload::Remark { remark, description } => {
-            let mut parts = Vec::new();
-            if let Some(r) = remark.as_ref().filter(|r| !r.is_empty()) {
-                parts.push(format!("备注：{r}"));
-            }
-            if let Some(d) = description.as_ref().filter(|d| !d.is_empty()) {
-                parts.push(format!("描述：{d}"));
-            }
-            (WriteKind::Remark, parts.join(" / "))
-        }
+    let content = match &item.payload {
+        WritePayload::Note { text, .. } => WriteContent::Note { text: text.clone() },
+        WritePayload::Remark { remark, description } => WriteContent::Remark {
+            remark: remark.clone(),
+            description: description.clone(),
+        },
     };
     WriteStatus {
         id: item.id,
         vendor: item.vendor,
-        kind,
-        summary,
+        content,
         rep_user_id: item.target.rep_user_id.clone(),
         author: item.author.clone(),
         created_at: item.created_at,

@@ -13,8 +13,8 @@ use super::customer_detail::write_targets;
 use super::customer_index::CustomerIndex;
 use super::delivery::Delivery;
 use super::write_status::write_status;
-use crate::storage::audit::{self, AuditAction, AuditEntry};
 use crate::storage::Store;
+use crate::storage::audit::{self, AuditAction, AuditEntry};
 use crate::storage::outbox::{NewWrite, OutboxItem, WritePayload};
 use crate::vendors::{CustomerRef, VendorAdapter};
 
@@ -67,22 +67,18 @@ impl WriteService {
         let token = idempotency_key(token)?;
         let payload = WritePayload::Note {
             text,
-            at_ms: chrono::Utc::now().timestamp_millis(),
+            at_ms: crate::clock::now_ms(),
         };
         self.submit(viewer, key, &token, payload, |t| t.note).await
     }
 
     pub async fn retry(&self, viewer: &Viewer, key: &str, write_id: i64) -> Result<WriteOutcome, AppError> {
-        let item = self
-            .store
-            .outbox_item(write_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let item = self.store.outbox_item(write_id).await?.ok_or(AppError::NotFound)?;
         if item.customer_key != key {
             return Err(AppError::NotFound);
         }
         self.visible_sources(viewer, key).await?;
-        let now = chrono::Utc::now().timestamp_millis();
+        let now = crate::clock::now_ms();
         if !self.store.requeue(write_id, now).await? {
             return Err(AppError::Invalid(Refused::NotFailed));
         }
@@ -147,7 +143,7 @@ impl WriteService {
             // The page lists each vendor's limitation next to the form.
             return Err(AppError::Invalid(Refused::NoWriteTarget));
         }
-        let now = chrono::Utc::now().timestamp_millis();
+        let now = crate::clock::now_ms();
         let queued = self.store.enqueue(&writes, now).await?;
         let action = if kind == "note" {
             AuditAction::AddNote
@@ -155,7 +151,7 @@ impl WriteService {
             AuditAction::SetRemark
         };
         for item in &queued {
-            let summary = write_status(item).summary;
+            let summary = write_status(item).content.audit_detail();
             if let Err(e) = audit::record(
                 &self.store,
                 AuditEntry::write(viewer, action, key, item.vendor, item.id).with_detail(summary),
@@ -174,7 +170,7 @@ impl WriteService {
     /// Tries delivery right away (bounded), then reports each item's state. Items already
     /// delivered or in flight (a resubmitted form) are only reported.
     async fn deliver_now(&self, ids: Vec<i64>) -> Result<Vec<OutboxItem>, AppError> {
-        let now = chrono::Utc::now().timestamp_millis();
+        let now = crate::clock::now_ms();
         let claimed = self.store.claim_ids(&ids, now).await?;
         // A timed-out inline delivery keeps running in the background task below.
         let delivery = self.delivery.clone();

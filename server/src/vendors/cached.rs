@@ -48,11 +48,8 @@ impl Default for CachePolicy {
 }
 
 /// Wall-clock milliseconds; replaceable so tests can age entries without sleeping.
-pub type Clock = Arc<dyn Fn() -> EpochMs + Send + Sync>;
-
-fn system_clock() -> Clock {
-    Arc::new(|| chrono::Utc::now().timestamp_millis())
-}
+pub use crate::clock::Clock;
+use crate::clock::system_clock;
 
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
 enum Entity {

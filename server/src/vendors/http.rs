@@ -79,13 +79,6 @@ pub enum ClientSetupError {
     AppKeyHeader,
 }
 
-/// For callers that still report set-up failures as text (the backend wiring).
-impl From<ClientSetupError> for String {
-    fn from(e: ClientSetupError) -> String {
-        e.to_string()
-    }
-}
-
 pub struct VendorHttp {
     vendor: VendorId,
     base_url: Url,

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::admin::{CreateUser, UpdateUser, UserSummary, list_users};
 use crate::api::form_redirect::FormReturn;
-use crate::components::forms::form_errors_text;
+use crate::components::error_words::form_errors_text;
 use crate::components::time::format_beijing;
 use crate::domain::Role;
 use crate::i18n::*;

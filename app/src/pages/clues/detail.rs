@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::get_clue;
 use crate::codec::resource;
+use crate::components::error_words::vendor_failure_text;
 use crate::components::time::Timestamp;
 use crate::components::vendor_chip::VendorChip;
 use crate::domain::{ClueDetail, FieldValue, VendorId};
@@ -79,10 +80,7 @@ fn ClueView(detail: ClueDetail) -> impl IntoView {
     let now = detail.generated_at;
     let name = c.name.clone().unwrap_or_else(|| c.id.clone());
     let stale = detail.stale.map(|s| {
-        let failure = match i18n.get_locale_untracked() {
-            Locale::zh => s.failure.message_zh(),
-            Locale::en => s.failure.message_en(),
-        };
+        let failure = vendor_failure_text(i18n, &s.failure);
         view! {
             <div role="status" data-testid="stale-banner" class="mt-3 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
                 <p>{tu_string!(i18n, clues.stale_banner, ago = crate::components::time::ago_text(s.fetched_at, now))}</p>

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::list_clues;
 use crate::codec::resource;
 use crate::components::empty_state::EmptyState;
+use crate::components::error_words::vendor_failure_text;
 use crate::components::time::Timestamp;
 use crate::components::vendor_chip::VendorChip;
 use crate::domain::{ClueSummary, FieldValue};
@@ -34,7 +35,7 @@ pub fn CluesPage() -> impl IntoView {
                         view! {
                             {(!list.failures.is_empty()).then(|| view! {
                                 <div role="status" class="mt-4 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
-                                    {list.failures.iter().map(|f| view! { <p>{f.message_zh()}</p> }).collect_view()}
+                                    {list.failures.iter().map(|f| view! { <p>{vendor_failure_text(i18n, f)}</p> }).collect_view()}
                                 </div>
                             })}
                             <p class="mt-4 text-sm text-slate-500" data-testid="clue-total">{tu_string!(i18n, clues.total, count = total)}</p>

@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 use super::detail_timeline::DeliveryBadge;
 use crate::api::form_redirect::FormReturn;
 use crate::api::{AddNote, RetryWrite, SetRemark};
-use crate::components::forms::{form_errors_text, textarea_text};
+use crate::components::error_words::{InputWords, delivery_problem_text, form_errors_text};
+use crate::components::forms::textarea_text;
 use crate::components::time::Timestamp;
 use crate::components::vendor_chip::VendorChip;
 use crate::domain::{
-    CustomerDetail, DESCRIPTION_MAX_CHARS, Delivery, NOTE_MAX_CHARS, REMARK_MAX_CHARS, WriteKind, WriteLimitation, char_count,
+    CustomerDetail, DESCRIPTION_MAX_CHARS, Delivery, NOTE_MAX_CHARS, REMARK_MAX_CHARS, WriteContent, WriteLimitation, char_count,
     validate_note, validate_remark,
 };
 use crate::domain::{TextField, normalize_text};
@@ -41,6 +42,7 @@ pub struct FormSetup {
     submit: String,
     saving: String,
     submitted_ok: String,
+    input_words: InputWords,
 }
 
 impl FormSetup {
@@ -67,6 +69,7 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
         submit: submit.to_string(),
         saving: tu_string!(i18n, customers.saving).to_string(),
         submitted_ok: tu_string!(i18n, customers.submitted_ok).to_string(),
+        input_words: InputWords::new(i18n),
     };
     let remark_setup = setup("remark", SetRemark::PATH, tu_string!(i18n, customers.save));
     let note_setup = setup("note", AddNote::PATH, tu_string!(i18n, customers.add));
@@ -133,8 +136,9 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
                         let key = key_retry.clone();
                         let failed = matches!(w.delivery, Delivery::Failed { .. });
                         let reason = match &w.delivery {
-                            Delivery::Failed { reason_zh, .. } => Some(reason_zh.clone()),
-                            Delivery::Pending { last_error: Some(e), .. } => Some(e.clone()),
+                            Delivery::Failed { problem } | Delivery::Pending { last_problem: Some(problem), .. } => {
+                                Some(delivery_problem_text(i18n, w.vendor, problem))
+                            }
                             _ => None,
                         };
                         view! {
@@ -145,7 +149,7 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
                                     <span>{tu_string!(i18n, customers.via_rep, rep = w.rep_user_id.clone())}</span>
                                     <Timestamp at=w.created_at now />
                                 </div>
-                                <p class="mt-1 break-words text-slate-800">{match w.kind { WriteKind::Note => "📝 ", WriteKind::Remark => "✏️ " }}{w.summary.clone()}</p>
+                                <p class="mt-1 break-words text-slate-800">{write_content_text(i18n, &w.content)}</p>
                                 {reason.map(|r| view! { <p class="mt-1 text-xs text-red-700" role=if failed { "alert" } else { "status" }>{r}</p> })}
                                 {failed.then(|| view! {
                                     <form method="post" action=RetryWrite::PATH class="mt-1">
@@ -207,7 +211,7 @@ fn RemarkForm(
             <p class="text-xs text-slate-500">{hint}</p>
             <FormFeedback
                 setup
-                client_errors=Signal::derive(move || if hydrated.get() && (!remark.get().is_empty() || !description.get().is_empty()) { errors().iter().map(|e| e.message_zh()).collect() } else { Vec::new() })
+                client_errors=Signal::derive(move || if hydrated.get() && (!remark.get().is_empty() || !description.get().is_empty()) { setup.with_value(|s| errors().iter().map(|e| s.input_words.word(e)).collect()) } else { Vec::new() })
                 testid="remark-feedback"
             />
             <button type="submit" class=BUTTON data-testid="remark-submit" disabled=move || hydrated.get() && (sending.get() || !errors().is_empty())>
@@ -242,7 +246,7 @@ fn NoteForm(setup: FormSetup, note: String, placeholder: String) -> impl IntoVie
             </label>
             <FormFeedback
                 setup
-                client_errors=Signal::derive(move || if hydrated.get() && !note.get().is_empty() { errors().iter().map(|e| e.message_zh()).collect() } else { Vec::new() })
+                client_errors=Signal::derive(move || if hydrated.get() && !note.get().is_empty() { setup.with_value(|s| errors().iter().map(|e| s.input_words.word(e)).collect()) } else { Vec::new() })
                 testid="note-feedback"
             />
             <button type="submit" class=BUTTON data-testid="note-submit" disabled=move || hydrated.get() && (sending.get() || !errors().is_empty())>
@@ -270,5 +274,23 @@ fn FormFeedback(setup: StoredValue<FormSetup>, client_errors: Signal<Vec<String>
                 }
             }}
         </div>
+    }
+}
+
+/// A write as the rep typed it: the note, or the remark and description with their labels.
+fn write_content_text(i18n: leptos_i18n::I18nContext<Locale>, content: &WriteContent) -> String {
+    match content {
+        WriteContent::Note { text } => format!("📝 {text}"),
+        WriteContent::Remark { remark, description } => {
+            let remark = remark
+                .as_deref()
+                .filter(|r| !r.is_empty())
+                .map(|text| tu_string!(i18n, customers.write_remark, text = text).to_string());
+            let description = description
+                .as_deref()
+                .filter(|d| !d.is_empty())
+                .map(|text| tu_string!(i18n, customers.write_description, text = text).to_string());
+            format!("✏️ {}", [remark, description].into_iter().flatten().collect::<Vec<_>>().join(" / "))
+        }
     }
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::avatar::Avatar;
+use crate::components::error_words::vendor_failure_text;
 use crate::components::time::Timestamp;
 use crate::components::vendor_chip::{VendorChip, VendorChips};
 use crate::domain::{CustomField, CustomerDetail, CustomerKind, FieldValue, Gender, Sourced, TagKind, VendorErrorKind, VendorId};
@@ -268,7 +269,7 @@ pub fn VendorSections(detail: CustomerDetail) -> impl IntoView {
                             </div>
                             {failure.map(|f| {
                                 let retry = f.kind.retry_may_help();
-                                let msg = match i18n.get_locale_untracked() { Locale::zh => f.message_zh(), Locale::en => f.message_en() };
+                                let msg = vendor_failure_text(i18n, &f);
                                 if f.kind == VendorErrorKind::EndpointMissing {
                                     view! {
                                         <p role="status" class="mt-2 text-amber-800">{msg}</p>

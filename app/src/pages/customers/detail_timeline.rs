@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_query_map};
 
+use crate::components::error_words::vendor_failure_text;
 use crate::components::time::Timestamp;
 use crate::components::vendor_chip::VendorChip;
 use crate::domain::{ChangeLog, CustomerDetail, Delivery, FollowUpKind, TimelineItem};
@@ -71,7 +72,7 @@ pub fn Timeline(detail: CustomerDetail) -> impl IntoView {
                 <div role="alert" data-testid="timeline-failures" class="mt-3 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
                     <p>{tu_string!(i18n, customers.timeline_failed)}</p>
                     <ul class="mt-1 list-disc pl-5">
-                        {failures.into_iter().map(|f| { let msg = match i18n.get_locale_untracked() { Locale::zh => f.message_zh(), Locale::en => f.message_en() }; view! { <li>{msg}</li> } }).collect_view()}
+                        {failures.into_iter().map(|f| { let msg = vendor_failure_text(i18n, &f); view! { <li>{msg}</li> } }).collect_view()}
                     </ul>
                 </div>
             })}

@@ -8,6 +8,7 @@ use crate::api::list_customers;
 use crate::codec::resource;
 use crate::components::avatar::Avatar;
 use crate::components::empty_state::EmptyState;
+use crate::components::error_words::vendor_failure_text;
 use crate::components::time::{Timestamp, ago_text};
 use crate::components::vendor_chip::{VendorChips, vendor_name};
 use crate::domain::{CustomerListing, CustomerQuery, CustomerSummary, DEFAULT_PAGE_SIZE, VendorId};
@@ -157,7 +158,7 @@ fn ListBody(listing: CustomerListing, query: CustomerQuery) -> impl IntoView {
         {(!failures.is_empty()).then(|| view! {
             <div role="status" data-testid="list-vendor-failures" class="mt-4 space-y-1 rounded-lg border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900">
                 {failures.into_iter().map(|f| {
-                    let msg = match i18n.get_locale_untracked() { Locale::zh => f.message_zh(), Locale::en => f.message_en() };
+                    let msg = vendor_failure_text(i18n, &f);
                     // A list endpoint the vendor does not offer never had a last good copy.
                     let stale = (f.kind != crate::domain::VendorErrorKind::EndpointMissing).then(|| tu_string!(i18n, customers.stale_vendor));
                     view! { <p>{msg}" "{stale}</p> }

@@ -16,7 +16,7 @@ use app::domain::{
 use tokio::sync::{Mutex, RwLock};
 
 use arena::{ArenaBuilder, ListArena};
-use record_blocks::RecordBlocks;
+use record_blocks::{PackError, RecordBlocks};
 use search::{FacetBuilder, Filters, Needle};
 
 use super::merge::merge_customers;
@@ -141,7 +141,7 @@ impl CustomerIndex {
         let next = match built {
             Ok(Ok(next)) => next,
             Ok(Err(e)) => {
-                tracing::error!(error = %e, "customer list refresh failed; keeping the previous list");
+                tracing::error!(error = %crate::errors::report(&e), "customer list refresh failed; keeping the previous list");
                 return;
             }
             Err(e) => {
@@ -267,7 +267,7 @@ impl CustomerIndex {
             facets,
             failures,
             refreshed_at,
-            generated_at: chrono::Utc::now().timestamp_millis(),
+            generated_at: crate::clock::now_ms(),
         }
     }
 }
@@ -276,7 +276,7 @@ type Crawl = (VendorId, Result<Vec<VendorCustomer>, VendorError>);
 
 /// Merges this refresh's crawls into a new list. A vendor that failed keeps its records from
 /// the previous list (`previous`), and the list says which vendor is behind.
-fn build_state(crawls: Vec<Crawl>, previous: Arc<RecordBlocks>) -> Result<IndexState, String> {
+fn build_state(crawls: Vec<Crawl>, previous: Arc<RecordBlocks>) -> Result<IndexState, PackError> {
     let mut failures = HashMap::new();
     let mut all: Vec<VendorCustomer> = Vec::new();
     for (vendor, result) in crawls {
@@ -317,7 +317,7 @@ fn build_state(crawls: Vec<Crawl>, previous: Arc<RecordBlocks>) -> Result<IndexS
         customers: Arc::new(list),
         records: Arc::new(records),
         failures,
-        refreshed_at: Some(chrono::Utc::now().timestamp_millis()),
+        refreshed_at: Some(crate::clock::now_ms()),
     })
 }
 

@@ -14,6 +14,15 @@ const BLOCK_LEN: usize = 64;
 /// zstd's default level: fast to write on every refresh, most of the ratio of higher levels.
 const ZSTD_LEVEL: i32 = 3;
 
+/// Why the list's records could not be packed (the refresh then keeps the previous list).
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    #[error("encode list records")]
+    Encode(#[source] serde_json::Error),
+    #[error("compress list records")]
+    Compress(#[source] std::io::Error),
+}
+
 #[derive(Default)]
 pub struct RecordBlocks {
     blocks: Vec<Box<[u8]>>,
@@ -22,12 +31,12 @@ pub struct RecordBlocks {
 
 impl RecordBlocks {
     /// Compresses each customer's records, in list order (position `i` is customer `i`).
-    pub fn build(records: Vec<Vec<VendorCustomer>>) -> Result<Self, String> {
+    pub fn build(records: Vec<Vec<VendorCustomer>>) -> Result<Self, PackError> {
         let len = records.len();
         let mut blocks = Vec::with_capacity(len.div_ceil(BLOCK_LEN));
         for chunk in records.chunks(BLOCK_LEN) {
-            let json = serde_json::to_vec(chunk).map_err(|e| format!("encode list records: {e}"))?;
-            let packed = zstd::bulk::compress(&json, ZSTD_LEVEL).map_err(|e| format!("compress list records: {e}"))?;
+            let json = serde_json::to_vec(chunk).map_err(PackError::Encode)?;
+            let packed = zstd::bulk::compress(&json, ZSTD_LEVEL).map_err(PackError::Compress)?;
             blocks.push(packed.into_boxed_slice());
         }
         Ok(RecordBlocks { blocks, len })

@@ -252,7 +252,7 @@ impl VendorAdapter for TanmaClient {
 
     /// Newest first, by walking create-time windows backwards (see clue_pages.rs).
     async fn list_clues(&self, cursor: Option<String>, page_size: u32) -> Result<Page<Clue>, VendorError> {
-        let now_s = chrono::Utc::now().timestamp();
+        let now_s = crate::clock::now_ms() / 1000;
         let start = match cursor.as_deref() {
             None | Some("") => ClueCursor::first(now_s + 1),
             Some(c) => ClueCursor::parse(c).ok_or_else(|| invalid(paths::CLUE_LIST_ASC, "clue cursor is not one SalesDesk issued"))?,

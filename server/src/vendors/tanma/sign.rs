@@ -54,7 +54,7 @@ pub fn signed_headers(app_id: &str, app_key: &SecretString, timestamp_ms: i64, b
 /// Signs `body` now. Called once per attempt, just before sending, so retries after a
 /// backoff still fall inside the server's clock-skew window (error 1003).
 pub fn sign_now(app_id: &str, app_key: &SecretString, body: &[u8]) -> SignedHeaders {
-    signed_headers(app_id, app_key, chrono::Utc::now().timestamp_millis(), body)
+    signed_headers(app_id, app_key, crate::clock::now_ms(), body)
 }
 
 /// Whether `given` is the signature of this request. Compares in constant time (for the
