@@ -1,6 +1,6 @@
 //! Weiling business codes and what each means for SalesDesk. Sources: the official global
 //! table (doc-1340206) and the codes a public Java client (`com.willing.openapi`) adds; see
-//! VENDORS.md §2.3. Every classification lives here so the client and simulator agree.
+//! VENDORS.md §2.3. Every classification the client makes lives here (the simulator keeps its own table).
 
 use app::domain::VendorErrorKind;
 
@@ -23,7 +23,7 @@ pub const CUSTOMER_NOT_FOUND: i64 = 3000;
 
 /// The code a rejected access_token (wrong, expired or revoked) gets. The official table
 /// has no dedicated "token expired" code; 1007 "非法访问" (illegal access) is the closest and
-/// is what the simulator sends. [unverified: no page or client shows the real reply]
+/// is what the simulator sends too. [unverified: no page or client shows the real reply]
 pub const TOKEN_REJECTED: i64 = ILLEGAL_ACCESS;
 
 /// The code for wrong app_id/app_secret at the token endpoint: 501 per a public Java client

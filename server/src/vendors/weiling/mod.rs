@@ -3,7 +3,7 @@
 //!
 //! Decisions on facts the vendor does not document (see VENDORS.md §2):
 //! - token lifetime: `expires_in` when the reply has one, else `WeilingSettings::token_ttl`;
-//! - a rejected token is answered with code 1007 by the simulator (`codes::TOKEN_REJECTED`);
+//! - a rejected token is answered with code 1007 by the simulator, which we assume of Weiling (`codes::TOKEN_REJECTED`);
 //!   all auth-type codes are in `codes::AUTH_CODES`;
 //! - follow-ups are read and written with the 新版 v2 progress API using object type 0
 //!   (联系人 / contact) and the customer's `customer_id` (`PROGRESS_TYPE`);

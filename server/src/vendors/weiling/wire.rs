@@ -3,7 +3,8 @@
 //! vendor omits or nulls fields freely) and unknown fields are ignored; where the pages
 //! contradict themselves about a field's JSON type, `lenient` accepts both.
 //!
-//! The simulator serialises the same types, so what it sends is what the client parses.
+//! The simulator has its own types (`simulators/weiling/wire.rs`), written from the same
+//! pages: a field these read wrongly fails against it.
 
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -29,14 +30,6 @@ pub struct EnvelopeData<T> {
 
 fn none<T>() -> Option<T> {
     None
-}
-
-/// A whole reply, as the simulator writes it.
-#[derive(Clone, Debug, Serialize)]
-pub struct Envelope<T> {
-    pub code: i64,
-    pub msg: String,
-    pub data: T,
 }
 
 // ---------------------------------------------------------------------------------------
