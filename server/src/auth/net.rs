@@ -44,18 +44,24 @@ impl Cidr {
     }
 }
 
+/// Why text is not a CIDR block (the text is named: it is an address, never a secret).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CidrError {
+    #[error("\"{0}\" is not an IP address or CIDR block")]
+    NotAnAddress(String),
+    #[error("\"{0}\" has a bad prefix length")]
+    BadPrefix(String),
+}
+
 impl FromStr for Cidr {
-    type Err = String;
+    type Err = CidrError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (addr, prefix) = match s.split_once('/') {
             Some((a, p)) => (a, Some(p)),
             None => (s, None),
         };
-        let network: IpAddr = addr
-            .trim()
-            .parse()
-            .map_err(|_| format!("\"{s}\" is not an IP address or CIDR block"))?;
+        let network: IpAddr = addr.trim().parse().map_err(|_| CidrError::NotAnAddress(s.to_string()))?;
         let max = if network.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
             None => max,
@@ -64,7 +70,7 @@ impl FromStr for Cidr {
                 .parse::<u8>()
                 .ok()
                 .filter(|p| *p <= max)
-                .ok_or_else(|| format!("\"{s}\" has a bad prefix length"))?,
+                .ok_or_else(|| CidrError::BadPrefix(s.to_string()))?,
         };
         Ok(Cidr { network, prefix })
     }

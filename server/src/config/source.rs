@@ -143,7 +143,10 @@ impl<'a> Source<'a> {
         let s = s.into();
         self.list(&s)
             .iter()
-            .map(|item| item.parse::<Cidr>().map_err(|e| ConfigError::invalid(s.env.as_ref(), e)))
+            .map(|item| {
+                item.parse::<Cidr>()
+                    .map_err(|e| ConfigError::invalid(s.env.as_ref(), e.to_string()))
+            })
             .collect()
     }
 
