@@ -22,7 +22,7 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 use url::Url;
 
-use common::simulator::{Running, get_json, json_reply, list_query, policy};
+use common::simulator::{Running, assert_unknown, get_json, json_reply, list_query, policy};
 
 const TOKEN: &str = "juzi-test-token-0123456789abcdef";
 const SEED_EXTERNAL: &str = "wmfvEMCAAAPHR9XslvYqTFgCJTULiZgg";
@@ -279,22 +279,14 @@ async fn unknown_customer_is_none_and_check_passes() {
     let sim = Sim::start().await;
     let client = sim.client();
     client.check().await.unwrap();
-    assert_eq!(
-        client
-            .customer(&CustomerLookup::by_external_id("wmNOSUCHCUSTOMERxxxxxxxxxxxxxxxx").with_rep("rocky"))
-            .await
-            .unwrap(),
-        None
-    );
+    assert_unknown(
+        &client,
+        CustomerLookup::by_external_id("wmNOSUCHCUSTOMERxxxxxxxxxxxxxxxx").with_rep("rocky"),
+    )
+    .await;
     // A universe customer that Juzibot does not hold is unknown here too.
     let elsewhere = sim.universe.customers.iter().find(|p| !p.presence.juzi).unwrap();
-    assert_eq!(
-        client
-            .customer(&CustomerLookup::by_external_id(&elsewhere.external_user_id))
-            .await
-            .unwrap(),
-        None
-    );
+    assert_unknown(&client, CustomerLookup::by_external_id(&elsewhere.external_user_id)).await;
     let raw = sim.get_raw(DETAIL, &[]).await;
     assert_eq!(raw["errcode"], juzi::BAD_REQUEST_ERRCODE, "{raw}");
 }

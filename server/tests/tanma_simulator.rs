@@ -24,7 +24,7 @@ use secrecy::SecretString;
 use serde_json::Value;
 use url::Url;
 
-use common::simulator::{Running, fast_policy, json_reply, list_query, tanma_sign};
+use common::simulator::{Running, assert_unknown, fast_policy, json_reply, list_query, tanma_sign};
 
 const APP_ID: &str = "tm-test-app";
 const APP_KEY: &str = "tm-test-key-0123456789abcdef";
@@ -375,25 +375,10 @@ async fn customer_without_rep_merges_every_relation() {
     assert_eq!(c.follow_users[0].added_at, Some(p.follows[0].added_at_ms / 1000 * 1000));
 
     // Unknown customer, unknown relation.
-    assert_eq!(
-        client.customer(&CustomerLookup::by_external_id("wmUnknownCustomer")).await.unwrap(),
-        None
-    );
-    assert_eq!(
-        client
-            .customer(&CustomerLookup::by_external_id(&p.external_user_id).with_rep("NoSuchRep"))
-            .await
-            .unwrap(),
-        None
-    );
+    assert_unknown(&client, CustomerLookup::by_external_id("wmUnknownCustomer")).await;
+    assert_unknown(&client, CustomerLookup::by_external_id(&p.external_user_id).with_rep("NoSuchRep")).await;
     let not_tanma = sim.universe.customers.iter().find(|p| !p.presence.tanma).unwrap();
-    assert_eq!(
-        client
-            .customer(&CustomerLookup::by_external_id(&not_tanma.external_user_id))
-            .await
-            .unwrap(),
-        None
-    );
+    assert_unknown(&client, CustomerLookup::by_external_id(&not_tanma.external_user_id)).await;
 }
 
 #[tokio::test]

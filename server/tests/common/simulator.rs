@@ -12,7 +12,7 @@ use axum::Router;
 use salesdesk::simulators::dataset::{self, Universe, UniverseOptions};
 use salesdesk::simulators::faults::FaultPlan;
 use salesdesk::simulators::serve;
-use salesdesk::vendors::{CustomerListQuery, HttpPolicy};
+use salesdesk::vendors::{CustomerListQuery, CustomerLookup, HttpPolicy, VendorAdapter};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::task::JoinHandle;
@@ -106,4 +106,10 @@ pub fn tanma_sign(app_id: &str, timestamp: &str, body: &[u8], app_key: &str) -> 
     hasher.update(body);
     hasher.update(app_key.as_bytes());
     hex::encode(hasher.finalize())
+}
+
+/// Asserts the vendor knows no customer for `lookup`: an answer (`None`), not an error.
+pub async fn assert_unknown(adapter: &dyn VendorAdapter, lookup: CustomerLookup) {
+    let found = adapter.customer(&lookup).await.unwrap_or_else(|e| panic!("{lookup:?}: {e}"));
+    assert!(found.is_none(), "{lookup:?} should be unknown, found {found:?}");
 }
