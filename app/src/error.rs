@@ -61,6 +61,14 @@ pub enum Refused {
     BadRequest,
     /// The request body was over the size limit.
     TooLarge,
+    /// A saved view's name is empty or too long once normalised.
+    ViewNameInvalid,
+    /// The user already keeps a saved view of that name.
+    ViewNameTaken,
+    /// Only a manager with a team may share a saved view with it.
+    ViewSharingNotAllowed,
+    /// The user keeps as many saved views as allowed.
+    TooManyViews,
 }
 
 impl AppError {

@@ -22,4 +22,8 @@ pub use shell::{App, shell};
 /// Error words for a locale, outside any page: the server's tests check them.
 pub mod words {
     pub use crate::components::error_words::vendor_failure_words;
+    // The CSV downloads' words (column titles, file names, refusals), for the server.
+    pub use crate::components::export_words::{
+        ExportFile, export_column_title, export_file_word, export_refusal_words, timeline_column_titles, timeline_kind_word, vendor_word,
+    };
 }

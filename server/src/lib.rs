@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod request_context;
 pub mod services;
 pub mod simulators;
+pub mod spreadsheet;
 pub mod storage;
 pub mod vendors;
 pub mod web;

@@ -2,33 +2,18 @@
 //! first, with cells a spreadsheet would run as formulas defused.
 
 use super::AuthError;
+use crate::spreadsheet::{BOM, beijing_time as time_text, safe_cell};
 use crate::storage::{Store, audit};
 
-/// Spreadsheets run cells starting with these as formulas; prefix them so an exported
-/// remark cannot become a formula on an admin's machine.
+/// A free-text cell, defused against spreadsheet formulas (see `spreadsheet::safe_cell`).
 fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-fn time_text(ms: i64) -> String {
-    let Some(t) = chrono::DateTime::from_timestamp_millis(ms) else {
-        return String::new();
-    };
-    // Beijing time, as everywhere else in SalesDesk.
-    match chrono::FixedOffset::east_opt(8 * 3600) {
-        Some(beijing) => t.with_timezone(&beijing).to_rfc3339(),
-        None => t.to_rfc3339(),
-    }
+    safe_cell(text).into_owned()
 }
 
 /// The whole log as CSV (UTF-8 with a BOM, so Excel shows Chinese correctly), oldest first.
 pub async fn export_csv(store: &Store) -> Result<Vec<u8>, AuthError> {
     let rows = audit::all(store).await?;
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut out = csv::Writer::from_writer(BOM.to_vec());
     out.write_record([
         "id",
         "time",

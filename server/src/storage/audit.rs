@@ -20,6 +20,10 @@ pub enum AuditAction {
     UserCreated,
     UserUpdated,
     PasswordChanged,
+    /// A download of the customer list as CSV (the detail holds the filter and row count).
+    ExportCustomers,
+    /// A download of one customer's timeline as CSV.
+    ExportTimeline,
 }
 
 impl AuditAction {
@@ -31,6 +35,8 @@ impl AuditAction {
             AuditAction::UserCreated => "user_created",
             AuditAction::UserUpdated => "user_updated",
             AuditAction::PasswordChanged => "password_changed",
+            AuditAction::ExportCustomers => "export_customers",
+            AuditAction::ExportTimeline => "export_timeline",
         }
     }
 }

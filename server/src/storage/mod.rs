@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod error;
 pub mod outbox;
+pub mod saved_views;
 pub mod sessions;
 pub mod users;
 

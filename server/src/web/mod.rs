@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, health, the locale switch, static
 //! files, and the headers every response carries.
 
+mod export;
 mod headers;
 mod health;
 mod locale;
@@ -64,6 +65,8 @@ pub fn router_with(state: WebState, metrics_access: metrics::MetricsAccess) -> R
         .route("/healthz", get(health::healthz))
         .route("/locale", get(locale::switch_locale))
         .merge(crate::auth::routes())
+        // CSV downloads: plain links behind the sign-in gate below, like pages.
+        .merge(export::routes())
         .leptos_routes_with_context(&state, routes, provide.clone(), move || shell(leptos.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<WebState, _>(provide, shell))
         // Inner to outer: body size and shape limits (413/400 instead of server_fn's 500),

@@ -43,6 +43,7 @@ pub fn CustomersPage() -> impl IntoView {
                 <p class="mt-1 text-sm text-slate-600">{tu_string!(i18n, customers.list_intro)}</p>
             </div>
         </div>
+        <super::list_views::ListViews query=query.get_untracked() />
         <Transition fallback=move || view! { <ListSkeleton /> }>
             {move || Suspend::new(async move {
                 match listing.await {
@@ -180,7 +181,7 @@ fn ListBody(listing: CustomerListing, query: CustomerQuery) -> impl IntoView {
         } else {
             view! {
                 <ul class="mt-3 divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="customer-list">
-                    {listing.items.into_iter().map(|c| view! { <CustomerRow customer=c now /> }).collect_view()}
+                    {listing.items.into_iter().map(|c| view! { <CustomerRow customer=c now list=query.clone() /> }).collect_view()}
                 </ul>
                 <nav class="mt-4 flex items-center justify-between text-sm" aria-label="pagination">
                     {(page > 1).then(|| view! { <A href=page_href(&query, page - 1) attr:class="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50" attr:data-testid="page-prev">{tu_string!(i18n, customers.prev)}</A> })}
@@ -194,9 +195,10 @@ fn ListBody(listing: CustomerListing, query: CustomerQuery) -> impl IntoView {
 }
 
 #[component]
-fn CustomerRow(customer: CustomerSummary, now: i64) -> impl IntoView {
+fn CustomerRow(customer: CustomerSummary, now: i64, list: CustomerQuery) -> impl IntoView {
     let i18n = use_i18n();
-    let href = format!("/customers/{}", customer.key);
+    // Carries the list, so the 360° page offers previous/next within it.
+    let href = crate::domain::detail_href(&customer.key, &list);
     let name = customer.name.clone().unwrap_or_else(|| customer.key.clone());
     let disagree = customer.stages.len() > 1;
     view! {

@@ -1,5 +1,7 @@
 pub mod detail;
 mod detail_actions;
+mod detail_nav;
 mod detail_profile;
 mod detail_timeline;
 pub mod list;
+mod list_views;

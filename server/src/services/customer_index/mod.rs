@@ -5,6 +5,7 @@
 
 mod arena;
 mod record_blocks;
+mod rows;
 mod search;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use tokio::sync::{Mutex, RwLock};
 
 use arena::{ArenaBuilder, ListArena};
 use record_blocks::{PackError, RecordBlocks};
+pub use rows::MatchingRows;
 use search::{FacetBuilder, Filters, Needle};
 
 use super::merge::merge_customers;
@@ -196,6 +198,19 @@ impl CustomerIndex {
     /// How many merged customers the list holds (the benchmark reports it).
     pub async fn customer_count(&self) -> usize {
         self.state.read().await.customers.len()
+    }
+
+    /// Every customer `scope` may see that matches `query`'s filter and search, in list order,
+    /// walked lazily over the list as it is now (the CSV export streams from it).
+    pub async fn matching(&self, scope: &Scope, query: &CustomerQuery) -> MatchingRows {
+        self.ensure_loaded().await;
+        let customers = self.state.read().await.customers.clone();
+        MatchingRows::new(customers, scope, query)
+    }
+
+    /// Where customer `key` stands in the list `query` gives `scope` (previous/next).
+    pub async fn neighbours(&self, scope: &Scope, query: &CustomerQuery, key: &str) -> app::domain::Neighbours {
+        self.matching(scope, query).await.neighbours_of(key)
     }
 
     /// One page of the customers `scope` may see, matching `query`.
