@@ -51,27 +51,33 @@ pub trait SalesDeskService: Send + Sync + 'static {
     /// Sends a failed write again (after the rep checked the vendor).
     async fn retry_write(&self, viewer: &Viewer, key: &str, write_id: i64) -> Result<WriteOutcome, AppError>;
 
-    // --- Saved views and previous/next on the customer list (issue 11: lists) ---
+    // --- 今日待办 and the next follow-up (issue 11, parts 1 and 5) ---
 
-    /// The viewer's saved views of the customer list, then those shared with their team.
-    async fn saved_views(&self, viewer: &Viewer) -> Result<crate::domain::SavedViews, AppError>;
+    /// `/`: the viewer's follow-ups due today and overdue (a manager's team's too, with a
+    /// count per rep), their customers without a recent follow-up, the customers they opened.
+    async fn today(&self, viewer: &Viewer) -> Result<crate::domain::TodayPage, AppError>;
 
-    /// Saves `query`'s filter and search as `name`, shared with the viewer's team when
-    /// `shared` (managers only). Refused as `ViewNameInvalid`, `ViewNameTaken`,
-    /// `ViewSharingNotAllowed` or `TooManyViews`.
-    async fn save_view(
+    /// The viewer's next follow-up of the customer (open or done), if they set one.
+    async fn follow_up_plan(&self, viewer: &Viewer, key: &str) -> Result<Option<crate::domain::FollowUpPlan>, AppError>;
+
+    /// Sets or changes the viewer's next follow-up: `due` in Beijing time as a
+    /// `datetime-local` input posts it, `plan` normalised and checked; audited.
+    async fn set_follow_up(&self, viewer: &Viewer, key: &str, due: &str, plan: &str) -> Result<crate::domain::FollowUpPlan, AppError>;
+
+    /// Marks the viewer's next follow-up done (audited): false when none was open.
+    async fn complete_follow_up(&self, viewer: &Viewer, key: &str) -> Result<bool, AppError>;
+
+    /// A note and, when `due` or `plan` is filled in, the next follow-up, checked together:
+    /// if either is refused nothing is saved. The note goes through the outbox as any note.
+    async fn add_note_with_plan(
         &self,
         viewer: &Viewer,
-        name: &str,
-        query: &CustomerQuery,
-        shared: bool,
-    ) -> Result<crate::domain::SavedView, AppError>;
-
-    /// Deletes one of the viewer's views: `Forbidden` for someone else's, none for one gone.
-    async fn delete_view(&self, viewer: &Viewer, id: i64) -> Result<(), AppError>;
-
-    /// Where customer `key` stands in the list `query` gives the viewer.
-    async fn customer_neighbours(&self, viewer: &Viewer, key: &str, query: &CustomerQuery) -> Result<crate::domain::Neighbours, AppError>;
+        key: &str,
+        text: &str,
+        idempotency_key: &str,
+        due: &str,
+        plan: &str,
+    ) -> Result<WriteOutcome, AppError>;
 }
 
 pub type SharedService = Arc<dyn SalesDeskService>;

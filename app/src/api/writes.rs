@@ -23,11 +23,23 @@ pub async fn set_remark(key: String, remark: String, description: String, token:
     result
 }
 
+/// A follow-up note; `due` and `plan`, when filled in, also set the next follow-up in the
+/// same request (nothing is saved if either is refused).
 #[server(endpoint = "add_note")]
-pub async fn add_note(key: String, text: String, token: String) -> Result<WriteOutcome, AppError> {
+pub async fn add_note(
+    key: String,
+    text: String,
+    token: String,
+    due: Option<String>,
+    plan: Option<String>,
+) -> Result<WriteOutcome, AppError> {
     let viewer = crate::service::require_viewer()?;
-    let result = crate::service::use_service()?.add_note(&viewer, &key, &text, &token).await;
-    crate::api::form_redirect::after_form_post("note", &result, &[("text", &text)], &crate::domain::validate_note(&text));
+    let (due, plan) = (due.unwrap_or_default(), plan.unwrap_or_default());
+    let result = crate::service::use_service()?
+        .add_note_with_plan(&viewer, &key, &text, &token, &due, &plan)
+        .await;
+    // The refusal carries every problem, the note's and the plan's.
+    crate::api::form_redirect::after_form_post("note", &result, &[("text", &text), ("due", &due), ("plan", &plan)], &[]);
     result
 }
 

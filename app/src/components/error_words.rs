@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::form_redirect::{FormError, GeneralFormError};
 use crate::domain::{
-    DESCRIPTION_MAX_CHARS, DeliveryProblem, InputError, NOTE_MAX_CHARS, REMARK_MAX_CHARS, VendorErrorKind, VendorFailure, VendorId,
+    DESCRIPTION_MAX_CHARS, DeliveryProblem, InputError, NOTE_MAX_CHARS, PLAN_MAX_CHARS, REMARK_MAX_CHARS, VendorErrorKind, VendorFailure,
+    VendorId,
 };
 use crate::error::{AppError, Refused};
 use crate::i18n::*;
@@ -31,6 +32,11 @@ pub fn input_error_text(i18n: I18n, error: &InputError) -> String {
         InputError::NoteEmpty => tu_string!(i18n, forms.note_empty).to_string(),
         InputError::NoteTooLong { chars: 0 } => tu_string!(i18n, forms.note_too_long, max = NOTE_MAX_CHARS).to_string(),
         InputError::NoteTooLong { chars } => tu_string!(i18n, forms.note_too_long_count, max = NOTE_MAX_CHARS, count = chars).to_string(),
+        InputError::PlanEmpty => tu_string!(i18n, today.plan_empty).to_string(),
+        InputError::PlanTooLong { chars: 0 } => tu_string!(i18n, today.plan_too_long, max = PLAN_MAX_CHARS).to_string(),
+        InputError::PlanTooLong { chars } => tu_string!(i18n, today.plan_too_long_count, max = PLAN_MAX_CHARS, count = chars).to_string(),
+        InputError::DueInvalid => tu_string!(i18n, today.due_invalid).to_string(),
+        InputError::DuePast => tu_string!(i18n, today.due_past).to_string(),
     }
 }
 
@@ -49,10 +55,6 @@ pub fn refused_text(i18n: I18n, refused: &Refused) -> String {
         Refused::SelfLockout => tu_string!(i18n, forms.self_lockout).to_string(),
         Refused::BadRequest => tu_string!(i18n, forms.bad_request).to_string(),
         Refused::TooLarge => tu_string!(i18n, forms.too_large).to_string(),
-        Refused::ViewNameInvalid => tu_string!(i18n, lists.view_name_invalid, max = crate::domain::VIEW_NAME_MAX_CHARS).to_string(),
-        Refused::ViewNameTaken => tu_string!(i18n, lists.view_name_taken).to_string(),
-        Refused::ViewSharingNotAllowed => tu_string!(i18n, lists.view_sharing_not_allowed).to_string(),
-        Refused::TooManyViews => tu_string!(i18n, lists.too_many_views, max = crate::domain::MAX_VIEWS_PER_USER).to_string(),
     }
 }
 
@@ -171,6 +173,10 @@ pub struct InputWords {
     remark_and_description_empty: String,
     note_empty: String,
     note_too_long: String,
+    plan_empty: String,
+    plan_too_long: String,
+    due_invalid: String,
+    due_past: String,
 }
 
 impl InputWords {
@@ -183,6 +189,10 @@ impl InputWords {
             remark_and_description_empty: tu_string!(i18n, forms.remark_and_description_empty).to_string(),
             note_empty: tu_string!(i18n, forms.note_empty).to_string(),
             note_too_long: tu_string!(i18n, forms.note_too_long_count, max = NOTE_MAX_CHARS, count = count).to_string(),
+            plan_empty: tu_string!(i18n, today.plan_empty).to_string(),
+            plan_too_long: tu_string!(i18n, today.plan_too_long_count, max = PLAN_MAX_CHARS, count = count).to_string(),
+            due_invalid: tu_string!(i18n, today.due_invalid).to_string(),
+            due_past: tu_string!(i18n, today.due_past).to_string(),
         }
     }
 
@@ -195,6 +205,10 @@ impl InputWords {
             InputError::RemarkAndDescriptionEmpty => self.remark_and_description_empty.clone(),
             InputError::NoteEmpty => self.note_empty.clone(),
             InputError::NoteTooLong { chars } => with_count(&self.note_too_long, chars),
+            InputError::PlanEmpty => self.plan_empty.clone(),
+            InputError::PlanTooLong { chars } => with_count(&self.plan_too_long, chars),
+            InputError::DueInvalid => self.due_invalid.clone(),
+            InputError::DuePast => self.due_past.clone(),
         }
     }
 }

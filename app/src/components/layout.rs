@@ -35,6 +35,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                             let admin = user.role == Role::Admin;
                             view! {
                                 <nav aria-label=tu_string!(i18n, common.nav_main) class="order-3 flex w-full gap-1 overflow-x-auto sm:order-none sm:w-auto">
+                                    // `exact`: every path starts with `/`.
+                                    <A href="/" exact=true attr:class=NAV_LINK>{tu_string!(i18n, today.nav)}</A>
                                     <NavLink href="/customers">{tu_string!(i18n, common.nav_customers)}</NavLink>
                                     <NavLink href="/clues">{tu_string!(i18n, common.nav_clues)}</NavLink>
                                     {admin.then(|| view! {
@@ -92,12 +94,14 @@ fn UserMenu(user: SignedInUser) -> impl IntoView {
     }
 }
 
+const NAV_LINK: &str = "whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 aria-[current=page]:bg-brand-50 aria-[current=page]:text-brand-700";
+
 #[component]
 fn NavLink(href: &'static str, children: Children) -> impl IntoView {
     view! {
         <A
             href=href
-            attr:class="whitespace-nowrap rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 aria-[current=page]:bg-brand-50 aria-[current=page]:text-brand-700"
+            attr:class=NAV_LINK
         >
             {children()}
         </A>

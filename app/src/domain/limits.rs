@@ -32,6 +32,16 @@ pub enum InputError {
         #[serde(default)]
         chars: usize,
     },
+    // The next follow-up (`domain::today`): its plan, and when.
+    PlanEmpty,
+    PlanTooLong {
+        #[serde(default)]
+        chars: usize,
+    },
+    /// Missing, or not a date and time (year-month-day hour:minute).
+    DueInvalid,
+    /// Before today (Beijing).
+    DuePast,
 }
 
 impl InputError {
@@ -41,6 +51,8 @@ impl InputError {
             InputError::RemarkTooLong { .. } | InputError::RemarkAndDescriptionEmpty => "remark",
             InputError::DescriptionTooLong { .. } => "description",
             InputError::NoteEmpty | InputError::NoteTooLong { .. } => "note",
+            InputError::PlanEmpty | InputError::PlanTooLong { .. } => "plan",
+            InputError::DueInvalid | InputError::DuePast => "due",
         }
     }
 }

@@ -138,6 +138,8 @@ pub async fn start_backend(settings: &Settings) -> Result<Started, CliError> {
         (VendorConnections::from_settings(settings), None)
     };
     let store = Store::open(&settings.data_dir).await?;
-    let backend = Arc::new(build_backend_with(settings.demo, connections, store, settings.cache)?);
+    let backend = Arc::new(
+        build_backend_with(settings.demo, connections, store, settings.cache)?.with_stale_follow_up_days(settings.stale_follow_up_days),
+    );
     Ok(Started { backend, demo })
 }

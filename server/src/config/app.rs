@@ -104,6 +104,15 @@ pub const METRICS_TOKEN: Setting = Setting {
     secret: true,
 };
 
+pub const STALE_FOLLOW_UP_DAYS: Setting = Setting {
+    env: "SALESDESK_STALE_FOLLOW_UP_DAYS",
+    toml_key: Some("stale_follow_up_days"),
+    kind: Kind::Number { min: 1, max: 3650 },
+    default: Some("14"),
+    help: "今日待办 lists a rep's customers with no follow-up for this many days",
+    secret: false,
+};
+
 /// In `--help` order.
 pub const SETTINGS: &[Setting] = &[
     CONFIG,
@@ -117,4 +126,5 @@ pub const SETTINGS: &[Setting] = &[
     CACHE_FRESH_SECS,
     CACHE_MAX_AGE_SECS,
     METRICS_TOKEN,
+    STALE_FOLLOW_UP_DAYS,
 ];

@@ -49,6 +49,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// How often the customer and clue lists are refreshed from the vendors.
     pub list_refresh_secs: u64,
+    /// 今日待办: customers without a follow-up for this many days are listed.
+    pub stale_follow_up_days: u32,
     pub tanma: Option<TanmaSettings>,
     pub weiling: Option<WeilingSettings>,
     pub juzi: Option<JuziSettings>,
@@ -167,6 +169,7 @@ fn resolve(src: &Source, cli: &CliOverrides) -> Result<Settings, ConfigError> {
         })?
         .unwrap_or(LogFormat::Text);
     let list_refresh_secs = src.number(&app::LIST_REFRESH_SECS)?;
+    let stale_follow_up_days = src.number(&app::STALE_FOLLOW_UP_DAYS)?;
     let cache_fresh: u64 = src.number(&app::CACHE_FRESH_SECS)?;
     let cache_max_age: u64 = src.number(&app::CACHE_MAX_AGE_SECS)?;
     if cache_max_age > 0 && cache_fresh > cache_max_age {
@@ -202,6 +205,7 @@ fn resolve(src: &Source, cli: &CliOverrides) -> Result<Settings, ConfigError> {
         demo_customers,
         log_format,
         list_refresh_secs,
+        stale_follow_up_days,
         tanma,
         weiling,
         juzi,

@@ -12,6 +12,7 @@ use super::clues::ClueService;
 use super::customer_detail::DetailService;
 use super::customer_index::CustomerIndex;
 use super::delivery::Delivery;
+use super::today::TodayService;
 use super::writes::WriteService;
 use crate::storage::Store;
 use crate::vendors::VendorAdapter;
@@ -37,6 +38,8 @@ pub struct Backend {
     pub delivery: Delivery,
     details: DetailService,
     writes: WriteService,
+    /// 今日待办 and the next follow-up.
+    today: TodayService,
 }
 
 impl Backend {
@@ -59,11 +62,19 @@ impl Backend {
                 delivery: delivery.clone(),
             },
             clues: Arc::new(ClueService::new(adapters)),
+            today: TodayService::new(index.clone(), store.clone()),
             index,
             delivery,
             store,
             slots,
         }
+    }
+
+    /// `SALESDESK_STALE_FOLLOW_UP_DAYS`: customers without a follow-up for this many days are
+    /// listed on 今日待办.
+    pub fn with_stale_follow_up_days(mut self, days: u32) -> Self {
+        self.today.stale_days = days;
+        self
     }
 
     pub fn demo(&self) -> bool {
@@ -110,7 +121,12 @@ impl SalesDeskService for Backend {
     }
 
     async fn customer_detail(&self, viewer: &Viewer, key: &str) -> Result<CustomerDetail, AppError> {
-        self.details.detail(viewer, key).await
+        let detail = self.details.detail(viewer, key).await;
+        // 今日待办's recently viewed customers.
+        if let Ok(d) = &detail {
+            self.today.viewed(viewer, key, d.customer.display_name()).await;
+        }
+        detail
     }
 
     async fn list_clues(&self, viewer: &Viewer, cursor: Option<String>) -> Result<ClueListing, AppError> {
@@ -140,27 +156,35 @@ impl SalesDeskService for Backend {
         self.writes.retry(viewer, key, write_id).await
     }
 
-    // --- Saved views and previous/next on the customer list (issue 11: lists) ---
+    // --- 今日待办 and the next follow-up ---
 
-    async fn saved_views(&self, viewer: &Viewer) -> Result<app::domain::SavedViews, AppError> {
-        super::saved_views::list(&self.store, viewer).await
+    async fn today(&self, viewer: &Viewer) -> Result<app::domain::TodayPage, AppError> {
+        self.today.page(viewer).await
     }
 
-    async fn save_view(
+    async fn follow_up_plan(&self, viewer: &Viewer, key: &str) -> Result<Option<app::domain::FollowUpPlan>, AppError> {
+        self.today.plan(viewer, key).await
+    }
+
+    async fn set_follow_up(&self, viewer: &Viewer, key: &str, due: &str, plan: &str) -> Result<app::domain::FollowUpPlan, AppError> {
+        self.today.set_plan(viewer, key, due, plan).await
+    }
+
+    async fn complete_follow_up(&self, viewer: &Viewer, key: &str) -> Result<bool, AppError> {
+        self.today.complete(viewer, key).await
+    }
+
+    async fn add_note_with_plan(
         &self,
         viewer: &Viewer,
-        name: &str,
-        query: &CustomerQuery,
-        shared: bool,
-    ) -> Result<app::domain::SavedView, AppError> {
-        super::saved_views::save(&self.store, viewer, name, query, shared).await
-    }
-
-    async fn delete_view(&self, viewer: &Viewer, id: i64) -> Result<(), AppError> {
-        super::saved_views::delete(&self.store, viewer, id).await
-    }
-
-    async fn customer_neighbours(&self, viewer: &Viewer, key: &str, query: &CustomerQuery) -> Result<app::domain::Neighbours, AppError> {
-        Ok(self.index.neighbours(&viewer.scope, query, key).await)
+        key: &str,
+        text: &str,
+        idempotency_key: &str,
+        due: &str,
+        plan: &str,
+    ) -> Result<WriteOutcome, AppError> {
+        self.writes
+            .add_note_with_plan(viewer, key, text, idempotency_key, due, plan, &self.today)
+            .await
     }
 }

@@ -6,12 +6,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::{InputError, Role, VendorCustomer, Viewer, WriteOutcome, checked_note, checked_remark};
+use app::domain::{
+    InputError, Role, VendorCustomer, Viewer, WriteOutcome, beijing_day_start, checked_note, checked_optional_plan, checked_remark,
+};
 use app::error::{AppError, Refused};
 
 use super::customer_detail::write_targets;
 use super::customer_index::CustomerIndex;
 use super::delivery::Delivery;
+use super::today::TodayService;
 use super::write_status::write_status;
 use crate::storage::Store;
 use crate::storage::audit::{self, AuditAction, AuditEntry};
@@ -70,6 +73,36 @@ impl WriteService {
             at_ms: crate::clock::now_ms(),
         };
         self.submit(viewer, key, &token, payload, |t| t.note).await
+    }
+
+    /// A note and, optionally, the next follow-up, checked together: when either is refused,
+    /// nothing is saved (every problem is reported). The note goes through the outbox as any
+    /// note; the plan is saved once the note is queued.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_note_with_plan(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        text: &str,
+        token: &str,
+        due: &str,
+        plan: &str,
+        today: &TodayService,
+    ) -> Result<WriteOutcome, AppError> {
+        let today_start = beijing_day_start(crate::clock::now_ms());
+        let (text, next) = match (checked_note(text), checked_optional_plan(due, plan, today_start)) {
+            (Ok(text), Ok(next)) => (text, next),
+            (note, next) => {
+                let mut errors = note.err().unwrap_or_default();
+                errors.extend(next.err().unwrap_or_default());
+                return Err(invalid(errors));
+            }
+        };
+        let outcome = self.add_note(viewer, key, &text, token).await?;
+        if let Some((due_at, plan)) = next {
+            today.save_checked(viewer, key, due_at, &plan).await?;
+        }
+        Ok(outcome)
     }
 
     pub async fn retry(&self, viewer: &Viewer, key: &str, write_id: i64) -> Result<WriteOutcome, AppError> {

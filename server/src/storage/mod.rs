@@ -5,8 +5,9 @@
 
 pub mod audit;
 pub mod error;
+pub mod follow_up_plans;
 pub mod outbox;
-pub mod saved_views;
+pub mod recent_views;
 pub mod sessions;
 pub mod users;
 

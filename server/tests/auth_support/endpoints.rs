@@ -115,31 +115,29 @@ pub fn cases() -> Vec<Case> {
             body: |_| form(&[("key", LIU_CUSTOMER), ("id", "987654")]),
             out_of_scope: Some(|f| form(&[("key", ROCKY_CUSTOMER), ("id", &f.rocky_write_id.to_string())])),
         },
-        // Saved views and previous/next (lists). Deleting a view that is gone is no error;
-        // someone else's view is refused (server/tests/saved_views.rs).
         Case {
-            endpoint: "/api/saved_views",
+            endpoint: "/api/today",
             access: Access::SignedIn,
             body: |_| String::new(),
             out_of_scope: None,
         },
         Case {
-            endpoint: "/api/save_view",
+            endpoint: "/api/follow_up",
             access: Access::SignedIn,
-            body: |_| form(&[("name", "句子互动"), ("query", "vendor=juzi")]),
-            out_of_scope: None,
+            body: |_| form(&[("key", LIU_CUSTOMER)]),
+            out_of_scope: Some(|_| form(&[("key", ROCKY_CUSTOMER)])),
         },
         Case {
-            endpoint: "/api/delete_view",
+            endpoint: "/api/set_follow_up",
             access: Access::SignedIn,
-            body: |_| form(&[("id", "987654")]),
-            out_of_scope: None,
+            body: |_| form(&[("key", LIU_CUSTOMER), ("due", &tomorrow_in_beijing()), ("plan", "电话确认报价")]),
+            out_of_scope: Some(|_| form(&[("key", ROCKY_CUSTOMER), ("due", &tomorrow_in_beijing()), ("plan", "越权")])),
         },
         Case {
-            endpoint: "/api/customer_neighbours",
+            endpoint: "/api/complete_follow_up",
             access: Access::SignedIn,
-            body: |_| form(&[("key", LIU_CUSTOMER), ("from", "")]),
-            out_of_scope: None,
+            body: |_| form(&[("key", LIU_CUSTOMER)]),
+            out_of_scope: Some(|_| form(&[("key", ROCKY_CUSTOMER)])),
         },
         Case {
             endpoint: "/api/admin_users",
@@ -188,6 +186,14 @@ pub fn cases() -> Vec<Case> {
             out_of_scope: None,
         },
     ]
+}
+
+/// 09:30 tomorrow, Beijing time, as the next follow-up form posts it.
+fn tomorrow_in_beijing() -> String {
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
+    (chrono::Utc::now().with_timezone(&beijing) + chrono::Duration::days(1))
+        .format("%Y-%m-%dT09:30")
+        .to_string()
 }
 
 pub fn decode<T: serde::de::DeserializeOwned>(body: &str, what: &str) -> T {

@@ -4,6 +4,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::detail_actions::Actions;
+use super::detail_plan::FollowUpPlanSection;
 use super::detail_profile::{Profile, VendorSections};
 use super::detail_timeline::Timeline;
 use crate::api::get_customer;
@@ -23,7 +24,6 @@ pub fn CustomerPage() -> impl IntoView {
     let detail = resource(move || key.get(), get_customer);
     view! {
         <A href="/customers" attr:class="text-sm text-brand-700 hover:underline">"← "{tu_string!(i18n, customers.detail_back)}</A>
-        <super::detail_nav::DetailNav />
         <Transition fallback=move || view! { <DetailSkeleton /> }>
             {move || Suspend::new(async move {
                 match detail.await {
@@ -43,6 +43,7 @@ pub fn CustomerPage() -> impl IntoView {
                                     <Timeline detail=d.clone() />
                                 </div>
                                 <div class="space-y-6">
+                                    <FollowUpPlanSection detail=d.clone() />
                                     <Actions detail=d.clone() />
                                     <VendorSections detail=d />
                                 </div>

@@ -1,9 +1,11 @@
-//! Quick actions: remark/description and follow-up notes. Plain HTML forms that post to
-//! server functions: the server redirects back to the page with the result, or with an error
-//! code and the id of a server-side draft of what was typed, so the page (timeline, delivery
-//! states) is always fresh and everything works with JavaScript off. Once hydrated, the two
-//! forms are islands: live character counts, inline validation before anything is sent, and a
-//! pending state while the post is on its way. Everything else here renders on the server only.
+//! Quick actions: remark/description and follow-up notes (with an optional next follow-up).
+//! Plain HTML forms that post to server functions: the server redirects back to the page with
+//! the result, or with an error code and the id of a server-side draft of what was typed, so
+//! the page (timeline, delivery states) is always fresh and everything works with JavaScript
+//! off. Once hydrated, the forms are islands: live character counts, inline validation before
+//! anything is sent, and a pending state while the post is on its way. The note form's island
+//! also serves the next follow-up section (`detail_plan`), without the note. Everything else
+//! here renders on the server only.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -18,13 +20,13 @@ use crate::components::forms::textarea_text;
 use crate::components::time::Timestamp;
 use crate::components::vendor_chip::VendorChip;
 use crate::domain::{
-    CustomerDetail, DESCRIPTION_MAX_CHARS, Delivery, NOTE_MAX_CHARS, REMARK_MAX_CHARS, WriteContent, WriteLimitation, char_count,
-    validate_note, validate_remark,
+    CustomerDetail, DESCRIPTION_MAX_CHARS, Delivery, EpochMs, NOTE_MAX_CHARS, PLAN_MAX_CHARS, REMARK_MAX_CHARS, WriteContent,
+    WriteLimitation, beijing_day_start, char_count, validate_note, validate_plan, validate_remark,
 };
 use crate::domain::{TextField, normalize_text};
 use crate::i18n::*;
 
-const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30 aria-[invalid=true]:border-red-400";
+pub(super) const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30 aria-[invalid=true]:border-red-400";
 const BUTTON: &str = "rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:opacity-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500 focus-visible:ring-offset-2";
 
 /// What a form island needs from the page: where it posts, what it posts along, what was
@@ -46,6 +48,35 @@ pub struct FormSetup {
 }
 
 impl FormSetup {
+    /// The setup of form `form` (its name in the post's redirect), posting to `action`.
+    pub(super) fn new(
+        i18n: leptos_i18n::I18nContext<Locale>,
+        posted: &FormReturn,
+        form: &str,
+        action: &str,
+        key: String,
+        token: String,
+    ) -> Self {
+        FormSetup {
+            action: action.to_string(),
+            key,
+            token,
+            server_error: form_errors_text(i18n, posted.errors(form)),
+            ok: posted.done(form),
+            chars: tu_string!(i18n, customers.chars, count = "{count}", max = "{max}").to_string(),
+            submit: tu_string!(i18n, customers.save).to_string(),
+            saving: tu_string!(i18n, customers.saving).to_string(),
+            submitted_ok: tu_string!(i18n, customers.submitted_ok).to_string(),
+            input_words: InputWords::new(i18n),
+        }
+    }
+
+    pub(super) fn words(mut self, submit: &str, submitted_ok: &str) -> Self {
+        self.submit = submit.to_string();
+        self.submitted_ok = submitted_ok.to_string();
+        self
+    }
+
     fn counter(&self, count: usize, max: usize) -> String {
         self.chars.replace("{count}", &count.to_string()).replace("{max}", &max.to_string())
     }
@@ -59,20 +90,20 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
     // Results of form posts come back as codes in the query string, the typed text as a
     // server-side draft (see `api::form_redirect`).
     let posted = FormReturn::read(&query.read_untracked());
-    let setup = |form: &str, action: &str, submit: &str| FormSetup {
-        action: action.to_string(),
-        key: detail.customer.key.clone(),
-        token: format!("{}-0", detail.form_token),
-        server_error: form_errors_text(i18n, posted.errors(form)),
-        ok: posted.done(form),
-        chars: tu_string!(i18n, customers.chars, count = "{count}", max = "{max}").to_string(),
-        submit: submit.to_string(),
-        saving: tu_string!(i18n, customers.saving).to_string(),
-        submitted_ok: tu_string!(i18n, customers.submitted_ok).to_string(),
-        input_words: InputWords::new(i18n),
+    let setup = |form: &str, action: &str, submit: &str| {
+        let token = format!("{}-0", detail.form_token);
+        FormSetup::new(i18n, &posted, form, action, detail.customer.key.clone(), token)
+            .words(submit, tu_string!(i18n, customers.submitted_ok))
     };
     let remark_setup = setup("remark", SetRemark::PATH, tu_string!(i18n, customers.save));
     let note_setup = setup("note", AddNote::PATH, tu_string!(i18n, customers.add));
+    let note_next = PlanFields::new(
+        i18n,
+        posted.typed("note", "due"),
+        posted.typed("note", "plan"),
+        detail.generated_at,
+        true,
+    );
 
     let remark_targets: Vec<_> = detail.write_targets.iter().filter(|t| t.remark).map(|t| t.vendor).collect();
     let note_targets: Vec<_> = detail.write_targets.iter().filter(|t| t.note).map(|t| t.vendor).collect();
@@ -121,10 +152,12 @@ pub fn Actions(detail: CustomerDetail) -> impl IntoView {
             } else {
                 view! {
                     <p class="mt-1 flex flex-wrap items-center gap-1 text-xs text-slate-500">{tu_string!(i18n, customers.sent_to)}{note_targets.into_iter().map(|vendor| view! { <VendorChip vendor /> }).collect_view()}</p>
-                    <NoteForm
+                    <FollowUpForm
                         setup=note_setup
-                        note=posted.typed("note", "text")
+                        testid="note".to_string()
+                        note=Some(posted.typed("note", "text"))
                         placeholder=tu_string!(i18n, customers.note_placeholder).to_string()
+                        next=note_next
                     />
                 }.into_any()
             }}
@@ -212,7 +245,7 @@ fn RemarkForm(
             <FormFeedback
                 setup
                 client_errors=Signal::derive(move || if hydrated.get() && (!remark.get().is_empty() || !description.get().is_empty()) { setup.with_value(|s| errors().iter().map(|e| s.input_words.word(e)).collect()) } else { Vec::new() })
-                testid="remark-feedback"
+                testid="remark-feedback".to_string()
             />
             <button type="submit" class=BUTTON data-testid="remark-submit" disabled=move || hydrated.get() && (sending.get() || !errors().is_empty())>
                 {move || if sending.get() { text(|s| s.saving.clone()) } else { text(|s| s.submit.clone()) }}
@@ -221,35 +254,100 @@ fn RemarkForm(
     }
 }
 
-/// A follow-up note (island); like [`RemarkForm`].
+/// The next follow-up fields of [`FollowUpForm`]: what they start with, their words, and the
+/// Beijing midnight of the server's today (earlier times are refused).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PlanFields {
+    due: String,
+    plan: String,
+    today_start: EpochMs,
+    /// Left empty, the fields mean "no next follow-up" (the note form); else both are needed.
+    optional: bool,
+    legend: String,
+    due_label: String,
+    plan_label: String,
+    placeholder: String,
+}
+
+impl PlanFields {
+    /// `due` as a `datetime-local` value; `now` is the server's time of the page.
+    pub(super) fn new(i18n: leptos_i18n::I18nContext<Locale>, due: String, plan: String, now: EpochMs, optional: bool) -> Self {
+        PlanFields {
+            due,
+            plan,
+            today_start: beijing_day_start(now),
+            optional,
+            legend: if optional {
+                tu_string!(i18n, today.note_plan_legend).to_string()
+            } else {
+                String::new()
+            },
+            due_label: tu_string!(i18n, today.plan_due).to_string(),
+            plan_label: tu_string!(i18n, today.plan_text).to_string(),
+            placeholder: tu_string!(i18n, today.plan_placeholder).to_string(),
+        }
+    }
+}
+
+/// A follow-up note with an optional next follow-up or, without `note`, the next follow-up
+/// alone (island); like [`RemarkForm`]. `testid` names the form and its parts (`note-form`,
+/// `note-submit`, …).
 #[island]
-fn NoteForm(setup: FormSetup, note: String, placeholder: String) -> impl IntoView {
+pub fn FollowUpForm(setup: FormSetup, testid: String, note: Option<String>, placeholder: String, next: PlanFields) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let sending = RwSignal::new(false);
-    let note = RwSignal::new(note);
-    let errors = move || validate_note(&note.get());
+    let with_note = note.is_some();
+    let note = RwSignal::new(note.unwrap_or_default());
+    let due = RwSignal::new(next.due);
+    let plan = RwSignal::new(next.plan);
+    let (today_start, optional) = (next.today_start, next.optional);
+    let errors = move || {
+        let mut errors = if with_note { validate_note(&note.get()) } else { Vec::new() };
+        errors.extend(validate_plan(&due.get(), &plan.get(), today_start, optional));
+        errors
+    };
+    let typed = move || !note.get().is_empty() || !due.get().is_empty() || !plan.get().is_empty();
     let note_chars = move || char_count(&normalize_text(TextField::Note, &note.get()));
+    // A plan is one line, normalised like a remark.
+    let plan_chars = move || char_count(&normalize_text(TextField::Remark, &plan.get()));
     let setup = StoredValue::new(setup);
     let text = move |f: fn(&FormSetup) -> String| setup.with_value(f);
 
     view! {
-        <form method="post" action=text(|s| s.action.clone()) data-testid="note-form" class="mt-2 space-y-2"
+        <form method="post" action=text(|s| s.action.clone()) data-testid=format!("{testid}-form") class="mt-2 space-y-2"
             on:submit=move |ev| if errors().is_empty() { sending.set(true) } else { ev.prevent_default() }>
             <input type="hidden" name="key" value=text(|s| s.key.clone()) />
-            <input type="hidden" name="token" value=text(|s| s.token.clone()) />
-            <label class="block text-sm">
-                <span class="flex justify-end"><span class="text-xs text-slate-400">{move || setup.with_value(|s| s.counter(note_chars(), NOTE_MAX_CHARS))}</span></span>
-                <textarea name="text" rows="4" class=INPUT placeholder=placeholder
-                    prop:value=note on:input=move |ev| note.set(event_target_value(&ev))
-                    aria-invalid=move || (note_chars() > NOTE_MAX_CHARS).to_string()>{textarea_text(&note.get_untracked())}</textarea>
-            </label>
+            {with_note.then(|| view! {
+                <input type="hidden" name="token" value=text(|s| s.token.clone()) />
+                <label class="block text-sm">
+                    <span class="flex justify-end"><span class="text-xs text-slate-400">{move || setup.with_value(|s| s.counter(note_chars(), NOTE_MAX_CHARS))}</span></span>
+                    <textarea name="text" rows="4" class=INPUT placeholder=placeholder
+                        prop:value=note on:input=move |ev| note.set(event_target_value(&ev))
+                        aria-invalid=move || (note_chars() > NOTE_MAX_CHARS).to_string()>{textarea_text(&note.get_untracked())}</textarea>
+                </label>
+            })}
+            <fieldset class="space-y-2">
+                {(!next.legend.is_empty()).then(|| view! { <legend class="text-xs text-slate-500">{next.legend}</legend> })}
+                <label class="block text-sm">
+                    <span>{next.due_label}</span>
+                    <input type="datetime-local" name="due" class=INPUT value=due.get_untracked()
+                        prop:value=due on:input=move |ev| due.set(event_target_value(&ev)) />
+                </label>
+                <label class="block text-sm">
+                    <span class="flex justify-between"><span>{next.plan_label}</span>
+                        <span class="text-xs text-slate-400">{move || setup.with_value(|s| s.counter(plan_chars(), PLAN_MAX_CHARS))}</span></span>
+                    <input type="text" name="plan" class=INPUT placeholder=next.placeholder value=plan.get_untracked()
+                        prop:value=plan on:input=move |ev| plan.set(event_target_value(&ev))
+                        aria-invalid=move || (plan_chars() > PLAN_MAX_CHARS).to_string() />
+                </label>
+            </fieldset>
             <FormFeedback
                 setup
-                client_errors=Signal::derive(move || if hydrated.get() && !note.get().is_empty() { setup.with_value(|s| errors().iter().map(|e| s.input_words.word(e)).collect()) } else { Vec::new() })
-                testid="note-feedback"
+                client_errors=Signal::derive(move || if hydrated.get() && typed() { setup.with_value(|s| errors().iter().map(|e| s.input_words.word(e)).collect()) } else { Vec::new() })
+                testid=format!("{testid}-feedback")
             />
-            <button type="submit" class=BUTTON data-testid="note-submit" disabled=move || hydrated.get() && (sending.get() || !errors().is_empty())>
+            <button type="submit" class=BUTTON data-testid=format!("{testid}-submit") disabled=move || hydrated.get() && (sending.get() || !errors().is_empty())>
                 {move || if sending.get() { text(|s| s.saving.clone()) } else { text(|s| s.submit.clone()) }}
             </button>
         </form>
@@ -258,7 +356,7 @@ fn NoteForm(setup: FormSetup, note: String, placeholder: String) -> impl IntoVie
 
 /// Messages under a form: live validation, else the server's answer to the last post.
 #[component]
-fn FormFeedback(setup: StoredValue<FormSetup>, client_errors: Signal<Vec<String>>, testid: &'static str) -> impl IntoView {
+fn FormFeedback(setup: StoredValue<FormSetup>, client_errors: Signal<Vec<String>>, testid: String) -> impl IntoView {
     view! {
         <div data-testid=testid aria-live="polite" class="min-h-[1.25rem] text-sm">
             {move || {
