@@ -14,7 +14,17 @@ fn main() -> Result<(), Box<dyn Error>> {
     // (the locale never changes without a full reload; this keeps the WASM bundle small).
     let cfg = Config::new("zh")?
         .add_locale("en")?
-        .add_namespaces(["common", "vendors", "customers", "clues", "auth", "admin", "forms", "today"])?
+        .add_namespaces([
+            "common",
+            "vendors",
+            "customers",
+            "clues",
+            "auth",
+            "admin",
+            "forms",
+            "lists",
+            "today",
+        ])?
         .parse_options(ParseOptions::new().interpolate_display(true));
     let infos = TranslationsInfos::parse(cfg)?;
     infos.emit_diagnostics();

@@ -78,6 +78,28 @@ pub trait SalesDeskService: Send + Sync + 'static {
         due: &str,
         plan: &str,
     ) -> Result<WriteOutcome, AppError>;
+
+    // --- Saved views and previous/next on the customer list (issue 11: lists) ---
+
+    /// The viewer's saved views of the customer list, then those shared with their team.
+    async fn saved_views(&self, viewer: &Viewer) -> Result<crate::domain::SavedViews, AppError>;
+
+    /// Saves `query`'s filter and search as `name`, shared with the viewer's team when
+    /// `shared` (managers only). Refused as `ViewNameInvalid`, `ViewNameTaken`,
+    /// `ViewSharingNotAllowed` or `TooManyViews`.
+    async fn save_view(
+        &self,
+        viewer: &Viewer,
+        name: &str,
+        query: &CustomerQuery,
+        shared: bool,
+    ) -> Result<crate::domain::SavedView, AppError>;
+
+    /// Deletes one of the viewer's views: `Forbidden` for someone else's, none for one gone.
+    async fn delete_view(&self, viewer: &Viewer, id: i64) -> Result<(), AppError>;
+
+    /// Where customer `key` stands in the list `query` gives the viewer.
+    async fn customer_neighbours(&self, viewer: &Viewer, key: &str, query: &CustomerQuery) -> Result<crate::domain::Neighbours, AppError>;
 }
 
 pub type SharedService = Arc<dyn SalesDeskService>;

@@ -6,12 +6,14 @@ pub mod auth;
 mod clues;
 mod customers;
 pub mod form_redirect;
+mod saved_views;
 mod shell;
 mod today;
 mod writes;
 
 pub use clues::*;
 pub use customers::*;
+pub use saved_views::*;
 pub use shell::*;
 pub use today::*;
 pub use writes::*;

@@ -55,6 +55,10 @@ pub fn refused_text(i18n: I18n, refused: &Refused) -> String {
         Refused::SelfLockout => tu_string!(i18n, forms.self_lockout).to_string(),
         Refused::BadRequest => tu_string!(i18n, forms.bad_request).to_string(),
         Refused::TooLarge => tu_string!(i18n, forms.too_large).to_string(),
+        Refused::ViewNameInvalid => tu_string!(i18n, lists.view_name_invalid, max = crate::domain::VIEW_NAME_MAX_CHARS).to_string(),
+        Refused::ViewNameTaken => tu_string!(i18n, lists.view_name_taken).to_string(),
+        Refused::ViewSharingNotAllowed => tu_string!(i18n, lists.view_sharing_not_allowed).to_string(),
+        Refused::TooManyViews => tu_string!(i18n, lists.too_many_views, max = crate::domain::MAX_VIEWS_PER_USER).to_string(),
     }
 }
 

@@ -187,4 +187,28 @@ impl SalesDeskService for Backend {
             .add_note_with_plan(viewer, key, text, idempotency_key, due, plan, &self.today)
             .await
     }
+
+    // --- Saved views and previous/next on the customer list (issue 11: lists) ---
+
+    async fn saved_views(&self, viewer: &Viewer) -> Result<app::domain::SavedViews, AppError> {
+        super::saved_views::list(&self.store, viewer).await
+    }
+
+    async fn save_view(
+        &self,
+        viewer: &Viewer,
+        name: &str,
+        query: &CustomerQuery,
+        shared: bool,
+    ) -> Result<app::domain::SavedView, AppError> {
+        super::saved_views::save(&self.store, viewer, name, query, shared).await
+    }
+
+    async fn delete_view(&self, viewer: &Viewer, id: i64) -> Result<(), AppError> {
+        super::saved_views::delete(&self.store, viewer, id).await
+    }
+
+    async fn customer_neighbours(&self, viewer: &Viewer, key: &str, query: &CustomerQuery) -> Result<app::domain::Neighbours, AppError> {
+        Ok(self.index.neighbours(&viewer.scope, query, key).await)
+    }
 }

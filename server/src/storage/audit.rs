@@ -20,6 +20,10 @@ pub enum AuditAction {
     UserCreated,
     UserUpdated,
     PasswordChanged,
+    /// A download of the customer list as CSV (the detail holds the filter and row count).
+    ExportCustomers,
+    /// A download of one customer's timeline as CSV.
+    ExportTimeline,
     /// A rep set or changed their next follow-up of a customer (今日待办).
     SetFollowUp,
     /// A rep marked their next follow-up done.
@@ -37,6 +41,8 @@ impl AuditAction {
             AuditAction::PasswordChanged => "password_changed",
             AuditAction::SetFollowUp => "set_follow_up",
             AuditAction::CompleteFollowUp => "complete_follow_up",
+            AuditAction::ExportCustomers => "export_customers",
+            AuditAction::ExportTimeline => "export_timeline",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod follow_up_plans;
 pub mod outbox;
 pub mod recent_views;
+pub mod saved_views;
 pub mod sessions;
 pub mod users;
 

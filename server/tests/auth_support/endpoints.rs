@@ -115,6 +115,32 @@ pub fn cases() -> Vec<Case> {
             body: |_| form(&[("key", LIU_CUSTOMER), ("id", "987654")]),
             out_of_scope: Some(|f| form(&[("key", ROCKY_CUSTOMER), ("id", &f.rocky_write_id.to_string())])),
         },
+        // Saved views and previous/next (lists). Deleting a view that is gone is no error;
+        // someone else's view is refused (server/tests/saved_views.rs).
+        Case {
+            endpoint: "/api/saved_views",
+            access: Access::SignedIn,
+            body: |_| String::new(),
+            out_of_scope: None,
+        },
+        Case {
+            endpoint: "/api/save_view",
+            access: Access::SignedIn,
+            body: |_| form(&[("name", "句子互动"), ("query", "vendor=juzi")]),
+            out_of_scope: None,
+        },
+        Case {
+            endpoint: "/api/delete_view",
+            access: Access::SignedIn,
+            body: |_| form(&[("id", "987654")]),
+            out_of_scope: None,
+        },
+        Case {
+            endpoint: "/api/customer_neighbours",
+            access: Access::SignedIn,
+            body: |_| form(&[("key", LIU_CUSTOMER), ("from", "")]),
+            out_of_scope: None,
+        },
         Case {
             endpoint: "/api/today",
             access: Access::SignedIn,

@@ -24,6 +24,7 @@ pub fn CustomerPage() -> impl IntoView {
     let detail = resource(move || key.get(), get_customer);
     view! {
         <A href="/customers" attr:class="text-sm text-brand-700 hover:underline">"← "{tu_string!(i18n, customers.detail_back)}</A>
+        <super::detail_nav::DetailNav />
         <Transition fallback=move || view! { <DetailSkeleton /> }>
             {move || Suspend::new(async move {
                 match detail.await {

@@ -1,6 +1,8 @@
 pub mod detail;
 mod detail_actions;
+mod detail_nav;
 mod detail_plan;
 mod detail_profile;
 mod detail_timeline;
 pub mod list;
+mod list_views;
