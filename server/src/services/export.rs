@@ -273,7 +273,7 @@ mod tests {
         let mut chunks = 1;
         let mut largest = first.len();
         let mut lines = read(&first).len();
-        while let Some(chunk) = csv.next() {
+        for chunk in csv {
             let chunk = chunk.unwrap();
             largest = largest.max(chunk.len());
             lines += chunk.iter().filter(|b| **b == b'\n').count();
