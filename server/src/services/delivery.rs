@@ -7,24 +7,36 @@
 //! cannot list notes, so an uncertain note is not resent blindly: it is marked failed with an
 //! explanation and the rep decides after checking WeCom. Remarks are idempotent (setting the
 //! same remark twice changes nothing) and are simply sent again.
+//!
+//! In batches: the due items of one vendor and kind go out together through the adapter's
+//! batch write (Juzibot's `add_follow` takes 500 notes a call, `set_remark` 50 remarks;
+//! vendors without a batch endpoint get one call per item, a few at a time), and each item's
+//! own answer is recorded. An item the vendor refused on its own in a batch reply (Juzibot's
+//! `fail_list`) was certainly not applied: it is failed at once with the vendor's reason, for
+//! the rep to resend, never left "uncertain". Items whose earlier attempt may have arrived are
+//! checked and sent one by one, as above.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::{DeliveryProblem, FollowUpKind, VendorCustomer, VendorErrorKind, VendorId};
+use futures::FutureExt;
 use tokio::sync::Notify;
 
 use crate::clock::now_ms;
-use crate::storage::Store;
 use crate::storage::audit::{self, AuditResult};
-use crate::storage::outbox::{OutboxItem, WritePayload};
-use crate::vendors::{VendorAdapter, VendorError, WriteReceipt};
+use crate::storage::outbox::{OutboxItem, Recorded, WritePayload};
+use crate::storage::{StorageError, Store};
+use crate::vendors::{BatchItemResult, NoteWrite, RemarkWrite, VendorAdapter, VendorError, WriteReceipt};
 
 /// After this many attempts an item is marked failed (the rep can retry it by hand).
 pub const MAX_ATTEMPTS: i64 = 8;
 const BASE_BACKOFF_MS: i64 = 2_000;
 const MAX_BACKOFF_MS: i64 = 10 * 60 * 1000;
+/// Due items claimed per round: a whole Juzibot `add_follow` call's worth, so a bulk note's
+/// retries still travel in full batches.
+const CLAIM_LIMIT: i64 = 500;
 
 #[derive(Clone)]
 pub struct Delivery {
@@ -38,6 +50,60 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     let base = (BASE_BACKOFF_MS << attempts.clamp(0, 20)).min(MAX_BACKOFF_MS);
     let jitter = rand::random_range(-(base / 4)..=(base / 4));
     base + jitter
+}
+
+/// One vendor's due writes of one kind, with what each asks the vendor to do.
+enum Batch {
+    Notes(Vec<OutboxItem>, Vec<NoteWrite>),
+    Remarks(Vec<OutboxItem>, Vec<RemarkWrite>),
+}
+
+impl Batch {
+    fn push(&mut self, item: OutboxItem) {
+        match (self, &item.payload) {
+            (Batch::Notes(items, notes), WritePayload::Note { text, at_ms }) => {
+                notes.push(NoteWrite {
+                    target: item.target.clone(),
+                    text: text.clone(),
+                    at_ms: *at_ms,
+                });
+                items.push(item);
+            }
+            (Batch::Remarks(items, remarks), WritePayload::Remark { remark, description }) => {
+                remarks.push(RemarkWrite {
+                    target: item.target.clone(),
+                    remark: remark.clone(),
+                    description: description.clone(),
+                });
+                items.push(item);
+            }
+            // Grouped by kind: a batch only ever receives its own kind.
+            _ => {}
+        }
+    }
+}
+
+/// Groups items by vendor and kind, keeping their order within each group.
+fn batches(items: Vec<OutboxItem>) -> Vec<(VendorId, Batch)> {
+    let mut groups: Vec<((VendorId, bool), Batch)> = Vec::new();
+    for item in items {
+        let note = matches!(item.payload, WritePayload::Note { .. });
+        let key = (item.vendor, note);
+        let slot = match groups.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                let empty = if note {
+                    Batch::Notes(Vec::new(), Vec::new())
+                } else {
+                    Batch::Remarks(Vec::new(), Vec::new())
+                };
+                groups.push((key, empty));
+                groups.len() - 1
+            }
+        };
+        groups[slot].1.push(item);
+    }
+    groups.into_iter().map(|((vendor, _), batch)| (vendor, batch)).collect()
 }
 
 impl Delivery {
@@ -78,7 +144,7 @@ impl Delivery {
 
     /// Claims and delivers every due item once; returns how many were handled.
     pub async fn run_due(&self) -> usize {
-        let items = match self.store.claim_due(now_ms(), 32).await {
+        let items = match self.store.claim_due(now_ms(), CLAIM_LIMIT).await {
             Ok(items) => items,
             Err(e) => {
                 tracing::error!(error = %e, "outbox: cannot claim due items");
@@ -86,56 +152,130 @@ impl Delivery {
             }
         };
         let n = items.len();
-        futures::future::join_all(items.into_iter().map(|item| self.deliver(item))).await;
+        self.deliver_claimed(items).await;
         n
     }
 
-    /// Delivers the given (already claimed) items now, e.g. right after a rep submits.
+    /// Claims these items if they are still pending and delivers them now (a bulk job's
+    /// writes, right after they are queued).
+    pub async fn deliver_ids(&self, ids: &[i64]) -> Result<(), StorageError> {
+        let claimed = self.store.claim_many(ids, now_ms()).await?;
+        self.deliver_claimed(claimed).await;
+        Ok(())
+    }
+
+    /// Delivers the given (already claimed) items now, e.g. right after a rep submits: those
+    /// whose earlier attempt may have arrived one by one, the rest in batches per vendor and
+    /// kind.
     pub async fn deliver_claimed(&self, items: Vec<OutboxItem>) {
-        futures::future::join_all(items.into_iter().map(|item| self.deliver(item))).await;
+        let (uncertain, sure): (Vec<_>, Vec<_>) = items.into_iter().partition(|i| i.uncertain);
+        let singles = uncertain.into_iter().map(|item| self.deliver(item).boxed());
+        let grouped = batches(sure)
+            .into_iter()
+            .map(|(vendor, batch)| self.deliver_batch(vendor, batch).boxed());
+        futures::future::join_all(singles.chain(grouped)).await;
     }
 
     async fn deliver(&self, item: OutboxItem) {
         let result = self.attempt(&item).await;
-        let now = now_ms();
-        let recorded = match result {
-            Ok(receipt) => {
-                tracing::info!(id = item.id, vendor = %item.vendor, "outbox: delivered");
-                // The outbox first: it is what the rep's page shows and what decides whether
-                // the write is ever sent again; the audit line follows.
-                let marked = self.store.mark_delivered(item.id, receipt.vendor_record_id.as_deref(), now).await;
-                self.audit(item.id, AuditResult::Delivered, receipt.vendor_record_id.as_deref())
-                    .await;
-                marked
+        self.record(vec![(item, result)]).await;
+    }
+
+    async fn deliver_batch(&self, vendor: VendorId, batch: Batch) {
+        let Some(adapter) = self.adapters.get(&vendor) else {
+            let items = match batch {
+                Batch::Notes(items, _) | Batch::Remarks(items, _) => items,
+            };
+            let gone = items
+                .into_iter()
+                .map(|item| (item, Err(Outcome::GiveUp(DeliveryProblem::VendorNotConfigured))))
+                .collect();
+            return self.record(gone).await;
+        };
+        let (items, answers) = match batch {
+            Batch::Notes(items, notes) => {
+                let answers = adapter.add_follow_up_batch(&notes).await;
+                (items, answers)
             }
-            Err(Outcome::GiveUp(problem)) => {
-                let stored = problem.to_stored();
-                tracing::warn!(id = item.id, vendor = %item.vendor, problem = %stored, "outbox: failed");
-                let marked = self.store.mark_failed(item.id, &stored, now).await;
-                self.audit(item.id, AuditResult::Failed, Some(&stored)).await;
-                marked
-            }
-            Err(Outcome::Retry(e)) => {
-                let attempts = item.attempts + 1;
-                let failure = e.to_failure();
-                let uncertain = e.maybe_applied();
-                if attempts >= MAX_ATTEMPTS {
-                    tracing::warn!(id = item.id, vendor = %item.vendor, error = %e, "outbox: giving up after {attempts} attempts");
-                    let stored = DeliveryProblem::RetriesExhausted { failure }.to_stored();
-                    let marked = self.store.mark_failed(item.id, &stored, now).await;
-                    self.audit(item.id, AuditResult::Failed, Some(&stored)).await;
-                    marked
-                } else {
-                    tracing::info!(id = item.id, vendor = %item.vendor, error = %e, attempts, "outbox: will retry");
-                    let stored = DeliveryProblem::Vendor { failure }.to_stored();
-                    self.store
-                        .mark_retry(item.id, &stored, uncertain, now + backoff_ms(attempts), now)
-                        .await
-                }
+            Batch::Remarks(items, remarks) => {
+                let answers = adapter.set_remark_batch(&remarks).await;
+                (items, answers)
             }
         };
-        if let Err(e) = recorded {
-            tracing::error!(id = item.id, error = %e, "outbox: cannot record delivery outcome");
+        tracing::info!(vendor = %vendor, items = items.len(), "outbox: batch sent");
+        let mut answers = answers.into_iter();
+        let results = items
+            .into_iter()
+            .map(|item| {
+                let outcome = match answers.next() {
+                    Some(answer) => batch_outcome(answer),
+                    // An adapter answering fewer items than it was given: whether the rest
+                    // arrived is unknown, so they are verified before being sent again.
+                    None => Err(Outcome::Retry(VendorError::new(
+                        vendor,
+                        "-",
+                        VendorErrorKind::Undecodable,
+                        "batch write answered fewer items than were sent",
+                    ))),
+                };
+                (item, outcome)
+            })
+            .collect();
+        self.record(results).await;
+    }
+
+    /// Records each item's outcome in one transaction, then its audit line.
+    async fn record(&self, results: Vec<(OutboxItem, Result<WriteReceipt, Outcome>)>) {
+        let now = now_ms();
+        let mut updates = Vec::with_capacity(results.len());
+        let mut audits = Vec::new();
+        for (item, result) in results {
+            match result {
+                Ok(receipt) => {
+                    tracing::info!(id = item.id, vendor = %item.vendor, "outbox: delivered");
+                    audits.push((item.id, AuditResult::Delivered, receipt.vendor_record_id.clone()));
+                    updates.push((
+                        item.id,
+                        Recorded::Delivered {
+                            vendor_record_id: receipt.vendor_record_id,
+                        },
+                    ));
+                }
+                Err(Outcome::GiveUp(problem)) => {
+                    let stored = problem.to_stored();
+                    tracing::warn!(id = item.id, vendor = %item.vendor, problem = %stored, "outbox: failed");
+                    audits.push((item.id, AuditResult::Failed, Some(stored.clone())));
+                    updates.push((item.id, Recorded::Failed { error: stored }));
+                }
+                Err(Outcome::Retry(e)) => {
+                    let attempts = item.attempts + 1;
+                    let failure = e.to_failure();
+                    if attempts >= MAX_ATTEMPTS {
+                        tracing::warn!(id = item.id, vendor = %item.vendor, error = %e, "outbox: giving up after {attempts} attempts");
+                        let stored = DeliveryProblem::RetriesExhausted { failure }.to_stored();
+                        audits.push((item.id, AuditResult::Failed, Some(stored.clone())));
+                        updates.push((item.id, Recorded::Failed { error: stored }));
+                    } else {
+                        tracing::info!(id = item.id, vendor = %item.vendor, error = %e, attempts, "outbox: will retry");
+                        updates.push((
+                            item.id,
+                            Recorded::Retry {
+                                error: DeliveryProblem::Vendor { failure }.to_stored(),
+                                uncertain: e.maybe_applied(),
+                                next_attempt_at: now + backoff_ms(attempts),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        // The outbox first: it is what the rep's page shows and what decides whether the
+        // write is ever sent again; the audit lines follow.
+        if let Err(e) = self.store.record_outcomes(&updates, now).await {
+            tracing::error!(items = updates.len(), error = %e, "outbox: cannot record delivery outcomes");
+        }
+        for (write_id, result, detail) in audits {
+            self.audit(write_id, result, detail.as_deref()).await;
         }
     }
 
@@ -166,12 +306,7 @@ impl Delivery {
             }
             WritePayload::Note { text, at_ms } => adapter.add_follow_up(&item.target, text, *at_ms).await,
         };
-        result.map_err(|e| match e.kind {
-            VendorErrorKind::InvalidInput | VendorErrorKind::NotFound | VendorErrorKind::Unsupported | VendorErrorKind::EndpointMissing => {
-                Outcome::GiveUp(DeliveryProblem::Vendor { failure: e.to_failure() })
-            }
-            _ => Outcome::Retry(e),
-        })
+        result.map_err(classify)
     }
 
     /// Looks for the note among the vendor's follow-ups.
@@ -200,6 +335,27 @@ impl Delivery {
     }
 }
 
+/// A failed write: refused input, an unknown record or a missing API will not change by
+/// retrying; anything else is retried with backoff.
+fn classify(e: VendorError) -> Outcome {
+    match e.kind {
+        VendorErrorKind::InvalidInput | VendorErrorKind::NotFound | VendorErrorKind::Unsupported | VendorErrorKind::EndpointMissing => {
+            Outcome::GiveUp(DeliveryProblem::Vendor { failure: e.to_failure() })
+        }
+        _ => Outcome::Retry(e),
+    }
+}
+
+/// One item's answer in a batch, as a single write's outcome; a refusal of the item alone
+/// is final.
+fn batch_outcome(answer: BatchItemResult) -> Result<WriteReceipt, Outcome> {
+    match answer {
+        BatchItemResult::Written(receipt) => Ok(receipt),
+        BatchItemResult::Rejected(e) => Err(Outcome::GiveUp(DeliveryProblem::Vendor { failure: e.to_failure() })),
+        BatchItemResult::Failed(e) => Err(classify(e)),
+    }
+}
+
 fn normalise(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -219,6 +375,8 @@ enum Verified {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::outbox::OutboxState;
+    use crate::vendors::CustomerRef;
 
     #[test]
     fn backoff_grows_and_is_capped() {
@@ -228,5 +386,105 @@ mod tests {
             assert!(b >= base - base / 4 && b <= base + base / 4, "attempt {attempts}: {b}");
         }
         assert!(backoff_ms(30) <= MAX_BACKOFF_MS + MAX_BACKOFF_MS / 4);
+    }
+
+    fn item(id: i64, vendor: VendorId, note: bool) -> OutboxItem {
+        OutboxItem {
+            id,
+            idempotency_key: format!("k{id}"),
+            vendor,
+            customer_key: format!("wm{id}"),
+            target: CustomerRef {
+                external_user_id: Some(format!("wm{id}")),
+                union_id: Some(format!("oz{id}")),
+                vendor_customer_id: None,
+                rep_user_id: "rocky".into(),
+            },
+            payload: if note {
+                WritePayload::Note {
+                    text: format!("note {id}"),
+                    at_ms: 1_000,
+                }
+            } else {
+                WritePayload::Remark {
+                    remark: Some(format!("r{id}")),
+                    description: None,
+                }
+            },
+            author: None,
+            state: OutboxState::Delivering,
+            attempts: 0,
+            uncertain: false,
+            last_error: None,
+            vendor_record_id: None,
+            created_at: 0,
+            updated_at: 0,
+            next_attempt_at: 0,
+        }
+    }
+
+    #[test]
+    fn items_are_grouped_by_vendor_and_kind_in_order() {
+        let items = vec![
+            item(1, VendorId::Juzi, true),
+            item(2, VendorId::Weiling, true),
+            item(3, VendorId::Juzi, false),
+            item(4, VendorId::Juzi, true),
+            item(5, VendorId::Weiling, true),
+        ];
+        let groups: Vec<(VendorId, &str, Vec<i64>, Vec<String>)> = batches(items)
+            .into_iter()
+            .map(|(vendor, batch)| match batch {
+                Batch::Notes(items, notes) => (
+                    vendor,
+                    "notes",
+                    items.iter().map(|i| i.id).collect(),
+                    notes.into_iter().map(|n| n.text).collect(),
+                ),
+                Batch::Remarks(items, remarks) => (
+                    vendor,
+                    "remarks",
+                    items.iter().map(|i| i.id).collect(),
+                    remarks.into_iter().filter_map(|r| r.remark).collect(),
+                ),
+            })
+            .collect();
+        assert_eq!(
+            groups,
+            vec![
+                (
+                    VendorId::Juzi,
+                    "notes",
+                    vec![1, 4],
+                    vec!["note 1".to_string(), "note 4".to_string()]
+                ),
+                (
+                    VendorId::Weiling,
+                    "notes",
+                    vec![2, 5],
+                    vec!["note 2".to_string(), "note 5".to_string()]
+                ),
+                (VendorId::Juzi, "remarks", vec![3], vec!["r3".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_batch_items_own_refusal_is_final_and_a_failed_call_is_retried() {
+        let rejected = VendorError::new(VendorId::Juzi, "/add_follow", VendorErrorKind::Upstream, "fail_list").with_code(84061);
+        match batch_outcome(BatchItemResult::Rejected(rejected.clone())) {
+            Err(Outcome::GiveUp(DeliveryProblem::Vendor { failure })) => assert_eq!(failure.vendor_code, Some(84061)),
+            _ => panic!("a fail_list entry is final"),
+        }
+        assert!(
+            matches!(batch_outcome(BatchItemResult::Failed(rejected)), Err(Outcome::Retry(e)) if e.maybe_applied()),
+            "the same error for the whole call may have arrived: retried after checking"
+        );
+        let refused = VendorError::new(VendorId::Juzi, "/add_follow", VendorErrorKind::InvalidInput, "no unionId");
+        assert!(matches!(
+            batch_outcome(BatchItemResult::Failed(refused)),
+            Err(Outcome::GiveUp(DeliveryProblem::Vendor { .. }))
+        ));
+        assert!(batch_outcome(BatchItemResult::Written(WriteReceipt::default())).is_ok());
     }
 }

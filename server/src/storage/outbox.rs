@@ -3,8 +3,8 @@
 //! and records the outcome; state is visible on the customer page and to admins.
 
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
 
 use super::{StorageError, Store};
 use crate::vendors::CustomerRef;
@@ -24,7 +24,8 @@ pub enum WritePayload {
 }
 
 impl WritePayload {
-    fn kind(&self) -> &'static str {
+    /// The stored kind (`outbox.kind`, `bulk_jobs.kind`).
+    pub fn kind(&self) -> &'static str {
         match self {
             WritePayload::Remark { .. } => "remark",
             WritePayload::Note { .. } => "note",
@@ -82,6 +83,23 @@ pub struct OutboxItem {
     pub next_attempt_at: i64,
 }
 
+/// A delivery attempt's outcome, to record.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Recorded {
+    Delivered {
+        vendor_record_id: Option<String>,
+    },
+    /// Another attempt at `next_attempt_at`; `uncertain` when this one may have arrived.
+    Retry {
+        error: String,
+        uncertain: bool,
+        next_attempt_at: i64,
+    },
+    Failed {
+        error: String,
+    },
+}
+
 const COLUMNS: &str = "id, idempotency_key, vendor, customer_key, target_json, payload_json, author, state, attempts, uncertain, last_error, vendor_record_id, created_at, updated_at, next_attempt_at";
 
 fn from_row(row: &SqliteRow) -> Result<OutboxItem, StorageError> {
@@ -136,6 +154,13 @@ impl Changes for Vec<SqliteRow> {
     }
 }
 
+/// `UPDATE … RETURNING id`: the ids it changed.
+impl Changes for Vec<i64> {
+    fn changed_rows(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
 impl Changes for Option<SqliteRow> {
     fn changed_rows(&self) -> bool {
         self.is_some()
@@ -171,13 +196,26 @@ impl Store {
             self.note_writes_for(&w.customer_key);
         }
         let mut tx = self.pool().begin().await?;
+        let ids = Self::insert_writes(&mut tx, writes, now_ms).await?;
+        self.counted(tx.commit()).await?;
+        let mut items = Vec::with_capacity(ids.len());
+        for id in ids {
+            items.push(self.outbox_item(id).await?.ok_or(StorageError::Vanished("a queued outbox item"))?);
+        }
+        Ok(items)
+    }
+
+    /// Inserts writes inside the caller's transaction (a bulk job commits them with the job);
+    /// returns their ids, an already queued item's for a repeated idempotency key. The caller
+    /// notes the customers first (`note_writes_for`) and counts the commit.
+    pub(super) async fn insert_writes(tx: &mut SqliteConnection, writes: &[NewWrite], now_ms: i64) -> Result<Vec<i64>, StorageError> {
         let mut ids = Vec::with_capacity(writes.len());
         for w in writes {
             let target = to_json("outbox.target_json", &w.target)?;
             let payload = to_json("outbox.payload_json", &w.payload)?;
-            sqlx::query(
+            let inserted: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO outbox (idempotency_key, kind, vendor, customer_key, target_json, payload_json, author, state, created_at, updated_at, next_attempt_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+                 VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
             )
             .bind(&w.idempotency_key)
             .bind(w.payload.kind())
@@ -189,21 +227,20 @@ impl Store {
             .bind(now_ms)
             .bind(now_ms)
             .bind(now_ms)
-            .execute(&mut *tx)
-            .await
-            ?;
-            let id: i64 = sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = ?")
-                .bind(&w.idempotency_key)
-                .fetch_one(&mut *tx)
-                .await?;
+            .fetch_optional(&mut *tx)
+            .await?;
+            let id = match inserted {
+                Some(id) => id,
+                None => {
+                    sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = ?")
+                        .bind(&w.idempotency_key)
+                        .fetch_one(&mut *tx)
+                        .await?
+                }
+            };
             ids.push(id);
         }
-        self.counted(tx.commit()).await?;
-        let mut items = Vec::with_capacity(ids.len());
-        for id in ids {
-            items.push(self.outbox_item(id).await?.ok_or(StorageError::Vanished("a queued outbox item"))?);
-        }
-        Ok(items)
+        Ok(ids)
     }
 
     pub async fn outbox_item(&self, id: i64) -> Result<Option<OutboxItem>, StorageError> {
@@ -212,6 +249,16 @@ impl Store {
             .fetch_optional(self.pool())
             .await?;
         row.as_ref().map(from_row).transpose()
+    }
+
+    /// The items matching `clause` (SQL over the outbox's columns, one `?` bound to `arg`),
+    /// oldest first.
+    pub(super) async fn outbox_items_where(&self, clause: &str, arg: i64) -> Result<Vec<OutboxItem>, StorageError> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE {clause} ORDER BY id"))
+            .bind(arg)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(from_row).collect()
     }
 
     /// Marks up to `limit` due items as being delivered and returns them. Claiming in one
@@ -255,6 +302,27 @@ impl Store {
         Ok(items)
     }
 
+    /// Claims those of these items that are pending, in one statement (a bulk job's writes).
+    pub async fn claim_many(&self, ids: &[i64], now_ms: i64) -> Result<Vec<OutboxItem>, StorageError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .counted(
+                sqlx::query(&format!(
+                    "UPDATE outbox SET state = 'delivering', updated_at = ?1
+                     WHERE state = 'pending' AND id IN (SELECT value FROM json_each(?2)) RETURNING {COLUMNS}"
+                ))
+                .bind(now_ms)
+                .bind(to_json("outbox.id", &ids)?)
+                .fetch_all(self.pool()),
+            )
+            .await?;
+        let mut items: Vec<OutboxItem> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+        items.sort_by_key(|i| i.id);
+        Ok(items)
+    }
+
     /// At start-up: items left `delivering` by a crash may or may not have reached the vendor.
     pub async fn recover_interrupted(&self, now_ms: i64) -> Result<u64, StorageError> {
         let r = self
@@ -268,39 +336,64 @@ impl Store {
     }
 
     pub async fn mark_delivered(&self, id: i64, vendor_record_id: Option<&str>, now_ms: i64) -> Result<(), StorageError> {
-        self.counted(sqlx::query("UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, vendor_record_id = ?, updated_at = ? WHERE id = ?")
-            .bind(vendor_record_id)
-            .bind(now_ms)
-            .bind(id)
-            .execute(self.pool()))
-            .await
-            ?;
-        Ok(())
+        let delivered = Recorded::Delivered {
+            vendor_record_id: vendor_record_id.map(str::to_string),
+        };
+        self.record_outcomes(&[(id, delivered)], now_ms).await
     }
 
     /// Schedules another attempt. `uncertain` records that this attempt may have arrived.
     pub async fn mark_retry(&self, id: i64, error: &str, uncertain: bool, next_attempt_at: i64, now_ms: i64) -> Result<(), StorageError> {
-        self.counted(sqlx::query("UPDATE outbox SET state = 'pending', attempts = attempts + 1, uncertain = MAX(uncertain, ?), last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?")
-            .bind(uncertain as i64)
-            .bind(error)
-            .bind(next_attempt_at)
-            .bind(now_ms)
-            .bind(id)
-            .execute(self.pool()))
-            .await
-            ?;
-        Ok(())
+        let retry = Recorded::Retry {
+            error: error.to_string(),
+            uncertain,
+            next_attempt_at,
+        };
+        self.record_outcomes(&[(id, retry)], now_ms).await
     }
 
     pub async fn mark_failed(&self, id: i64, error: &str, now_ms: i64) -> Result<(), StorageError> {
-        self.counted(
-            sqlx::query("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?")
+        let failed = Recorded::Failed { error: error.to_string() };
+        self.record_outcomes(&[(id, failed)], now_ms).await
+    }
+
+    /// Records the outcomes of delivery attempts in one transaction (a batch's items share
+    /// one commit instead of one each).
+    pub async fn record_outcomes(&self, outcomes: &[(i64, Recorded)], now_ms: i64) -> Result<(), StorageError> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool().begin().await?;
+        for (id, outcome) in outcomes {
+            let statement = match outcome {
+                Recorded::Delivered { vendor_record_id } => sqlx::query(
+                    "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, vendor_record_id = ?, updated_at = ? WHERE id = ?",
+                )
+                .bind(vendor_record_id)
+                .bind(now_ms)
+                .bind(id),
+                Recorded::Retry {
+                    error,
+                    uncertain,
+                    next_attempt_at,
+                } => sqlx::query(
+                    "UPDATE outbox SET state = 'pending', attempts = attempts + 1, uncertain = MAX(uncertain, ?), last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                )
+                .bind(*uncertain as i64)
+                .bind(error)
+                .bind(next_attempt_at)
+                .bind(now_ms)
+                .bind(id),
+                Recorded::Failed { error } => sqlx::query(
+                    "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?",
+                )
                 .bind(error)
                 .bind(now_ms)
-                .bind(id)
-                .execute(self.pool()),
-        )
-        .await?;
+                .bind(id),
+            };
+            statement.execute(&mut *tx).await?;
+        }
+        self.counted(tx.commit()).await?;
         Ok(())
     }
 
@@ -316,6 +409,26 @@ impl Store {
         .await
         ?;
         Ok(r.rows_affected() == 1)
+    }
+
+    /// Requeues those of these items that have failed, in one statement; returns their ids.
+    pub async fn requeue_many(&self, ids: &[i64], now_ms: i64) -> Result<Vec<i64>, StorageError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut requeued: Vec<i64> = self
+            .counted(
+                sqlx::query_scalar(
+                    "UPDATE outbox SET state = 'pending', uncertain = 0, next_attempt_at = ?1, updated_at = ?1
+                     WHERE state = 'failed' AND id IN (SELECT value FROM json_each(?2)) RETURNING id",
+                )
+                .bind(now_ms)
+                .bind(to_json("outbox.id", &ids)?)
+                .fetch_all(self.pool()),
+            )
+            .await?;
+        requeued.sort_unstable();
+        Ok(requeued)
     }
 
     /// The customer's writes, newest first (their notes show in the timeline at once).
@@ -449,5 +562,59 @@ mod tests {
         assert!(store.requeue(item.id, 800).await.unwrap());
         assert!(!store.requeue(item.id, 800).await.unwrap(), "only failed items can be requeued");
         assert_eq!(store.outbox_for_customer("wmA").await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn many_items_are_claimed_recorded_and_requeued_at_once() {
+        let store = Store::open_in_memory().await.unwrap();
+        let writes: Vec<NewWrite> = (0..4).map(|i| write(&format!("m{i}"), "批量回访")).collect();
+        let ids: Vec<i64> = store.enqueue(&writes, 10).await.unwrap().iter().map(|i| i.id).collect();
+        assert!(store.claim_many(&[], 20).await.unwrap().is_empty());
+        let claimed = store.claim_many(&ids[..3], 20).await.unwrap();
+        assert_eq!(claimed.iter().map(|i| i.id).collect::<Vec<_>>(), ids[..3]);
+        assert!(claimed.iter().all(|i| i.state == OutboxState::Delivering));
+        assert!(store.claim_many(&ids, 20).await.unwrap().len() == 1, "only the one still pending");
+
+        let before = store.outbox_version();
+        store
+            .record_outcomes(
+                &[
+                    (ids[0], Recorded::Delivered { vendor_record_id: None }),
+                    (
+                        ids[1],
+                        Recorded::Retry {
+                            error: "e".into(),
+                            uncertain: true,
+                            next_attempt_at: 99,
+                        },
+                    ),
+                    (ids[2], Recorded::Failed { error: "gone".into() }),
+                    (ids[3], Recorded::Failed { error: "gone".into() }),
+                ],
+                30,
+            )
+            .await
+            .unwrap();
+        assert!(store.outbox_version() > before);
+        let state = |id| {
+            let store = store.clone();
+            async move { store.outbox_item(id).await.unwrap().unwrap() }
+        };
+        assert_eq!(state(ids[0]).await.state, OutboxState::Delivered);
+        let retry = state(ids[1]).await;
+        assert_eq!(
+            (retry.state, retry.uncertain, retry.next_attempt_at, retry.attempts),
+            (OutboxState::Pending, true, 99, 1)
+        );
+        assert_eq!(state(ids[2]).await.last_error.as_deref(), Some("gone"));
+
+        // Only failed items are requeued, and a requeued item is no longer uncertain.
+        assert_eq!(store.requeue_many(&ids, 40).await.unwrap(), vec![ids[2], ids[3]]);
+        assert!(store.requeue_many(&ids, 50).await.unwrap().is_empty(), "not failed any more");
+        let again = state(ids[2]).await;
+        assert_eq!(
+            (again.state, again.uncertain, again.next_attempt_at),
+            (OutboxState::Pending, false, 40)
+        );
     }
 }

@@ -22,7 +22,8 @@ use async_trait::async_trait;
 use moka::future::Cache;
 
 use super::{
-    Aged, CallStats, CustomerListQuery, CustomerLookup, CustomerRef, EndpointProbe, Stale, VendorAdapter, VendorError, WriteReceipt,
+    Aged, BatchItemResult, CallStats, CustomerListQuery, CustomerLookup, CustomerRef, EndpointProbe, NoteWrite, RemarkWrite, Stale,
+    VendorAdapter, VendorError, WriteReceipt,
 };
 
 /// How long cached reads are trusted. Both are settings (see config).
@@ -382,6 +383,52 @@ impl Shared {
         self.invalidate(&ids).await;
         result
     }
+
+    /// `around_write` for a batch write (a bulk note or remark): every item's customer, and
+    /// each item's own outcome. One pass over the cache per invalidation, however many items.
+    async fn around_batch(
+        &self,
+        targets: &[&CustomerRef],
+        note: bool,
+        write: impl Future<Output = Vec<BatchItemResult>>,
+    ) -> Vec<BatchItemResult> {
+        let ids: Vec<[Option<String>; 3]> = targets.iter().map(|t| ref_ids(t)).collect();
+        self.invalidate_all_of(&ids).await;
+        let results = write.await;
+        if note {
+            let mut uncertain = self.uncertain.lock().unwrap_or_else(|p| p.into_inner());
+            for (ids, result) in ids.iter().zip(&results) {
+                match result {
+                    BatchItemResult::Failed(e) if e.maybe_applied() && !uncertain.contains(ids) => uncertain.push(ids.clone()),
+                    BatchItemResult::Written(_) => uncertain.retain(|u| u != ids),
+                    _ => {}
+                }
+            }
+        }
+        self.invalidate_all_of(&ids).await;
+        results
+    }
+
+    /// `invalidate` for many customers at once.
+    async fn invalidate_all_of(&self, customers: &[[Option<String>; 3]]) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        let wanted: std::collections::HashSet<&str> = customers
+            .iter()
+            .flatten()
+            .flatten()
+            .map(String::as_str)
+            .filter(|id| !id.is_empty())
+            .collect();
+        let doomed: Vec<Arc<Key>> = self
+            .entries
+            .iter()
+            .filter(|(k, _)| k.ids.iter().flatten().any(|mine| wanted.contains(mine.as_str())))
+            .map(|(k, _)| k)
+            .collect();
+        for key in doomed {
+            self.entries.invalidate(key.as_ref()).await;
+        }
+    }
 }
 
 #[async_trait]
@@ -466,6 +513,20 @@ impl VendorAdapter for CachedAdapter {
     async fn add_follow_up(&self, target: &CustomerRef, text: &str, at_ms: i64) -> Result<WriteReceipt, VendorError> {
         self.shared
             .around_write(target, true, self.shared.inner.add_follow_up(target, text, at_ms))
+            .await
+    }
+
+    async fn set_remark_batch(&self, remarks: &[RemarkWrite]) -> Vec<BatchItemResult> {
+        let targets: Vec<&CustomerRef> = remarks.iter().map(|r| &r.target).collect();
+        self.shared
+            .around_batch(&targets, false, self.shared.inner.set_remark_batch(remarks))
+            .await
+    }
+
+    async fn add_follow_up_batch(&self, notes: &[NoteWrite]) -> Vec<BatchItemResult> {
+        let targets: Vec<&CustomerRef> = notes.iter().map(|n| &n.target).collect();
+        self.shared
+            .around_batch(&targets, true, self.shared.inner.add_follow_up_batch(notes))
             .await
     }
 }

@@ -17,6 +17,7 @@ use app::domain::{
     Clue, EndpointSpec, EpochMs, FollowUpEntry, Page, VendorCustomer, VendorErrorKind, VendorId, WriteLimitation, WriteTarget,
 };
 use async_trait::async_trait;
+use futures::StreamExt;
 
 pub use error::VendorError;
 pub use http::{CallKind, CallStats, ClientSetupError, HttpPolicy, RawReply, VendorHttp};
@@ -79,6 +80,47 @@ pub struct WriteReceipt {
     /// The vendor's id for a created record (Weiling `progress_id`), where it reports one.
     pub vendor_record_id: Option<String>,
 }
+
+/// A follow-up note for one customer: one item of a batch write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NoteWrite {
+    pub target: CustomerRef,
+    pub text: String,
+    pub at_ms: i64,
+}
+
+/// A remark and/or description for one customer: one item of a batch write.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RemarkWrite {
+    pub target: CustomerRef,
+    pub remark: Option<String>,
+    pub description: Option<String>,
+}
+
+/// One item's answer in a batch write.
+#[derive(Clone, Debug)]
+pub enum BatchItemResult {
+    Written(WriteReceipt),
+    /// The vendor answered, for this item alone, that it did not apply it (Juzibot's
+    /// `fail_list`): certainly not applied, so there is nothing to verify before a resend.
+    Rejected(VendorError),
+    /// As a single write's error: the call carrying the item failed (it may have arrived
+    /// anyway, see `VendorError::maybe_applied`), or the item was refused before sending.
+    Failed(VendorError),
+}
+
+impl From<Result<WriteReceipt, VendorError>> for BatchItemResult {
+    fn from(result: Result<WriteReceipt, VendorError>) -> Self {
+        match result {
+            Ok(receipt) => BatchItemResult::Written(receipt),
+            Err(e) => BatchItemResult::Failed(e),
+        }
+    }
+}
+
+/// Calls in flight at once when a vendor without a batch endpoint gets a batch one item at
+/// a time: enough to overlap round trips, few enough not to trip its rate limits at once.
+pub const PER_ITEM_CONCURRENCY: usize = 8;
 
 /// A read's answer and, when it is a stored copy served because the vendor's latest answer
 /// was an error, how old the copy is and what that error was (the 360° page says
@@ -209,6 +251,34 @@ pub trait VendorAdapter: Send + Sync + 'static {
     /// Adds a follow-up note written by the rep at `at_ms`.
     async fn add_follow_up(&self, _target: &CustomerRef, _text: &str, _at_ms: i64) -> Result<WriteReceipt, VendorError> {
         Err(unsupported(self.vendor(), "add follow-up"))
+    }
+
+    /// Sets remarks on many customers: one answer per item, in order. Vendors with a batch
+    /// endpoint override this (Juzibot's `set_remark`, 50 items a call); the default makes one
+    /// `set_remark` call per item, a few at a time.
+    async fn set_remark_batch(&self, remarks: &[RemarkWrite]) -> Vec<BatchItemResult> {
+        // The calls are made (lazily) up front, so the stream holds futures, not a closure.
+        let calls: Vec<_> = remarks
+            .iter()
+            .map(|r| self.set_remark(&r.target, r.remark.as_deref(), r.description.as_deref()))
+            .collect();
+        futures::stream::iter(calls)
+            .buffered(PER_ITEM_CONCURRENCY)
+            .map(BatchItemResult::from)
+            .collect()
+            .await
+    }
+
+    /// Adds notes to many customers: one answer per item, in order. Vendors with a batch
+    /// endpoint override this (Juzibot's `add_follow`, 500 items a call); the default makes one
+    /// `add_follow_up` call per item, a few at a time.
+    async fn add_follow_up_batch(&self, notes: &[NoteWrite]) -> Vec<BatchItemResult> {
+        let calls: Vec<_> = notes.iter().map(|n| self.add_follow_up(&n.target, &n.text, n.at_ms)).collect();
+        futures::stream::iter(calls)
+            .buffered(PER_ITEM_CONCURRENCY)
+            .map(BatchItemResult::from)
+            .collect()
+            .await
     }
 }
 
