@@ -24,6 +24,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             "forms",
             "lists",
             "today",
+            "bulk",
         ])?
         .parse_options(ParseOptions::new().interpolate_display(true));
     let infos = TranslationsInfos::parse(cfg)?;

@@ -50,6 +50,10 @@ pub enum Refused {
     NotFailed,
     /// None of the customer's vendors accepts this write.
     NoWriteTarget,
+    /// A bulk write with no customer ticked, or a filter matching nobody.
+    NothingSelected,
+    /// A bulk write to more customers than `domain::BULK_MAX_CUSTOMERS`.
+    TooManySelected,
     UsernameInvalid,
     DisplayNameInvalid,
     PasswordInvalid,

@@ -51,6 +51,45 @@ pub trait SalesDeskService: Send + Sync + 'static {
     /// Sends a failed write again (after the rep checked the vendor).
     async fn retry_write(&self, viewer: &Viewer, key: &str, write_id: i64) -> Result<WriteOutcome, AppError>;
 
+    // --- Bulk notes and remarks from the customer list (issue 11: bulk) ---
+
+    /// A fresh token (and the limit) for the list's bulk form.
+    async fn bulk_form(&self, viewer: &Viewer) -> Result<crate::domain::BulkFormSetup, AppError>;
+
+    /// One note, or one remark/description, to every selected customer through each of its
+    /// vendors that takes it: checked as a single write, committed to the outbox (with its
+    /// job) before any vendor call, delivered in batches. The form's token makes a
+    /// resubmission find the same job.
+    async fn bulk_write(&self, viewer: &Viewer, request: crate::domain::BulkRequest) -> Result<crate::domain::BulkStarted, AppError>;
+
+    /// A bulk job's result page; only its author's and admins'.
+    async fn bulk_job(&self, viewer: &Viewer, id: i64) -> Result<crate::domain::BulkJobView, AppError>;
+
+    /// Sends a bulk job's failed writes again: all of them, or `write_id` alone.
+    async fn bulk_retry(&self, viewer: &Viewer, id: i64, write_id: Option<i64>) -> Result<crate::domain::BulkRetried, AppError>;
+
+    // --- Saved views and previous/next on the customer list (issue 11: lists) ---
+
+    /// The viewer's saved views of the customer list, then those shared with their team.
+    async fn saved_views(&self, viewer: &Viewer) -> Result<crate::domain::SavedViews, AppError>;
+
+    /// Saves `query`'s filter and search as `name`, shared with the viewer's team when
+    /// `shared` (managers only). Refused as `ViewNameInvalid`, `ViewNameTaken`,
+    /// `ViewSharingNotAllowed` or `TooManyViews`.
+    async fn save_view(
+        &self,
+        viewer: &Viewer,
+        name: &str,
+        query: &CustomerQuery,
+        shared: bool,
+    ) -> Result<crate::domain::SavedView, AppError>;
+
+    /// Deletes one of the viewer's views: `Forbidden` for someone else's, none for one gone.
+    async fn delete_view(&self, viewer: &Viewer, id: i64) -> Result<(), AppError>;
+
+    /// Where customer `key` stands in the list `query` gives the viewer.
+    async fn customer_neighbours(&self, viewer: &Viewer, key: &str, query: &CustomerQuery) -> Result<crate::domain::Neighbours, AppError>;
+
     // --- 今日待办 and the next follow-up (issue 11, parts 1 and 5) ---
 
     /// `/`: the viewer's follow-ups due today and overdue (a manager's team's too, with a
@@ -78,28 +117,6 @@ pub trait SalesDeskService: Send + Sync + 'static {
         due: &str,
         plan: &str,
     ) -> Result<WriteOutcome, AppError>;
-
-    // --- Saved views and previous/next on the customer list (issue 11: lists) ---
-
-    /// The viewer's saved views of the customer list, then those shared with their team.
-    async fn saved_views(&self, viewer: &Viewer) -> Result<crate::domain::SavedViews, AppError>;
-
-    /// Saves `query`'s filter and search as `name`, shared with the viewer's team when
-    /// `shared` (managers only). Refused as `ViewNameInvalid`, `ViewNameTaken`,
-    /// `ViewSharingNotAllowed` or `TooManyViews`.
-    async fn save_view(
-        &self,
-        viewer: &Viewer,
-        name: &str,
-        query: &CustomerQuery,
-        shared: bool,
-    ) -> Result<crate::domain::SavedView, AppError>;
-
-    /// Deletes one of the viewer's views: `Forbidden` for someone else's, none for one gone.
-    async fn delete_view(&self, viewer: &Viewer, id: i64) -> Result<(), AppError>;
-
-    /// Where customer `key` stands in the list `query` gives the viewer.
-    async fn customer_neighbours(&self, viewer: &Viewer, key: &str, query: &CustomerQuery) -> Result<crate::domain::Neighbours, AppError>;
 }
 
 pub type SharedService = Arc<dyn SalesDeskService>;

@@ -9,6 +9,7 @@ use leptos_router::{
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::admin::{audit::AdminAuditPage, users::AdminUsersPage};
+use crate::pages::bulk::BulkJobPage;
 use crate::pages::clues::{detail::CluePage, list::CluesPage};
 use crate::pages::customers::{detail::CustomerPage, list::CustomersPage};
 use crate::pages::login::LoginPage;
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("vendors") view=VendorsPage ssr=SsrMode::Async />
                         <Route path=path!("/customers") view=CustomersPage ssr=SsrMode::Async />
                         <Route path=path!("/customers/:key") view=CustomerPage ssr=SsrMode::Async />
+                        <Route path=path!("/bulk/:id") view=BulkJobPage ssr=SsrMode::Async />
                         <Route path=path!("/clues") view=CluesPage ssr=SsrMode::Async />
                         <Route path=path!("/clues/:vendor/:id") view=CluePage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />

@@ -6,11 +6,15 @@
 //! 2. hydrate WASM size (raw / gzip / brotli) of target/site/pkg/salesdesk.wasm;
 //! 3. customer search over N customers (default 100,000) crawled from the simulators;
 //! 4. a real `salesdesk` process serving those N customers: its RSS once the list is loaded,
-//!    and the cached customer server function over HTTP at 64 concurrent connections.
+//!    and the cached customer server function over HTTP at 64 concurrent connections;
+//! 5. a bulk note to 1,000 demo customers: time until every outcome is recorded, and the
+//!    vendor calls it took (`bench_support/bulk.rs`).
 //!
 //! `SALESDESK_BENCH_CUSTOMERS` changes N (e.g. 5000 for a quick run);
-//! `SALESDESK_BENCH_ONLY=detail,wasm,search,served` runs some sections only.
+//! `SALESDESK_BENCH_ONLY=detail,wasm,search,served,bulk` runs some sections only.
 
+#[path = "bench_support/bulk.rs"]
+mod bulk;
 #[path = "bench_support/load.rs"]
 mod load;
 #[path = "bench_support/served.rs"]
@@ -346,6 +350,9 @@ async fn main() -> Result<(), Error> {
     }
     if runs("wasm") {
         wasm_sizes(&wasm)?;
+    }
+    if runs("bulk") {
+        bulk::bulk_note().await?;
     }
     if runs("search") || runs("served") {
         let demo = demo::start(DemoOptions {

@@ -67,7 +67,7 @@ async fn every_endpoint_refuses_the_wrong_caller() {
         }
 
         // 4. An admin may call everything (writes excepted here: they would go to vendors).
-        if !matches!(ep, "/api/set_remark" | "/api/add_note" | "/api/retry_write") {
+        if !matches!(ep, "/api/set_remark" | "/api/add_note" | "/api/retry_write" | "/api/bulk_retry") {
             let r = app.api(Some(&admin), ep, &body).await;
             assert_eq!(r.status, StatusCode::OK, "{ep} as admin: {}", r.body);
             if let Some(oos) = case.out_of_scope {

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+mod bulk;
 mod clues;
 mod customers;
 pub mod form_redirect;
@@ -11,6 +12,7 @@ mod shell;
 mod today;
 mod writes;
 
+pub use bulk::*;
 pub use clues::*;
 pub use customers::*;
 pub use saved_views::*;

@@ -47,6 +47,8 @@ pub fn refused_text(i18n: I18n, refused: &Refused) -> String {
         Refused::FormExpired => tu_string!(i18n, forms.form_expired).to_string(),
         Refused::NotFailed => tu_string!(i18n, forms.not_failed).to_string(),
         Refused::NoWriteTarget => tu_string!(i18n, forms.no_write_target).to_string(),
+        Refused::NothingSelected => tu_string!(i18n, bulk.nothing_selected).to_string(),
+        Refused::TooManySelected => tu_string!(i18n, bulk.too_many_selected, max = crate::domain::BULK_MAX_CUSTOMERS).to_string(),
         Refused::UsernameInvalid => tu_string!(i18n, forms.username_invalid).to_string(),
         Refused::DisplayNameInvalid => tu_string!(i18n, forms.display_name_invalid).to_string(),
         Refused::PasswordInvalid => tu_string!(i18n, forms.password_invalid).to_string(),

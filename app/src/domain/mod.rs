@@ -1,6 +1,7 @@
 //! Domain types shared by the server and the browser. Plain data: no I/O, no secrets.
 //! Vendor adapters (server side) map their wire types into these; the UI renders them.
 
+mod bulk;
 mod changelog;
 mod clue;
 mod customer;
@@ -20,6 +21,7 @@ mod vendor;
 mod viewer;
 mod views;
 
+pub use bulk::*;
 pub use changelog::*;
 pub use clue::*;
 pub use customer::*;

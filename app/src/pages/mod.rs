@@ -1,4 +1,5 @@
 pub mod admin;
+pub mod bulk;
 pub mod clues;
 pub mod customers;
 pub mod guard;

@@ -156,6 +156,48 @@ impl SalesDeskService for Backend {
         self.writes.retry(viewer, key, write_id).await
     }
 
+    // --- Bulk notes and remarks from the customer list (issue 11: bulk) ---
+
+    async fn bulk_form(&self, _viewer: &Viewer) -> Result<app::domain::BulkFormSetup, AppError> {
+        Ok(super::bulk::BulkService::of(self).form())
+    }
+
+    async fn bulk_write(&self, viewer: &Viewer, request: app::domain::BulkRequest) -> Result<app::domain::BulkStarted, AppError> {
+        super::bulk::BulkService::of(self).write(viewer, request).await
+    }
+
+    async fn bulk_job(&self, viewer: &Viewer, id: i64) -> Result<app::domain::BulkJobView, AppError> {
+        super::bulk::BulkService::of(self).job(viewer, id).await
+    }
+
+    async fn bulk_retry(&self, viewer: &Viewer, id: i64, write_id: Option<i64>) -> Result<app::domain::BulkRetried, AppError> {
+        super::bulk::BulkService::of(self).retry(viewer, id, write_id).await
+    }
+
+    // --- Saved views and previous/next on the customer list (issue 11: lists) ---
+
+    async fn saved_views(&self, viewer: &Viewer) -> Result<app::domain::SavedViews, AppError> {
+        super::saved_views::list(&self.store, viewer).await
+    }
+
+    async fn save_view(
+        &self,
+        viewer: &Viewer,
+        name: &str,
+        query: &CustomerQuery,
+        shared: bool,
+    ) -> Result<app::domain::SavedView, AppError> {
+        super::saved_views::save(&self.store, viewer, name, query, shared).await
+    }
+
+    async fn delete_view(&self, viewer: &Viewer, id: i64) -> Result<(), AppError> {
+        super::saved_views::delete(&self.store, viewer, id).await
+    }
+
+    async fn customer_neighbours(&self, viewer: &Viewer, key: &str, query: &CustomerQuery) -> Result<app::domain::Neighbours, AppError> {
+        Ok(self.index.neighbours(&viewer.scope, query, key).await)
+    }
+
     // --- 今日待办 and the next follow-up ---
 
     async fn today(&self, viewer: &Viewer) -> Result<app::domain::TodayPage, AppError> {
@@ -186,29 +228,5 @@ impl SalesDeskService for Backend {
         self.writes
             .add_note_with_plan(viewer, key, text, idempotency_key, due, plan, &self.today)
             .await
-    }
-
-    // --- Saved views and previous/next on the customer list (issue 11: lists) ---
-
-    async fn saved_views(&self, viewer: &Viewer) -> Result<app::domain::SavedViews, AppError> {
-        super::saved_views::list(&self.store, viewer).await
-    }
-
-    async fn save_view(
-        &self,
-        viewer: &Viewer,
-        name: &str,
-        query: &CustomerQuery,
-        shared: bool,
-    ) -> Result<app::domain::SavedView, AppError> {
-        super::saved_views::save(&self.store, viewer, name, query, shared).await
-    }
-
-    async fn delete_view(&self, viewer: &Viewer, id: i64) -> Result<(), AppError> {
-        super::saved_views::delete(&self.store, viewer, id).await
-    }
-
-    async fn customer_neighbours(&self, viewer: &Viewer, key: &str, query: &CustomerQuery) -> Result<app::domain::Neighbours, AppError> {
-        Ok(self.index.neighbours(&viewer.scope, query, key).await)
     }
 }

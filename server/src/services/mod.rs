@@ -2,6 +2,7 @@
 //! `SalesDeskService` over the configured vendor adapters and local storage.
 
 mod backend;
+pub mod bulk;
 pub mod clues;
 pub mod customer_detail;
 pub mod customer_index;

@@ -17,17 +17,21 @@ pub enum AuditAction {
     SetRemark,
     AddNote,
     RetryWrite,
+    /// A bulk note or remark from the customer list: one line per job, with its counts.
+    BulkWrite,
+    /// A resend of a bulk job's failed writes.
+    BulkRetry,
     UserCreated,
     UserUpdated,
     PasswordChanged,
-    /// A download of the customer list as CSV (the detail holds the filter and row count).
-    ExportCustomers,
-    /// A download of one customer's timeline as CSV.
-    ExportTimeline,
     /// A rep set or changed their next follow-up of a customer (今日待办).
     SetFollowUp,
     /// A rep marked their next follow-up done.
     CompleteFollowUp,
+    /// A download of the customer list as CSV (the detail holds the filter and row count).
+    ExportCustomers,
+    /// A download of one customer's timeline as CSV.
+    ExportTimeline,
 }
 
 impl AuditAction {
@@ -36,6 +40,8 @@ impl AuditAction {
             AuditAction::SetRemark => "set_remark",
             AuditAction::AddNote => "add_note",
             AuditAction::RetryWrite => "retry_write",
+            AuditAction::BulkWrite => "bulk_write",
+            AuditAction::BulkRetry => "bulk_retry",
             AuditAction::UserCreated => "user_created",
             AuditAction::UserUpdated => "user_updated",
             AuditAction::PasswordChanged => "password_changed",

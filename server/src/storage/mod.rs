@@ -4,6 +4,7 @@
 //! [`StorageError`].
 
 pub mod audit;
+pub mod bulk_jobs;
 pub mod error;
 pub mod follow_up_plans;
 pub mod outbox;

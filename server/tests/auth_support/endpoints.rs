@@ -27,6 +27,9 @@ pub struct Fixture {
     /// An outbox item of rocky's customer.
     pub rocky_write_id: i64,
     pub liufulai_id: i64,
+    /// A bulk job of liufulai's and one of rocky's (liufulai may open only his own).
+    pub liu_bulk_job: i64,
+    pub rocky_bulk_job: i64,
 }
 
 pub struct Case {
@@ -115,6 +118,66 @@ pub fn cases() -> Vec<Case> {
             body: |_| form(&[("key", LIU_CUSTOMER), ("id", "987654")]),
             out_of_scope: Some(|f| form(&[("key", ROCKY_CUSTOMER), ("id", &f.rocky_write_id.to_string())])),
         },
+        // Bulk notes and remarks (bulk): a rep writes to and opens only their own.
+        Case {
+            endpoint: "/api/bulk_form",
+            access: Access::SignedIn,
+            body: |_| String::new(),
+            out_of_scope: None,
+        },
+        Case {
+            endpoint: "/api/bulk_write",
+            access: Access::SignedIn,
+            // Every customer the caller's list shows (liufulai's own, for liufulai): seed 000's
+            // alone is Tanma's, which takes no writes.
+            body: |_| form(&[("scope", "filter"), ("action", "note"), ("text", "批量回访"), ("token", "t-bulk-1")]),
+            out_of_scope: Some(|_| {
+                form(&[
+                    ("scope", "selected"),
+                    ("keys[]", ROCKY_CUSTOMER),
+                    ("action", "note"),
+                    ("text", "越权"),
+                    ("token", "t-bulk-2"),
+                ])
+            }),
+        },
+        Case {
+            endpoint: "/api/bulk_job",
+            access: Access::SignedIn,
+            body: |f| form(&[("id", &f.liu_bulk_job.to_string())]),
+            out_of_scope: Some(|f| form(&[("id", &f.rocky_bulk_job.to_string())])),
+        },
+        Case {
+            endpoint: "/api/bulk_retry",
+            access: Access::SignedIn,
+            // Nothing failed: refused as not failed, which is not a refusal of the caller.
+            body: |f| form(&[("id", &f.liu_bulk_job.to_string())]),
+            out_of_scope: Some(|f| form(&[("id", &f.rocky_bulk_job.to_string())])),
+        },
+        Case {
+            endpoint: "/api/today",
+            access: Access::SignedIn,
+            body: |_| String::new(),
+            out_of_scope: None,
+        },
+        Case {
+            endpoint: "/api/follow_up",
+            access: Access::SignedIn,
+            body: |_| form(&[("key", LIU_CUSTOMER)]),
+            out_of_scope: Some(|_| form(&[("key", ROCKY_CUSTOMER)])),
+        },
+        Case {
+            endpoint: "/api/set_follow_up",
+            access: Access::SignedIn,
+            body: |_| form(&[("key", LIU_CUSTOMER), ("due", &tomorrow_in_beijing()), ("plan", "电话确认报价")]),
+            out_of_scope: Some(|_| form(&[("key", ROCKY_CUSTOMER), ("due", &tomorrow_in_beijing()), ("plan", "越权")])),
+        },
+        Case {
+            endpoint: "/api/complete_follow_up",
+            access: Access::SignedIn,
+            body: |_| form(&[("key", LIU_CUSTOMER)]),
+            out_of_scope: Some(|_| form(&[("key", ROCKY_CUSTOMER)])),
+        },
         // Saved views and previous/next (lists). Deleting a view that is gone is no error;
         // someone else's view is refused (server/tests/saved_views.rs).
         Case {
@@ -140,30 +203,6 @@ pub fn cases() -> Vec<Case> {
             access: Access::SignedIn,
             body: |_| form(&[("key", LIU_CUSTOMER), ("from", "")]),
             out_of_scope: None,
-        },
-        Case {
-            endpoint: "/api/today",
-            access: Access::SignedIn,
-            body: |_| String::new(),
-            out_of_scope: None,
-        },
-        Case {
-            endpoint: "/api/follow_up",
-            access: Access::SignedIn,
-            body: |_| form(&[("key", LIU_CUSTOMER)]),
-            out_of_scope: Some(|_| form(&[("key", ROCKY_CUSTOMER)])),
-        },
-        Case {
-            endpoint: "/api/set_follow_up",
-            access: Access::SignedIn,
-            body: |_| form(&[("key", LIU_CUSTOMER), ("due", &tomorrow_in_beijing()), ("plan", "电话确认报价")]),
-            out_of_scope: Some(|_| form(&[("key", ROCKY_CUSTOMER), ("due", &tomorrow_in_beijing()), ("plan", "越权")])),
-        },
-        Case {
-            endpoint: "/api/complete_follow_up",
-            access: Access::SignedIn,
-            body: |_| form(&[("key", LIU_CUSTOMER)]),
-            out_of_scope: Some(|_| form(&[("key", ROCKY_CUSTOMER)])),
         },
         Case {
             endpoint: "/api/admin_users",
@@ -266,12 +305,26 @@ pub async fn fixture(app: &App, liu: &Session, admin: &Session, rocky: &Session)
         .unwrap()
         .unwrap()
         .id;
+    // A bulk note each: liufulai's to all his customers, rocky's to his seed customer.
+    let liu_bulk_job = bulk_note(app, liu, &[("scope", "filter")]).await;
+    let rocky_bulk_job = bulk_note(app, rocky, &[("scope", "selected"), ("keys[]", ROCKY_CUSTOMER)]).await;
     Fixture {
         visible_clue: visible,
         hidden_clue: hidden,
         rocky_write_id,
         liufulai_id,
+        liu_bulk_job,
+        rocky_bulk_job,
     }
+}
+
+/// A bulk note from `session` to the customers `selection` names: its job's id.
+async fn bulk_note(app: &App, session: &Session, selection: &[(&str, &str)]) -> i64 {
+    let mut fields = vec![("action", "note"), ("text", "批量回访"), ("token", "t-bulk-fixture")];
+    fields.extend_from_slice(selection);
+    let r = app.api(Some(session), "/api/bulk_write", &form(&fields)).await;
+    assert_eq!(r.status, StatusCode::OK, "a bulk note to {selection:?}: {}", r.body);
+    decode::<app::domain::BulkStarted>(&r.body, "bulk job").job_id
 }
 
 /// Fails unless `cases()` lists exactly the registered server functions, so a new endpoint

@@ -15,6 +15,8 @@ use crate::domain::{CustomerListing, CustomerQuery, CustomerSummary, DEFAULT_PAG
 use crate::i18n::*;
 use crate::pages::guard::ErrorPage;
 
+use super::list_bulk::{BulkSelect, BulkToolbar};
+
 fn query_from(map: &leptos_router::params::ParamsMap) -> CustomerQuery {
     let text = |k: &str| map.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
     CustomerQuery {
@@ -180,6 +182,7 @@ fn ListBody(listing: CustomerListing, query: CustomerQuery) -> impl IntoView {
             }
         } else {
             view! {
+                <BulkToolbar query=query.clone() total />
                 <ul class="mt-3 divide-y divide-slate-100 overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="customer-list">
                     {listing.items.into_iter().map(|c| view! { <CustomerRow customer=c now list=query.clone() /> }).collect_view()}
                 </ul>
@@ -202,8 +205,9 @@ fn CustomerRow(customer: CustomerSummary, now: i64, list: CustomerQuery) -> impl
     let name = customer.name.clone().unwrap_or_else(|| customer.key.clone());
     let disagree = customer.stages.len() > 1;
     view! {
-        <li data-testid="customer-row" data-key=customer.key.clone()>
-            <A href=href attr:class="flex flex-col gap-2 px-4 py-3 hover:bg-slate-50 focus:bg-slate-50 focus:outline-none sm:flex-row sm:items-center sm:gap-4">
+        <li data-testid="customer-row" data-key=customer.key.clone() class="flex items-stretch">
+            <BulkSelect key=customer.key.clone() name=name.clone() />
+            <A href=href attr:class="flex min-w-0 flex-1 flex-col gap-2 px-4 py-3 hover:bg-slate-50 focus:bg-slate-50 focus:outline-none sm:flex-row sm:items-center sm:gap-4">
                 <div class="flex min-w-0 flex-1 items-center gap-3">
                     <Avatar url=customer.avatar.clone() name=name.clone() />
                     <div class="min-w-0">

@@ -5,4 +5,5 @@ mod detail_plan;
 mod detail_profile;
 mod detail_timeline;
 pub mod list;
+mod list_bulk;
 mod list_views;
