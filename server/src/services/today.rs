@@ -167,14 +167,18 @@ impl TodayService {
         let has_own_customers = own_scope(viewer).is_some();
         let (stale, stale_total) = self.stale(viewer, now).await;
         let mut recent = recent_views::list(&self.store, viewer.user_id).await?;
-        // A customer the viewer may no longer see is not offered again.
+        // A customer the viewer may no longer see is not offered again. Checked once the
+        // customer list is loaded: the landing page does not wait for a cold start's crawl
+        // (the link itself is checked when followed).
+        let list_loaded = self.index.refreshed_at().await.is_some();
         let mut visible = Vec::with_capacity(recent.len());
         for view in recent.drain(..) {
-            if self
-                .index
-                .locate(&view.key)
-                .await
-                .is_none_or(|sources| viewer.scope.allows(&sources))
+            if !list_loaded
+                || self
+                    .index
+                    .locate(&view.key)
+                    .await
+                    .is_none_or(|sources| viewer.scope.allows(&sources))
             {
                 visible.push(view);
             }
