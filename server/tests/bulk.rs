@@ -336,6 +336,7 @@ async fn a_bulk_note_reaches_every_customer_once_per_vendor_in_batches() {
     let job = site.settled(id).await;
     let listed = site.backend.index.customer_count().await;
     assert_eq!(job.customers.len(), listed, "every listed customer is in the job");
+    assert!(job.customers.iter().all(|c| c.name.is_some()), "named as the list names them");
     assert_eq!(job.counts.failed, 0, "{:?}", job.counts);
 
     let juzi = writes_of(&job, VendorId::Juzi);
@@ -428,6 +429,7 @@ async fn juzibot_fail_list_items_fail_alone_show_on_the_page_and_can_be_resent()
         1,
         "the three notes went out in one call"
     );
+    assert!(job.customers.iter().all(|c| c.name.is_some()), "ticked rows are named too: {job:?}");
     let juzi = writes_of(&job, VendorId::Juzi);
     assert_eq!(juzi.len(), 3);
     let failed: Vec<_> = juzi.iter().filter(|(_, w)| matches!(w.delivery, Delivery::Failed { .. })).collect();

@@ -8,7 +8,7 @@
 //! batch endpoints, one call per customer elsewhere). Customers none of whose vendors takes
 //! the write are listed on the result page as not sent; the rest of the job goes ahead.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -142,10 +142,14 @@ impl<'a> BulkService<'a> {
         let now = crate::clock::now_ms();
         let payload = payload(&request.action, now)?;
         let job_key = format!("{}:{}", viewer.user_id, form_token(&request.token)?);
-        let (keys, checked_scope) = match &request.selection {
-            BulkSelection::Keys { keys } => (selected_keys(keys)?, false),
+        let (keys, mut names, checked_scope) = match &request.selection {
+            BulkSelection::Keys { keys } => (selected_keys(keys)?, HashMap::new(), false),
             // The list's query already keeps to what the viewer may see.
-            BulkSelection::Filter { query } => (self.matching(viewer, query).await?, true),
+            BulkSelection::Filter { query } => {
+                let rows = self.matching(viewer, query).await?;
+                let keys = rows.iter().map(|(key, _)| key.clone()).collect();
+                (keys, rows.into_iter().collect(), true)
+            }
         };
         let note = matches!(payload, WritePayload::Note { .. });
         let mut planned = Vec::with_capacity(keys.len());
@@ -165,7 +169,11 @@ impl<'a> BulkService<'a> {
             if !checked_scope && !viewer.scope.allows(&sources) {
                 return Err(AppError::Forbidden);
             }
-            planned.push(self.plan(viewer, &job_key, key, &sources, &payload, note));
+            let name = match names.remove(&key) {
+                Some(name) => name,
+                None => self.list_name(viewer, &key).await,
+            };
+            planned.push(self.plan(viewer, &job_key, key, name, &sources, &payload, note));
         }
         if planned.iter().all(|p| p.writes.is_empty()) {
             return Err(invalid(Refused::NoWriteTarget));
@@ -188,8 +196,20 @@ impl<'a> BulkService<'a> {
         Ok(BulkStarted { job_id: created.id })
     }
 
-    /// The keys of every customer the viewer's list shows for `query` (all pages).
-    async fn matching(&self, viewer: &Viewer, query: &CustomerQuery) -> Result<Vec<String>, AppError> {
+    /// The name the customer list shows for `key` (the list's ids-only records carry none).
+    async fn list_name(&self, viewer: &Viewer, key: &str) -> Option<String> {
+        let query = CustomerQuery {
+            q: Some(key.to_string()),
+            page: 1,
+            page_size: MAX_PAGE_SIZE,
+            ..Default::default()
+        };
+        let listing = self.index.query(&viewer.scope, &query).await;
+        listing.items.into_iter().find(|c| c.key == key).and_then(|c| c.name)
+    }
+
+    /// Every customer the viewer's list shows for `query` (all pages): key and name.
+    async fn matching(&self, viewer: &Viewer, query: &CustomerQuery) -> Result<Vec<(String, Option<String>)>, AppError> {
         let mut query = CustomerQuery {
             page: 1,
             page_size: MAX_PAGE_SIZE,
@@ -201,22 +221,35 @@ impl<'a> BulkService<'a> {
             n if n > BULK_MAX_CUSTOMERS as u64 => return Err(invalid(Refused::TooManySelected)),
             _ => {}
         }
-        let mut keys: Vec<String> = first.items.into_iter().map(|c| c.key).collect();
-        while (keys.len() as u64) < first.total {
+        let mut rows: Vec<(String, Option<String>)> = first.items.into_iter().map(|c| (c.key, c.name)).collect();
+        while (rows.len() as u64) < first.total {
             query.page += 1;
             let page = self.index.query(&viewer.scope, &query).await;
             if page.items.is_empty() {
                 // The list was refreshed in between and got shorter.
                 break;
             }
-            keys.extend(page.items.into_iter().map(|c| c.key));
+            rows.extend(page.items.into_iter().map(|c| (c.key, c.name)));
         }
-        selected_keys(&keys)
+        // A customer moved between pages by a refresh in between is taken once.
+        let mut seen = HashSet::new();
+        rows.retain(|(key, _)| seen.insert(key.clone()));
+        Ok(rows)
     }
 
     /// The writes one customer gets: one per vendor that takes this kind of write through the
     /// viewer, or none and why.
-    fn plan(&self, viewer: &Viewer, job_key: &str, key: String, sources: &[VendorCustomer], payload: &WritePayload, note: bool) -> Planned {
+    #[allow(clippy::too_many_arguments)]
+    fn plan(
+        &self,
+        viewer: &Viewer,
+        job_key: &str,
+        key: String,
+        name: Option<String>,
+        sources: &[VendorCustomer],
+        payload: &WritePayload,
+        note: bool,
+    ) -> Planned {
         let supports = |t: &WriteTarget| if note { t.note } else { t.remark };
         let mut writes = Vec::new();
         for target in write_targets(&self.adapters, sources).iter().filter(|t| supports(t)) {
@@ -238,7 +271,6 @@ impl<'a> BulkService<'a> {
                 author: Some(viewer.display_name.clone()),
             });
         }
-        let name = sources.iter().find_map(|s| s.name.clone().filter(|n| !n.is_empty()));
         Planned {
             customer: JobCustomer {
                 key,
