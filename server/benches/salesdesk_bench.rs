@@ -4,7 +4,8 @@
 //!
 //! 1. uncached 360° page time ÷ the slowest vendor's injected latency;
 //! 2. hydrate WASM size (raw / gzip / brotli) of target/site/pkg/salesdesk.wasm;
-//! 3. customer search over N customers (default 100,000) crawled from the simulators;
+//! 3. customer search over N customers (default 100,000) crawled from the simulators, and
+//!    the whole list streamed as the CSV export (`bench_support/export.rs`);
 //! 4. a real `salesdesk` process serving those N customers: its RSS once the list is loaded,
 //!    and the cached customer server function over HTTP at 64 concurrent connections;
 //! 5. a bulk note to 1,000 demo customers: time until every outcome is recorded, and the
@@ -15,6 +16,8 @@
 
 #[path = "bench_support/bulk.rs"]
 mod bulk;
+#[path = "bench_support/export.rs"]
+mod export;
 #[path = "bench_support/load.rs"]
 mod load;
 #[path = "bench_support/served.rs"]
@@ -202,6 +205,8 @@ async fn search(demo: &DemoVendors) -> Result<(), Error> {
         ms(percentile(&all, 50.0)),
         ms(percentile(&all, 95.0))
     );
+    // The CSV export of the same list (bench_support/export.rs).
+    export::export_list(index).await?;
     Ok(())
 }
 
