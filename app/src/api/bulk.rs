@@ -137,12 +137,7 @@ mod form {
         let Some(parts) = use_context::<http::request::Parts>() else {
             return;
         };
-        let accepts_html = parts
-            .headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"));
-        if accepts_html {
+        if crate::api::form_redirect::accepts_html(&parts) {
             leptos_axum::redirect(&format!("/bulk/{job_id}"));
         }
     }

@@ -210,6 +210,16 @@ fn join_codes(errors: &[FormError]) -> String {
     errors.iter().map(|e| e.code()).collect::<Vec<_>>().join(",")
 }
 
+/// Whether the request is a browser's plain form post (it accepts HTML), not a script's call.
+#[cfg(feature = "ssr")]
+pub fn accepts_html(parts: &http::request::Parts) -> bool {
+    parts
+        .headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
 /// Answers a plain form post (one that accepts HTML and names the page it came from) with a
 /// redirect back to that page. `typed` is what to refill on failure (never a password);
 /// `input` what the form's own checks found in it.
@@ -219,11 +229,7 @@ pub fn after_form_post<T>(form: &str, result: &Result<T, AppError>, typed: &[(&s
     let Some(parts) = use_context::<http::request::Parts>() else {
         return;
     };
-    let accepts_html = parts
-        .headers
-        .get(http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
+    let accepts_html = accepts_html(&parts);
     let Some(referer) = parts.headers.get(http::header::REFERER).and_then(|v| v.to_str().ok()) else {
         return;
     };

@@ -24,11 +24,12 @@ use super::customer_detail::write_targets;
 use super::customer_index::CustomerIndex;
 use super::delivery::Delivery;
 use super::write_status::{delivery_of, write_status};
+use super::writes::writes_for;
 use crate::storage::Store;
 use crate::storage::audit::{self, AuditAction, AuditActor, AuditEntry, AuditResult};
 use crate::storage::bulk_jobs::{JobCustomer, NewBulkJob};
 use crate::storage::outbox::{NewWrite, OutboxItem, WritePayload};
-use crate::vendors::{CustomerRef, VendorAdapter};
+use crate::vendors::VendorAdapter;
 
 /// How long a submission waits for the vendors before showing the result page (whatever has
 /// not been answered by then shows as 待发送 and keeps going in the background).
@@ -59,22 +60,6 @@ fn form_token(token: &str) -> Result<&str, AppError> {
         return Err(invalid(Refused::FormExpired));
     }
     Ok(token)
-}
-
-/// Whose relationship the write goes to: the viewer's own when they follow the customer at
-/// that vendor; for managers and admins, otherwise the first follower there. The same rule as
-/// a single write (`services::writes`).
-fn acting_rep(viewer: &Viewer, source: &VendorCustomer) -> Option<String> {
-    let own = viewer.wecom.get(source.vendor);
-    if let Some(own) = own
-        && source.follow_users.iter().any(|f| f.user_id == own)
-    {
-        return Some(own.to_string());
-    }
-    match viewer.role {
-        Role::Manager | Role::Admin => source.follow_users.first().map(|f| f.user_id.clone()),
-        Role::Rep => None,
-    }
 }
 
 /// The checked payload of an action: what is stored and sent, or why it is refused.
@@ -251,26 +236,10 @@ impl<'a> BulkService<'a> {
         note: bool,
     ) -> Planned {
         let supports = |t: &WriteTarget| if note { t.note } else { t.remark };
-        let mut writes = Vec::new();
-        for target in write_targets(&self.adapters, sources).iter().filter(|t| supports(t)) {
-            let Some(source) = sources.iter().find(|s| s.vendor == target.vendor) else {
-                continue;
-            };
-            let Some(rep_user_id) = acting_rep(viewer, source) else { continue };
-            writes.push(NewWrite {
-                idempotency_key: format!("bulk:{job_key}:{key}:{}", target.vendor.slug()),
-                vendor: target.vendor,
-                customer_key: key.clone(),
-                target: CustomerRef {
-                    external_user_id: source.external_user_id.clone(),
-                    union_id: source.union_id.clone(),
-                    vendor_customer_id: source.vendor_customer_id.clone(),
-                    rep_user_id,
-                },
-                payload: payload.clone(),
-                author: Some(viewer.display_name.clone()),
-            });
-        }
+        let targets = write_targets(&self.adapters, sources);
+        let writes = writes_for(&key, &targets, sources, viewer, payload, supports, |vendor| {
+            format!("bulk:{job_key}:{key}:{}", vendor.slug())
+        });
         Planned {
             customer: JobCustomer {
                 key,

@@ -148,30 +148,13 @@ impl WriteService {
     ) -> Result<WriteOutcome, AppError> {
         let sources = self.visible_sources(viewer, key).await?;
         let targets = write_targets(&self.adapters, &sources);
-        let mut writes = Vec::new();
         let kind = match payload {
             WritePayload::Remark { .. } => "remark",
             WritePayload::Note { .. } => "note",
         };
-        for target in targets.iter().filter(|t| supports(t)) {
-            let Some(source) = sources.iter().find(|s| s.vendor == target.vendor) else {
-                continue;
-            };
-            let Some(rep_user_id) = acting_rep(viewer, source) else { continue };
-            writes.push(NewWrite {
-                idempotency_key: format!("{token}:{}:{kind}", target.vendor.slug()),
-                vendor: target.vendor,
-                customer_key: key.to_string(),
-                target: CustomerRef {
-                    external_user_id: source.external_user_id.clone(),
-                    union_id: source.union_id.clone(),
-                    vendor_customer_id: source.vendor_customer_id.clone(),
-                    rep_user_id,
-                },
-                payload: payload.clone(),
-                author: Some(viewer.display_name.clone()),
-            });
-        }
+        let writes = writes_for(key, &targets, &sources, viewer, &payload, &supports, |vendor| {
+            format!("{token}:{}:{kind}", vendor.slug())
+        });
         if writes.is_empty() {
             // The page lists each vendor's limitation next to the form.
             return Err(AppError::Invalid(Refused::NoWriteTarget));
@@ -220,9 +203,45 @@ impl WriteService {
     }
 }
 
+/// The writes one customer gets: one per vendor among `targets` that `supports` this write
+/// and through which the viewer may act, keyed by `idempotency_key(vendor)`. Single and bulk
+/// writes share it.
+pub(crate) fn writes_for(
+    key: &str,
+    targets: &[app::domain::WriteTarget],
+    sources: &[VendorCustomer],
+    viewer: &Viewer,
+    payload: &WritePayload,
+    supports: impl Fn(&app::domain::WriteTarget) -> bool,
+    idempotency_key: impl Fn(app::domain::VendorId) -> String,
+) -> Vec<NewWrite> {
+    let mut writes = Vec::new();
+    for target in targets.iter().filter(|t| supports(t)) {
+        let Some(source) = sources.iter().find(|s| s.vendor == target.vendor) else {
+            continue;
+        };
+        let Some(rep_user_id) = acting_rep(viewer, source) else { continue };
+        writes.push(NewWrite {
+            idempotency_key: idempotency_key(target.vendor),
+            vendor: target.vendor,
+            customer_key: key.to_string(),
+            target: CustomerRef {
+                external_user_id: source.external_user_id.clone(),
+                union_id: source.union_id.clone(),
+                vendor_customer_id: source.vendor_customer_id.clone(),
+                rep_user_id,
+            },
+            payload: payload.clone(),
+            author: Some(viewer.display_name.clone()),
+        });
+    }
+    writes
+}
+
 /// Whose relationship the write goes to: the viewer's own when they follow the customer at
-/// that vendor; for managers and admins, otherwise the first follower there.
-fn acting_rep(viewer: &Viewer, source: &VendorCustomer) -> Option<String> {
+/// that vendor; for managers and admins, otherwise the first follower there. Single and bulk
+/// writes share it.
+pub(crate) fn acting_rep(viewer: &Viewer, source: &VendorCustomer) -> Option<String> {
     let own = viewer.wecom.get(source.vendor);
     if let Some(own) = own
         && source.follow_users.iter().any(|f| f.user_id == own)

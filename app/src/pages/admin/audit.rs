@@ -20,6 +20,12 @@ fn ActionName(action: String) -> impl IntoView {
         "user_created" => tu_string!(i18n, admin.action_user_created).into_any(),
         "user_updated" => tu_string!(i18n, admin.action_user_updated).into_any(),
         "password_changed" => tu_string!(i18n, admin.action_password_changed).into_any(),
+        "bulk_write" => tu_string!(i18n, admin.action_bulk_write).into_any(),
+        "bulk_retry" => tu_string!(i18n, admin.action_bulk_retry).into_any(),
+        "set_follow_up" => tu_string!(i18n, admin.action_set_follow_up).into_any(),
+        "complete_follow_up" => tu_string!(i18n, admin.action_complete_follow_up).into_any(),
+        "export_customers" => tu_string!(i18n, admin.action_export_customers).into_any(),
+        "export_timeline" => tu_string!(i18n, admin.action_export_timeline).into_any(),
         _ => action.into_any(),
     }
 }
