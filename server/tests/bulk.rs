@@ -31,6 +31,7 @@ use salesdesk::storage::users::NewUser;
 use serde_json::{Value, json};
 
 const ADD_FOLLOW: &str = "/api/v1/customer/add_follow";
+const SET_REMARK: &str = "/api/v1/customer/set_remark";
 
 /// Relays Juzibot calls to the simulator; `add_follow` items for a "lost" unionId come back
 /// in `fail_list` instead of being sent.
@@ -740,4 +741,43 @@ async fn the_list_offers_the_bulk_form_and_its_checkboxes() {
     assert!(list.body.contains("form=\"bulk-form\""));
     // The filter travels with the form, so "send to all matching" means this list.
     assert!(list.body.contains("name=\"vendor\" value=\"juzi\""), "{}", list.body);
+}
+
+#[tokio::test]
+async fn a_bulk_remark_goes_to_juzibot_in_batches_of_fifty_and_lands_on_every_customer() {
+    let site = bulk_site(200, &[]).await;
+    let set_remark_calls = || async { site.sim_json(2, "/__sim/juzi/requests").await[SET_REMARK].as_u64().unwrap_or(0) };
+    let before = set_remark_calls().await;
+    let r = site
+        .call(
+            "admin",
+            "bulk_write",
+            &[
+                ("scope", "filter"),
+                ("action", "remark"),
+                ("remark", "重点客户"),
+                ("description", "批量备注：年底前回访"),
+                ("token", "bulk-remark-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id = serde_json::from_str::<BulkStarted>(&r.body).expect("BulkStarted").job_id;
+    let job = site.settled(id).await;
+    assert_eq!(job.counts.failed, 0, "{:?}", job.counts);
+    let juzi = writes_of(&job, VendorId::Juzi);
+    assert!(juzi.len() > 50, "enough remarks to need more than one call: {}", juzi.len());
+    // set_remark takes at most 50 items a call (seed 004): chunked, not one call per customer.
+    let calls = set_remark_calls().await - before;
+    assert_eq!(calls as usize, juzi.len().div_ceil(50), "{} remarks in {calls} calls", juzi.len());
+    for (key, write) in &juzi {
+        let union = site.person(key).union_id.clone().expect("written through Juzibot by unionId");
+        let url = format!(
+            "http://{}/__sim/juzi/remarks?unionId={union}&userId={}",
+            site.demo.addrs[2], write.rep_user_id
+        );
+        let edit: Value = site.http.get(url).send().await.expect("simulator").json().await.expect("JSON");
+        assert_eq!(edit["remark"], "重点客户", "{key}: {edit}");
+        assert_eq!(edit["description"], "批量备注：年底前回访", "{key}: {edit}");
+    }
 }
