@@ -20,8 +20,8 @@ use app::domain::{BulkJobView, BulkStarted, Delivery, DeliveryProblem, Role, Ven
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use salesdesk::auth::{Auth, AuthSettings, SESSION_COOKIE, sessions, users};
-use salesdesk::config::{CliOverrides, SimulatorFaults};
+use salesdesk::auth::{SESSION_COOKIE, sessions, users};
+use salesdesk::config::SimulatorFaults;
 use salesdesk::demo::{self, DemoOptions, DemoVendors};
 use salesdesk::services::Backend;
 use salesdesk::services::wiring::build_backend;
@@ -163,24 +163,8 @@ async fn bulk_site(customers: usize, reps: &[&str]) -> BulkSite {
         let token = sessions::create(&store, user.id, now, None, None).await.expect("session");
         cookies.insert(username, format!("{SESSION_COOKIE}={token}"));
     }
-    let auth = Arc::new(Auth::new(store, AuthSettings::default()));
-    let settings = salesdesk::config::load(None, &|_| None, &CliOverrides::default()).expect("default settings");
-    let state = salesdesk::web::WebState {
-        leptos: salesdesk::web::leptos_options(&settings),
-        backend: backend.clone(),
-        auth,
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let app = salesdesk::web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("client");
+    let (addr, server) = common::site::serve(backend.clone(), store).await;
+    let http = common::site::no_redirects(Duration::from_secs(30));
     BulkSite {
         demo,
         backend,

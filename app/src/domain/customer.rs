@@ -96,6 +96,22 @@ pub struct FollowUser {
     pub tags: Vec<Tag>,
 }
 
+impl FollowUser {
+    /// A follower known only by id (the list index keeps no more of them).
+    pub fn with_id(user_id: impl Into<String>) -> Self {
+        FollowUser {
+            user_id: user_id.into(),
+            name: None,
+            remark: None,
+            description: None,
+            added_at: None,
+            add_source: None,
+            remark_mobiles: Vec::new(),
+            tags: Vec::new(),
+        }
+    }
+}
+
 /// A reference to a related record at a vendor (company, opportunity, clue).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LinkedRecord {

@@ -67,25 +67,8 @@ pub async fn site_with(policy: HttpPolicy, faults: SimulatorFaults) -> Site {
     };
     let user = users::create(&store, &new_user, now).await.expect("user");
     let token = sessions::create(&store, user.id, now, None, None).await.expect("session");
-    let auth = Arc::new(Auth::new(store, AuthSettings::default()));
-
-    let settings = salesdesk::config::load(None, &|_| None, &CliOverrides::default()).expect("default settings");
-    let state = salesdesk::web::WebState {
-        leptos: salesdesk::web::leptos_options(&settings),
-        backend: backend.clone(),
-        auth,
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let app = salesdesk::web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(20))
-        .build()
-        .expect("client");
+    let (addr, server) = serve(backend.clone(), store).await;
+    let http = no_redirects(Duration::from_secs(20));
     Site {
         demo,
         backend,
@@ -94,6 +77,33 @@ pub async fn site_with(policy: HttpPolicy, faults: SimulatorFaults) -> Site {
         http,
         server,
     }
+}
+
+/// The real router over `backend`, signing in against `store`, on a loopback port.
+pub async fn serve(backend: Arc<Backend>, store: Store) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let auth = Arc::new(Auth::new(store, AuthSettings::default()));
+    let settings = salesdesk::config::load(None, &|_| None, &CliOverrides::default()).expect("default settings");
+    let state = salesdesk::web::WebState {
+        leptos: salesdesk::web::leptos_options(&settings),
+        backend,
+        auth,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = salesdesk::web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (addr, server)
+}
+
+/// An HTTP client that shows redirects instead of following them (form posts answer with one).
+pub fn no_redirects(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .build()
+        .expect("client")
 }
 
 impl Site {

@@ -390,16 +390,7 @@ impl ListArena {
                 r.union_id = self.opt(l.union_id);
                 r.follow_users = self.follower_ids[l.followers.range()]
                     .iter()
-                    .map(|&n| FollowUser {
-                        user_id: self.user_ids.values[n as usize].clone(),
-                        name: None,
-                        remark: None,
-                        description: None,
-                        added_at: None,
-                        add_source: None,
-                        remark_mobiles: Vec::new(),
-                        tags: Vec::new(),
-                    })
+                    .map(|&n| FollowUser::with_id(self.user_ids.values[n as usize].clone()))
                     .collect();
                 r
             })

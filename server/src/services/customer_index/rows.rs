@@ -128,16 +128,7 @@ mod tests {
             let mut r = VendorCustomer::new(VendorId::Juzi);
             r.external_user_id = Some(format!("wm{i:06}"));
             r.name = Some(format!("客户{i}"));
-            r.follow_users = vec![FollowUser {
-                user_id: format!("r{}", i % 3),
-                name: None,
-                remark: None,
-                description: None,
-                added_at: None,
-                add_source: None,
-                remark_mobiles: Vec::new(),
-                tags: Vec::new(),
-            }];
+            r.follow_users = vec![FollowUser::with_id(format!("r{}", i % 3))];
             r
         });
         let mut merged = merge_customers(records.collect());
