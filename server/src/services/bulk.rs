@@ -156,7 +156,8 @@ impl<'a> BulkService<'a> {
             }
             let name = match names.remove(&key) {
                 Some(name) => name,
-                None => self.list_name(viewer, &key).await,
+                // The list's ids-only records carry no name; its row, found by key, does.
+                None => self.index.summary(&key).await.and_then(|row| row.name),
             };
             planned.push(self.plan(viewer, &job_key, key, name, &sources, &payload, note));
         }
@@ -179,18 +180,6 @@ impl<'a> BulkService<'a> {
         }
         self.deliver(created.write_ids).await;
         Ok(BulkStarted { job_id: created.id })
-    }
-
-    /// The name the customer list shows for `key` (the list's ids-only records carry none).
-    async fn list_name(&self, viewer: &Viewer, key: &str) -> Option<String> {
-        let query = CustomerQuery {
-            q: Some(key.to_string()),
-            page: 1,
-            page_size: MAX_PAGE_SIZE,
-            ..Default::default()
-        };
-        let listing = self.index.query(&viewer.scope, &query).await;
-        listing.items.into_iter().find(|c| c.key == key).and_then(|c| c.name)
     }
 
     /// Every customer the viewer's list shows for `query` (all pages): key and name.

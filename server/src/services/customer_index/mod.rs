@@ -171,6 +171,14 @@ impl CustomerIndex {
         Some(state.customers.locate(position))
     }
 
+    /// The list row of the customer with this key, found by key (not by search).
+    pub async fn summary(&self, key: &str) -> Option<app::domain::CustomerSummary> {
+        self.ensure_loaded().await;
+        let state = self.state.read().await;
+        let position = state.customers.position(key)?;
+        Some(state.customers.summary(position))
+    }
+
     /// `vendor`'s full record of this customer as of the last refresh that reached it: shown,
     /// with its age, when the vendor is down now.
     pub async fn last_good(&self, key: &str, vendor: VendorId) -> Option<VendorCustomer> {
