@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::{
-    CustomerQuery, DAY_MS, DueFollowUp, EpochMs, FollowUpPlan, InputError, MAX_PAGE_SIZE, RepDueCount, Role, Scope, StaleCustomer,
-    TeamFollowUps, TodayPage, VendorCustomer, Viewer, beijing_day_start, checked_plan,
+    CustomerQuery, DAY_MS, DueFollowUp, EpochMs, FollowUpPlan, InputError, RepDueCount, Role, Scope, StaleCustomer, TeamFollowUps,
+    TodayPage, VendorCustomer, Viewer, beijing_day_start, checked_plan,
 };
 use app::error::{AppError, Refused};
 
@@ -22,8 +22,6 @@ use crate::storage::recent_views;
 pub const DEFAULT_STALE_DAYS: u32 = 14;
 /// Stale customers shown on the page (the total is counted over all of them).
 const STALE_SHOWN: usize = 20;
-/// A rep's customers read from the list at most (pages of `MAX_PAGE_SIZE`).
-const STALE_MAX_PAGES: u32 = 100;
 /// A customer opened again within this time is not recorded again: a page served many times
 /// a second (the cached customer page) must not cost a database write each time.
 const VIEW_RECORD_INTERVAL: Duration = Duration::from_secs(30);
@@ -63,15 +61,9 @@ impl TodayService {
         Ok(sources)
     }
 
-    /// The customer's name as the list shows it (searching by key finds it by external id).
-    async fn customer_name(&self, viewer: &Viewer, key: &str) -> Option<String> {
-        let query = CustomerQuery {
-            q: Some(key.to_string()),
-            page_size: MAX_PAGE_SIZE,
-            ..Default::default()
-        };
-        let listing = self.index.query(&viewer.scope, &query).await;
-        listing.items.into_iter().find(|c| c.key == key).and_then(|c| c.name)
+    /// The customer's name as the list shows it (the viewer's access is checked by the caller).
+    async fn customer_name(&self, key: &str) -> Option<String> {
+        self.index.summary(key).await.and_then(|row| row.name)
     }
 
     /// The viewer's plan for the customer (open or done).
@@ -91,7 +83,7 @@ impl TodayService {
     /// Stores a plan that passed the checks (the note form checks it with the note first).
     pub async fn save_checked(&self, viewer: &Viewer, key: &str, due_at: EpochMs, plan: &str) -> Result<FollowUpPlan, AppError> {
         let now = crate::clock::now_ms();
-        let name = self.customer_name(viewer, key).await;
+        let name = self.customer_name(key).await;
         let new = NewPlan {
             user_id: viewer.user_id,
             customer_key: key,
@@ -202,29 +194,18 @@ impl TodayService {
             return (Vec::new(), 0);
         };
         let cutoff = now - i64::from(self.stale_days) * DAY_MS;
-        let mut found = Vec::new();
-        for page in 1..=STALE_MAX_PAGES {
-            let query = CustomerQuery {
-                page,
-                page_size: MAX_PAGE_SIZE,
-                ..Default::default()
-            };
-            let listing = self.index.query(&scope, &query).await;
-            found.extend(
-                listing
-                    .items
-                    .into_iter()
-                    .filter(|c| c.last_follow_at.is_none_or(|at| at < cutoff))
-                    .map(|c| StaleCustomer {
-                        key: c.key,
-                        name: c.name,
-                        last_follow_at: c.last_follow_at,
-                    }),
-            );
-            if u64::from(page) * u64::from(listing.page_size) >= listing.total {
-                break;
-            }
-        }
+        // One walk over the viewer's own list (not page after page of list queries).
+        let mut found: Vec<StaleCustomer> = self
+            .index
+            .matching(&scope, &CustomerQuery::default())
+            .await
+            .filter(|c| c.last_follow_at.is_none_or(|at| at < cutoff))
+            .map(|c| StaleCustomer {
+                key: c.key,
+                name: c.name,
+                last_follow_at: c.last_follow_at,
+            })
+            .collect();
         found.sort_by(|a, b| a.last_follow_at.cmp(&b.last_follow_at).then_with(|| a.key.cmp(&b.key)));
         let total = u32::try_from(found.len()).unwrap_or(u32::MAX);
         found.truncate(STALE_SHOWN);
