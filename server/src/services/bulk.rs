@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use app::domain::{
     BULK_MAX_CUSTOMERS, BulkAction, BulkCounts, BulkCustomer, BulkFormSetup, BulkItem, BulkJobView, BulkRequest, BulkRetried,
-    BulkSelection, BulkSkip, BulkStarted, CustomerQuery, Delivery as DeliveryState, MAX_PAGE_SIZE, Role, VendorCustomer, VendorId, Viewer,
-    WriteContent, WriteTarget, checked_note, checked_remark,
+    BulkSelection, BulkSkip, BulkStarted, CustomerQuery, Delivery as DeliveryState, Role, VendorCustomer, VendorId, Viewer, WriteContent,
+    WriteTarget, checked_note, checked_remark,
 };
 use app::error::{AppError, Refused};
 
@@ -182,33 +182,21 @@ impl<'a> BulkService<'a> {
         Ok(BulkStarted { job_id: created.id })
     }
 
-    /// Every customer the viewer's list shows for `query` (all pages): key and name.
+    /// Every customer the viewer's list shows for `query`: key and name, in list order, from
+    /// one walk over the list (which holds still meanwhile), stopping past the limit.
     async fn matching(&self, viewer: &Viewer, query: &CustomerQuery) -> Result<Vec<(String, Option<String>)>, AppError> {
-        let mut query = CustomerQuery {
-            page: 1,
-            page_size: MAX_PAGE_SIZE,
-            ..query.clone()
-        };
-        let first = self.index.query(&viewer.scope, &query).await;
-        match first.total {
-            0 => return Err(invalid(Refused::NothingSelected)),
-            n if n > BULK_MAX_CUSTOMERS as u64 => return Err(invalid(Refused::TooManySelected)),
-            _ => {}
+        let rows: Vec<(String, Option<String>)> = self
+            .index
+            .matching(&viewer.scope, query)
+            .await
+            .take(BULK_MAX_CUSTOMERS + 1)
+            .map(|c| (c.key, c.name))
+            .collect();
+        match rows.len() {
+            0 => Err(invalid(Refused::NothingSelected)),
+            n if n > BULK_MAX_CUSTOMERS => Err(invalid(Refused::TooManySelected)),
+            _ => Ok(rows),
         }
-        let mut rows: Vec<(String, Option<String>)> = first.items.into_iter().map(|c| (c.key, c.name)).collect();
-        while (rows.len() as u64) < first.total {
-            query.page += 1;
-            let page = self.index.query(&viewer.scope, &query).await;
-            if page.items.is_empty() {
-                // The list was refreshed in between and got shorter.
-                break;
-            }
-            rows.extend(page.items.into_iter().map(|c| (c.key, c.name)));
-        }
-        // A customer moved between pages by a refresh in between is taken once.
-        let mut seen = HashSet::new();
-        rows.retain(|(key, _)| seen.insert(key.clone()));
-        Ok(rows)
     }
 
     /// The writes one customer gets: one per vendor that takes this kind of write through the
