@@ -48,7 +48,7 @@ e2e:
 
 ## Last, so the run ends on cargo test's summary lines. One test at a time per binary: Leptos's
 ## reactive system is process-wide, and pages rendered from several test runtimes at once
-## occasionally never finish (the server has one runtime; tests/concurrent_pages.rs shows
+## occasionally never finish (the server has one runtime; tests/integration/concurrent_pages.rs shows
 ## concurrent renders within one runtime always do).
 unit:
 	RUST_TEST_THREADS=1 cargo test --workspace --locked --lib --bins --tests

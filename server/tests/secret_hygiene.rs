@@ -3,6 +3,7 @@
 //! vendor faults — and no secret, access token, request signature or session token may
 //! appear in any HTML, server-function reply, error page, `/pkg` asset or log line.
 
+#[path = "integration/auth_support/mod.rs"]
 mod auth_support;
 
 use std::io::Write;

@@ -234,7 +234,7 @@ impl JuziClient {
 
 /// Reads the envelope: a non-zero `errcode` becomes the classified error; success must then
 /// match the documented shape. Public for the parser fuzz harness
-/// (`server/tests/fuzz_vendor_parsers.rs`).
+/// (`server/tests/integration/fuzz_vendor_parsers.rs`).
 pub fn decode<T: DeserializeOwned>(endpoint: &str, body: &[u8]) -> Result<T, VendorError> {
     let undecodable = |detail: String| VendorError::new(VendorId::Juzi, endpoint, VendorErrorKind::Undecodable, detail);
     let head: Head = serde_json::from_slice(body).map_err(|e| undecodable(format!("reply is not a JSON envelope: {e}")))?;

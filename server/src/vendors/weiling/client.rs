@@ -474,7 +474,7 @@ fn undecodable(path: &str, detail: String) -> VendorError {
 
 /// One reply body decoded exactly as every call decodes it: `Some(data)` for a success reply
 /// (`data` may be absent), `None` for the end-of-list code when `list` is set. Public for the
-/// parser fuzz harness (`server/tests/fuzz_vendor_parsers.rs`).
+/// parser fuzz harness (`server/tests/integration/fuzz_vendor_parsers.rs`).
 pub fn decode_reply<T: DeserializeOwned>(path: &str, body: &[u8], list: bool) -> Result<Option<Option<T>>, VendorError> {
     let end_of_list = if list { EndOfList::Empty } else { EndOfList::Error };
     Ok(match decode(path, body, end_of_list)? {

@@ -1,7 +1,7 @@
 //! Pages rendered concurrently in one runtime, as the server renders them, always finish:
 //! 40 rounds of 16 simultaneous page loads (list, 360° page, clues, vendor status).
 
-mod common;
+use crate::common;
 
 use common::site::site;
 

@@ -4,7 +4,7 @@
 //! show the seed customer's Tanma profile and seed-001 timeline, list and search Juzibot's
 //! customers, open the seed clue, and deliver remarks and notes to Juzibot.
 
-mod common;
+use crate::common;
 
 use app::domain::{ChangeLog, CustomerQuery, FollowUpKind, VendorErrorKind, VendorId};
 use app::error::AppError;

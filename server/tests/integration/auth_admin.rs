@@ -2,7 +2,7 @@
 //! against an admin locking themself out, and the audit log — the API the write path calls,
 //! the admin page, and the CSV export.
 
-mod auth_support;
+use crate::auth_support;
 
 use app::api::admin::{AuditPage, UserSummary};
 use app::domain::{Role, VendorId};

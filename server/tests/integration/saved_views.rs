@@ -3,7 +3,7 @@
 //! both for the hydrated app (JSON) and for a JavaScript-off form post (a redirect carrying
 //! only codes).
 
-mod auth_support;
+use crate::auth_support;
 
 use app::domain::{SavedView, SavedViews, VIEW_NAME_MAX_CHARS};
 use app::error::{AppError, Refused};

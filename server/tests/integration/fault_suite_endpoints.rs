@@ -5,7 +5,7 @@
 //! three vendors know keeps the other vendors' records, and the lists keep the other vendors'
 //! rows.
 
-mod common;
+use crate::common;
 
 use app::domain::{EndpointSpec, VendorErrorKind, VendorId};
 use app::i18n::Locale;

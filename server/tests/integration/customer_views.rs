@@ -1,7 +1,7 @@
 //! Issue 4 over real HTTP: the customer list, the 360° page and its merged timeline, clues,
 //! and the remark / note actions, against the simulated vendors.
 
-mod common;
+use crate::common;
 
 use app::domain::{ChangeLog, CustomerQuery, Delivery, DeliveryProblem, FollowUpKind, VendorId, parse_change_log};
 use app::error::AppError;

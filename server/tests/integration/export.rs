@@ -4,7 +4,7 @@
 //! That the list streams is proved beside the writer (`services::export`, 100,000 rows made
 //! chunk by chunk as the body takes them).
 
-mod auth_support;
+use crate::auth_support;
 
 use app::domain::{CustomerListing, CustomerQuery};
 use auth_support::endpoints::decode;

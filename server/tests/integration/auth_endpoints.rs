@@ -4,7 +4,7 @@
 //! registered server functions (`auth_support/endpoints.rs`), so a new endpoint fails this test
 //! until it is listed there.
 
-mod auth_support;
+use crate::auth_support;
 
 use std::collections::BTreeSet;
 

@@ -2,7 +2,7 @@
 //! endpoint, the seed customer, paging, token handling, limits (the simulator's and the
 //! client's own), stored writes, and every kind of injected fault.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};

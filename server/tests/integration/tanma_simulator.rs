@@ -1,7 +1,7 @@
 //! The real Tanma client against the Tanma simulator over HTTP on loopback: every endpoint,
 //! the seed records round trip, signature and clock checks, and every injected fault.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -29,9 +29,9 @@ use common::simulator::{Running, assert_unknown, fast_policy, json_reply, list_q
 const APP_ID: &str = "tm-test-app";
 const APP_KEY: &str = "tm-test-key-0123456789abcdef";
 
-const QW_DETAILS_RESPONSE: &str = include_str!("fixtures/tanma_qw_details_response.json");
-const FOLLOW_RESPONSE: &str = include_str!("fixtures/tanma_qw_follow_list_response.json");
-const CLUE_RESPONSE: &str = include_str!("fixtures/tanma_clue_get_response.json");
+const QW_DETAILS_RESPONSE: &str = include_str!("../fixtures/tanma_qw_details_response.json");
+const FOLLOW_RESPONSE: &str = include_str!("../fixtures/tanma_qw_follow_list_response.json");
+const CLUE_RESPONSE: &str = include_str!("../fixtures/tanma_clue_get_response.json");
 
 // Paths as the vendor pages and VENDORS.md give them (not the client's constants).
 const ECHO: &str = "/api/v3/echo";

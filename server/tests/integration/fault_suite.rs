@@ -6,7 +6,7 @@
 //! 5xx for pages that can still render, and the rep must get a Chinese message naming the
 //! vendor.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! the note form setting one in the same request; the home page's due and overdue plans in
 //! order, stale customers and recently viewed ones; a manager's team counts; the audit rows.
 
-mod auth_support;
+use crate::auth_support;
 
 use app::domain::{DAY_MS, FollowUpPlan, TodayPage, beijing_day_start};
 use auth_support::{App, LIU_CUSTOMER, ROCKY_CUSTOMER, Session, demo_settings, form, start_app};

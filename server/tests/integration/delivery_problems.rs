@@ -2,7 +2,7 @@
 //! language: a failed write reads in Chinese and in English, the vendor's own words escaped,
 //! and a reason stored as text by an older version is never shown as text.
 
-mod common;
+use crate::common;
 
 use app::domain::{DeliveryProblem, VendorErrorKind, VendorFailure, VendorId};
 use app::service::SalesDeskService;

@@ -5,7 +5,7 @@
 //! afterwards. The endpoints come from the shared table, which is checked against the
 //! registered server functions.
 
-mod auth_support;
+use crate::auth_support;
 
 use app::error::{AppError, Refused};
 use auth_support::endpoints::{Suite, start_suite};

@@ -9,7 +9,7 @@
 //! `add_follow` call and put into the reply's `fail_list` with WeCom's 84061, as the hub
 //! answers for a pair it does not know. Everything else passes through to the simulator.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;

@@ -3,7 +3,7 @@
 //! server keeps for that user), and typed text is normalised before it is checked, stored and
 //! sent to a vendor.
 
-mod auth_support;
+use crate::auth_support;
 
 use app::domain::{VendorId, WriteOutcome};
 use auth_support::{ROCKY_CUSTOMER, demo_settings, form, start_app};

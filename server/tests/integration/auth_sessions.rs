@@ -2,7 +2,7 @@
 //! sign-out, idle expiry, disabled accounts, cross-site refusal of the login/logout forms,
 //! the SSO header mode, and the security headers with the per-request CSP nonce.
 
-mod auth_support;
+use crate::auth_support;
 
 use app::api::auth::SignedInUser;
 use app::domain::Role;

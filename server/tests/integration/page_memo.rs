@@ -2,7 +2,7 @@
 //! outbox are unchanged, and assembled anew as soon as either changes (services::detail_memo),
 //! against the simulated vendors over real HTTP.
 
-mod common;
+use crate::common;
 
 use app::domain::{Delivery, DeliveryProblem, FollowUpKind, VendorId};
 use app::service::SalesDeskService;

@@ -1,7 +1,7 @@
 //! The read cache through the real backend, `GET /metrics` scraped over HTTP, and the
 //! request id on every answer.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! The real Weiling client against the Weiling simulator over HTTP on loopback: every
 //! endpoint, token handling, limits, stored writes and every kind of injected fault.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
