@@ -50,5 +50,13 @@ e2e:
 ## reactive system is process-wide, and pages rendered from several test runtimes at once
 ## occasionally never finish (the server has one runtime; tests/integration/concurrent_pages.rs shows
 ## concurrent renders within one runtime always do).
+## The integration suites run twice: on SQLite (in memory), then on a throwaway PostgreSQL
+## cluster (scripts/postgres.sh) where each test gets a database of its own, plus the cluster
+## tests (two `salesdesk` processes on one database) that need it.
+PG_DIR := /tmp/salesdesk-test-postgres
 unit:
 	RUST_TEST_THREADS=1 cargo test --workspace --locked --lib --bins --tests
+	./scripts/postgres.sh stop $(PG_DIR); rm -rf $(PG_DIR)
+	url=$$(./scripts/postgres.sh start $(PG_DIR)) && \
+	  SALESDESK_TEST_DATABASE_URL=$$url RUST_TEST_THREADS=1 cargo test -p salesdesk --locked --test integration; \
+	  status=$$?; ./scripts/postgres.sh stop $(PG_DIR); rm -rf $(PG_DIR); exit $$status

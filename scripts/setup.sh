@@ -10,11 +10,13 @@ say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
 # 1. Chromium for the end-to-end tests (Playwright drives Debian's build; it must never
 #    download its own), and a small CJK font so its screenshots show Chinese, not boxes.
-if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/wqy ]; then
-  say "installing Chromium and a CJK font from Debian"
+#    PostgreSQL's server too: `make test` runs the integration suites once on SQLite and
+#    once on a throwaway PostgreSQL cluster (scripts/postgres.sh).
+if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/wqy ] || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  say "installing Chromium, a CJK font and PostgreSQL from Debian"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei postgresql >/dev/null
 fi
 
 # 2. The WebAssembly target for the hydrate bundle.

@@ -153,7 +153,8 @@ pub async fn create_user(
             ("juzi", &form.juzi),
         ],
         &[],
-    );
+    )
+    .await;
     result
 }
 
@@ -184,7 +185,7 @@ pub async fn update_user(
         password,
     };
     let result = use_admin()?.update_user(&actor, form).await;
-    crate::api::form_redirect::after_form_post(&format!("user_{id}"), &result, &[], &[]);
+    crate::api::form_redirect::after_form_post(&format!("user_{id}"), &result, &[], &[]).await;
     result
 }
 

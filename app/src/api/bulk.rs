@@ -62,7 +62,7 @@ pub async fn bulk_write(
     };
     match &result {
         Ok(started) => form::to_result_page(started.job_id),
-        Err(_) => crate::api::form_redirect::after_form_post(BULK_FORM, &result, &typed, &input),
+        Err(_) => crate::api::form_redirect::after_form_post(BULK_FORM, &result, &typed, &input).await,
     }
     result
 }
@@ -83,7 +83,7 @@ pub async fn bulk_job(id: i64) -> Result<BulkJobView, AppError> {
 pub async fn bulk_retry(id: i64, #[server(default)] write_id: Option<i64>) -> Result<BulkRetried, AppError> {
     let viewer = crate::service::require_viewer()?;
     let result = crate::service::use_service()?.bulk_retry(&viewer, id, write_id).await;
-    crate::api::form_redirect::after_form_post(BULK_RETRY_FORM, &result, &[], &[]);
+    crate::api::form_redirect::after_form_post(BULK_RETRY_FORM, &result, &[], &[]).await;
     result
 }
 

@@ -156,11 +156,13 @@ mod store {
 
     use super::Draft;
 
-    /// Implemented by the server: a small in-memory store with a time limit. A draft is
-    /// found only by the user who typed it.
+    /// Implemented by the server: kept in its database (so whichever instance the redirect
+    /// reaches finds it) with a time limit, and in memory for the page that reads it. A draft
+    /// is found only by the user who typed it.
+    #[async_trait::async_trait]
     pub trait FormDrafts: Send + Sync + 'static {
         /// Keeps `draft` for `user_id`; returns its id (random, unguessable, URL-safe).
-        fn keep(&self, user_id: i64, draft: Draft) -> String;
+        async fn keep(&self, user_id: i64, draft: Draft) -> String;
         /// The draft kept under `id`, if it is `user_id`'s and has not expired.
         fn find(&self, user_id: i64, id: &str) -> Option<Draft>;
     }
@@ -224,7 +226,7 @@ pub fn accepts_html(parts: &http::request::Parts) -> bool {
 /// redirect back to that page. `typed` is what to refill on failure (never a password);
 /// `input` what the form's own checks found in it.
 #[cfg(feature = "ssr")]
-pub fn after_form_post<T>(form: &str, result: &Result<T, AppError>, typed: &[(&str, &str)], input: &[InputError]) {
+pub async fn after_form_post<T: Sync>(form: &str, result: &Result<T, AppError>, typed: &[(&str, &str)], input: &[InputError]) {
     use leptos::prelude::use_context;
     let Some(parts) = use_context::<http::request::Parts>() else {
         return;
@@ -240,7 +242,7 @@ pub fn after_form_post<T>(form: &str, result: &Result<T, AppError>, typed: &[(&s
         Ok(_) => back_url(referer, &[(FORM_DONE_PARAM, form)]),
         Err(e) => {
             let errors = join_codes(&form_errors(e, input));
-            let draft = keep_draft(form, typed);
+            let draft = keep_draft(form, typed).await;
             back_url(referer, &refusal_params(form, &errors, draft.as_deref()))
         }
     };
@@ -248,24 +250,28 @@ pub fn after_form_post<T>(form: &str, result: &Result<T, AppError>, typed: &[(&s
 }
 
 #[cfg(not(feature = "ssr"))]
-pub fn after_form_post<T>(_form: &str, _result: &Result<T, AppError>, _typed: &[(&str, &str)], _input: &[InputError]) {}
+pub async fn after_form_post<T>(_form: &str, _result: &Result<T, AppError>, _typed: &[(&str, &str)], _input: &[InputError]) {}
 
 /// Keeps what was typed for the signed-in user; its id, or None when nothing was typed.
 #[cfg(feature = "ssr")]
-fn keep_draft(form: &str, typed: &[(&str, &str)]) -> Option<String> {
+async fn keep_draft(form: &str, typed: &[(&str, &str)]) -> Option<String> {
     if typed.iter().all(|(_, v)| v.is_empty()) {
         return None;
     }
     let viewer = crate::service::current_viewer()?;
     let drafts = leptos::prelude::use_context::<SharedDrafts>()?;
     let fields = typed.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    Some(drafts.keep(
-        viewer.user_id,
-        Draft {
-            form: form.to_string(),
-            fields,
-        },
-    ))
+    Some(
+        drafts
+            .keep(
+                viewer.user_id,
+                Draft {
+                    form: form.to_string(),
+                    fields,
+                },
+            )
+            .await,
+    )
 }
 
 /// The signed-in user's draft `id`.

@@ -26,7 +26,7 @@ pub async fn save_view(name: String, query: String, shared: Option<String>) -> R
     let result = crate::service::use_service()?
         .save_view(&viewer, &name, &filter, shared.is_some())
         .await;
-    crate::api::form_redirect::after_form_post(SAVE_VIEW_FORM, &result, &[("name", &name)], &[]);
+    crate::api::form_redirect::after_form_post(SAVE_VIEW_FORM, &result, &[("name", &name)], &[]).await;
     result
 }
 
@@ -34,7 +34,7 @@ pub async fn save_view(name: String, query: String, shared: Option<String>) -> R
 pub async fn delete_view(id: i64) -> Result<(), AppError> {
     let viewer = crate::service::require_viewer()?;
     let result = crate::service::use_service()?.delete_view(&viewer, id).await;
-    crate::api::form_redirect::after_form_post(DELETE_VIEW_FORM, &result, &[], &[]);
+    crate::api::form_redirect::after_form_post(DELETE_VIEW_FORM, &result, &[], &[]).await;
     result
 }
 

@@ -26,7 +26,7 @@ pub async fn get_follow_up(key: String) -> Result<Option<FollowUpPlan>, AppError
 pub async fn set_follow_up(key: String, due: String, plan: String) -> Result<FollowUpPlan, AppError> {
     let viewer = crate::service::require_viewer()?;
     let result = crate::service::use_service()?.set_follow_up(&viewer, &key, &due, &plan).await;
-    crate::api::form_redirect::after_form_post("plan", &result, &[("due", &due), ("plan", &plan)], &[]);
+    crate::api::form_redirect::after_form_post("plan", &result, &[("due", &due), ("plan", &plan)], &[]).await;
     result
 }
 
@@ -35,6 +35,6 @@ pub async fn set_follow_up(key: String, due: String, plan: String) -> Result<Fol
 pub async fn complete_follow_up(key: String) -> Result<bool, AppError> {
     let viewer = crate::service::require_viewer()?;
     let result = crate::service::use_service()?.complete_follow_up(&viewer, &key).await;
-    crate::api::form_redirect::after_form_post("plan_done", &result, &[], &[]);
+    crate::api::form_redirect::after_form_post("plan_done", &result, &[], &[]).await;
     result
 }

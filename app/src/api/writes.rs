@@ -19,7 +19,8 @@ pub async fn set_remark(key: String, remark: String, description: String, token:
         &result,
         &[("remark", &remark), ("description", &description)],
         &crate::domain::validate_remark(&remark, &description),
-    );
+    )
+    .await;
     result
 }
 
@@ -39,7 +40,7 @@ pub async fn add_note(
         .add_note_with_plan(&viewer, &key, &text, &token, &due, &plan)
         .await;
     // The refusal carries every problem, the note's and the plan's.
-    crate::api::form_redirect::after_form_post("note", &result, &[("text", &text), ("due", &due), ("plan", &plan)], &[]);
+    crate::api::form_redirect::after_form_post("note", &result, &[("text", &text), ("due", &due), ("plan", &plan)], &[]).await;
     result
 }
 
@@ -47,6 +48,6 @@ pub async fn add_note(
 pub async fn retry_write(key: String, id: i64) -> Result<WriteOutcome, AppError> {
     let viewer = crate::service::require_viewer()?;
     let result = crate::service::use_service()?.retry_write(&viewer, &key, id).await;
-    crate::api::form_redirect::after_form_post("retry", &result, &[], &[]);
+    crate::api::form_redirect::after_form_post("retry", &result, &[], &[]).await;
     result
 }

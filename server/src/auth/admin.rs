@@ -141,7 +141,7 @@ impl AdminService for Auth {
             stored::set_disabled(&self.store, user.id, form.disabled, now).await?;
         }
         // The user's open sessions must see the new role, team or ids (or be refused) now.
-        self.forget_recent_sessions();
+        self.forget_recent_sessions().await;
         let updated = stored::by_id(&self.store, user.id).await?.ok_or(AppError::NotFound)?;
         self.audit_user(
             actor,

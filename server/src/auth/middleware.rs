@@ -159,6 +159,7 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
     let stale = resolution.stale_cookie;
     let signed_in = resolution.viewer.is_some();
     if let Some(viewer) = resolution.viewer {
+        auth.preload_draft(viewer.user_id, request.uri()).await;
         request.extensions_mut().insert(viewer);
     }
 

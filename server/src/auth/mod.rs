@@ -37,7 +37,7 @@ pub use settings::AuthSettings;
 
 use crate::clock::now_ms;
 use crate::storage::users as stored_users;
-use crate::storage::{StorageError, Store};
+use crate::storage::{Notice, StorageError, Store};
 use limits::LoginLimits;
 use settings::CookieSecure;
 
@@ -97,15 +97,26 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 
 impl Auth {
     pub fn new(store: Store, settings: AuthSettings) -> Self {
+        let recent: moka::future::Cache<String, Viewer> = moka::future::Cache::builder()
+            .max_capacity(10_000)
+            .time_to_live(RECENT_SESSION_TTL)
+            .build();
+        // Another instance signed someone out or changed an account: ask the database again.
+        let forget = recent.clone();
+        crate::storage::notices::on_notice(&store, move |notice| {
+            let forget = forget.clone();
+            async move {
+                if matches!(notice, Notice::Sessions | Notice::Missed) {
+                    forget.invalidate_all();
+                }
+            }
+        });
         Auth {
+            drafts: Arc::new(drafts::DraftStore::with_store(store.clone())),
             store,
             settings,
             limits: LoginLimits::default(),
-            recent: moka::future::Cache::builder()
-                .max_capacity(10_000)
-                .time_to_live(RECENT_SESSION_TTL)
-                .build(),
-            drafts: Arc::default(),
+            recent,
         }
     }
 
@@ -129,10 +140,24 @@ impl Auth {
         Ok(Arc::new(Auth::new(store, settings)))
     }
 
-    /// Forgets every remembered session, so the next request of each reads SQLite again
-    /// (after an admin changes a role, team, WeCom id or disables an account).
-    pub fn forget_recent_sessions(&self) {
+    /// Forgets every remembered session, here and on the other instances sharing the
+    /// database, so the next request of each reads the database again (after an admin
+    /// changes a role, team, WeCom id or disables an account).
+    pub async fn forget_recent_sessions(&self) {
         self.recent.invalidate_all();
+        self.store.publish(&Notice::Sessions).await;
+    }
+
+    /// Before a page that may refill a refused form: its draft, from the database if another
+    /// instance refused the form.
+    pub async fn preload_draft(&self, user_id: i64, uri: &http::Uri) {
+        let param = format!("{}=", app::api::form_redirect::FORM_DRAFT_PARAM);
+        let id = uri
+            .query()
+            .and_then(|q| q.split('&').find_map(|pair| pair.strip_prefix(param.as_str())));
+        if let Some(id) = id {
+            self.drafts.preload(user_id, id).await;
+        }
     }
 
     pub fn client_info(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> ClientInfo {
@@ -254,6 +279,7 @@ impl Auth {
         if let Some(token) = cookie_value(headers, SESSION_COOKIE) {
             self.recent.invalidate(&sessions::token_hash(&token)).await;
             sessions::delete(&self.store, &token).await?;
+            self.store.publish(&Notice::Sessions).await;
         }
         Ok(())
     }

@@ -16,7 +16,7 @@ use crate::config::{self, CliOverrides, LogFormat, SETTINGS_HELP, Settings};
 use crate::demo::{self, DemoError, DemoOptions, DemoVendors};
 use crate::services::Backend;
 use crate::services::wiring::{VendorConnections, build_backend_with};
-use crate::storage::{StorageError, Store};
+use crate::storage::{StorageError, Store, StoreOptions};
 use crate::vendors::ClientSetupError;
 use users::UserCommandError;
 
@@ -107,7 +107,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Serve => serve::serve(settings).await.map(|_| ExitCode::SUCCESS),
         Command::Check => check::check(settings).await,
         Command::User { command } => {
-            users::run_in(&settings.data_dir, command).await?;
+            users::run_in(&StoreOptions::from_settings(&settings), command).await?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -137,7 +137,7 @@ pub async fn start_backend(settings: &Settings) -> Result<Started, CliError> {
     } else {
         (VendorConnections::from_settings(settings), None)
     };
-    let store = Store::open(&settings.data_dir).await?;
+    let store = Store::connect(&StoreOptions::from_settings(settings)).await?;
     let backend = Arc::new(
         build_backend_with(settings.demo, connections, store, settings.cache)?.with_stale_follow_up_days(settings.stale_follow_up_days),
     );

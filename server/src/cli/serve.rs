@@ -7,34 +7,10 @@ use crate::config::Settings;
 use crate::services::Backend;
 use crate::web;
 
-/// Background work of a serving process: list refreshes and the outbox delivery worker.
+/// Background work of a serving process: the list crawl (or loading what another instance
+/// crawled) and the outbox delivery worker.
 pub fn spawn_background(backend: &Arc<Backend>, settings: &Settings) {
-    let every = std::time::Duration::from_secs(settings.list_refresh_secs);
-    // The customer list: SalesDesk users' WeCom ids are fed in before each refresh, so a
-    // vendor that lists only per rep (Weiling) lists every user's customers.
-    let list_backend = backend.clone();
-    tokio::spawn(async move {
-        loop {
-            match crate::storage::users::list(&list_backend.store).await {
-                Ok(users) => {
-                    let reps = users
-                        .iter()
-                        .filter(|u| !u.disabled)
-                        .flat_map(|u| {
-                            app::domain::VendorId::ALL
-                                .into_iter()
-                                .filter_map(move |v| u.wecom.get(v).map(|id| (v, id.to_string())))
-                        })
-                        .collect();
-                    list_backend.index.set_known_reps(reps).await;
-                }
-                Err(e) => tracing::warn!(error = %crate::errors::report(&e), "cannot read users for the customer list refresh"),
-            }
-            list_backend.index.refresh().await;
-            tokio::time::sleep(every).await;
-        }
-    });
-    backend.clues.spawn_refresher(every);
+    crate::services::list_crawl::spawn(backend.clone(), std::time::Duration::from_secs(settings.list_refresh_secs));
     backend.delivery.spawn_worker();
 }
 

@@ -13,7 +13,7 @@ use crate::auth::users::{self, UserInputError};
 use crate::clock::now_ms;
 use crate::storage::audit::{self, AuditAction, AuditActor, AuditEntry, AuditResult};
 use crate::storage::users::{self as stored, NewUser, Profile};
-use crate::storage::{StorageError, Store, sessions};
+use crate::storage::{Notice, StorageError, Store, StoreOptions, sessions};
 
 /// Why a user command failed; the line an operator sees.
 #[derive(Debug, thiserror::Error)]
@@ -224,12 +224,18 @@ pub async fn run(store: &Store, command: UserCommand, input: &mut dyn BufRead, o
     Ok(())
 }
 
-/// `salesdesk user …` on the database in `data_dir`, with the terminal's stdin and stdout.
-pub async fn run_in(data_dir: &std::path::Path, command: UserCommand) -> Result<(), UserCommandError> {
-    let store = Store::open(data_dir).await?;
-    let stdin = std::io::stdin();
-    let mut input = stdin.lock();
-    run(&store, command, &mut input, &mut std::io::stdout()).await
+/// `salesdesk user …` on the configured database, with the terminal's stdin and stdout.
+pub async fn run_in(options: &StoreOptions, command: UserCommand) -> Result<(), UserCommandError> {
+    let store = Store::connect(options).await?;
+    let result = {
+        let stdin = std::io::stdin();
+        let mut input = stdin.lock();
+        run(&store, command, &mut input, &mut std::io::stdout()).await
+    };
+    // Instances sharing PostgreSQL forget the sessions they remember for a few seconds, so a
+    // disabled account or a new role takes effect on them at once.
+    store.publish(&Notice::Sessions).await;
+    result
 }
 
 #[cfg(test)]

@@ -29,6 +29,24 @@ pub const DATA_DIR: Setting = Setting {
     secret: false,
 };
 
+pub const DATABASE_URL: Setting = Setting {
+    env: "SALESDESK_DATABASE_URL",
+    toml_key: None,
+    kind: Kind::Text,
+    default: None,
+    help: "postgres://user:password@host/db: share one PostgreSQL among several instances; unset = SQLite in SALESDESK_DATA_DIR (one instance)",
+    secret: true,
+};
+
+pub const OUTBOX_LEASE_SECS: Setting = Setting {
+    env: "SALESDESK_OUTBOX_LEASE_SECS",
+    toml_key: Some("outbox_lease_secs"),
+    kind: Kind::Number { min: 5, max: 3600 },
+    default: Some("60"),
+    help: "how long an instance's claim on a queued write lasts; a crashed instance's writes go to another after it",
+    secret: false,
+};
+
 pub const SITE_ROOT: Setting = Setting {
     env: "SALESDESK_SITE_ROOT",
     toml_key: Some("site_root"),
@@ -118,6 +136,8 @@ pub const SETTINGS: &[Setting] = &[
     CONFIG,
     ADDR,
     DATA_DIR,
+    DATABASE_URL,
+    OUTBOX_LEASE_SECS,
     SITE_ROOT,
     DEMO,
     DEMO_CUSTOMERS,

@@ -40,6 +40,10 @@ pub const VENDORS: &[&VendorSection] = &[&tanma::settings::SECTION, &weiling::se
 pub struct Settings {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
+    /// PostgreSQL shared by several instances; `None`: SQLite in `data_dir`.
+    pub database_url: Option<SecretString>,
+    /// How long an instance's claim on an outbox row lasts.
+    pub outbox_lease_secs: u64,
     /// Where cargo-leptos put the compiled site (`/pkg`, assets).
     pub site_root: PathBuf,
     /// Demo mode: the built-in simulators stand in for every vendor.
@@ -183,6 +187,12 @@ fn resolve(src: &Source, cli: &CliOverrides) -> Result<Settings, ConfigError> {
         max_age: Duration::from_secs(cache_max_age),
         ..CachePolicy::default()
     };
+    let database_url = src.parsed(&app::DATABASE_URL, |url| match url.trim() {
+        "" => Err("is empty".to_string()),
+        u if u.starts_with("postgres://") || u.starts_with("postgresql://") => Ok(SecretString::from(u.to_string())),
+        _ => Err("must start with postgres:// (SQLite needs no URL: it lives in SALESDESK_DATA_DIR)".to_string()),
+    })?;
+    let outbox_lease_secs = src.number(&app::OUTBOX_LEASE_SECS)?;
     let metrics_token = src.parsed(&app::METRICS_TOKEN, |t| match t.trim() {
         t if t.len() < 16 => Err("must be at least 16 characters".to_string()),
         t => Ok(SecretString::from(t.to_string())),
@@ -200,6 +210,8 @@ fn resolve(src: &Source, cli: &CliOverrides) -> Result<Settings, ConfigError> {
     Ok(Settings {
         addr,
         data_dir: PathBuf::from(data_dir),
+        database_url,
+        outbox_lease_secs,
         site_root: PathBuf::from(site_root),
         demo,
         demo_customers,

@@ -14,7 +14,7 @@ use super::customer_index::CustomerIndex;
 use super::delivery::Delivery;
 use super::today::TodayService;
 use super::writes::WriteService;
-use crate::storage::Store;
+use crate::storage::{Notice, Store};
 use crate::vendors::VendorAdapter;
 
 /// One vendor as this deployment sees it.
@@ -45,8 +45,22 @@ pub struct Backend {
 impl Backend {
     pub fn new(demo: bool, slots: Vec<VendorSlot>, store: Store) -> Self {
         let adapters: Vec<Arc<dyn VendorAdapter>> = slots.iter().filter_map(|s| s.adapter.clone()).collect();
-        let index = Arc::new(CustomerIndex::new(adapters.clone()));
+        let index = Arc::new(CustomerIndex::new(adapters.clone()).with_store(store.clone()));
         let delivery = Delivery::new(store.clone(), &adapters);
+        // A write delivered by another instance: this one's cached reads of the customer go.
+        let forgetting = adapters.clone();
+        crate::storage::notices::on_notice(&store, move |notice| {
+            let adapters = forgetting.clone();
+            async move {
+                if let Notice::CustomersWritten { targets } = notice {
+                    for adapter in &adapters {
+                        for target in &targets {
+                            adapter.forget_customer(target).await;
+                        }
+                    }
+                }
+            }
+        });
         Backend {
             demo,
             details: DetailService {
@@ -61,7 +75,7 @@ impl Backend {
                 store: store.clone(),
                 delivery: delivery.clone(),
             },
-            clues: Arc::new(ClueService::new(adapters)),
+            clues: Arc::new(ClueService::new(adapters).with_store(store.clone())),
             today: TodayService::new(index.clone(), store.clone()),
             index,
             delivery,

@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use app::domain::{
     Clue, ClueDetail, ClueListing, ClueSummary, EpochMs, FieldValue, Scope, StaleCopy, VendorErrorKind, VendorFailure, VendorId,
@@ -14,7 +13,12 @@ use app::domain::{
 use app::error::AppError;
 use tokio::sync::{Mutex, RwLock};
 
+use super::list_codec::{self, ListCodecError};
+use crate::storage::{Notice, StorageError, Store, list_snapshots};
 use crate::vendors::{VendorAdapter, VendorError};
+
+/// The `list_snapshots.name` of the clue list.
+pub const CLUE_LIST: &str = "clues";
 
 const PAGE_SIZE: usize = 20;
 const CRAWL_PAGE_SIZE: u32 = 100;
@@ -28,10 +32,38 @@ struct State {
     refreshed_at: Option<EpochMs>,
 }
 
+/// The clue list as stored in the database: each vendor's clues and last failure.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredClues {
+    refreshed_at: EpochMs,
+    per_vendor: Vec<(VendorId, Vec<Clue>, Option<VendorFailure>)>,
+}
+
+/// Why the stored clue list could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ClueLoadError {
+    #[error("cannot read the stored clue list")]
+    Storage(#[from] StorageError),
+    #[error("cannot decode the stored clue list")]
+    Codec(#[from] ListCodecError),
+}
+
 pub struct ClueService {
     adapters: Vec<Arc<dyn VendorAdapter>>,
     state: RwLock<State>,
     refreshing: Mutex<()>,
+    /// Where each crawl is stored, and loaded from by the other instances and at restart.
+    store: Option<Store>,
+}
+
+impl State {
+    /// The merged list from each vendor's clues, newest first.
+    fn finish(&mut self, refreshed_at: EpochMs) {
+        let mut all: Vec<Clue> = self.per_vendor.values().flat_map(|(c, _)| c.iter().cloned()).collect();
+        all.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
+        self.clues = Arc::new(all);
+        self.refreshed_at = Some(refreshed_at);
+    }
 }
 
 pub fn visible(scope: &Scope, clue: &Clue) -> bool {
@@ -66,6 +98,59 @@ impl ClueService {
             adapters,
             state: RwLock::new(State::default()),
             refreshing: Mutex::new(()),
+            store: None,
+        }
+    }
+
+    /// Stores every crawl in `store`, and loads the stored one instead of crawling when the
+    /// list is first needed.
+    pub fn with_store(mut self, store: Store) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Loads the stored list if it is newer than the one in memory; `true` when it was.
+    pub async fn load_stored(&self) -> Result<bool, ClueLoadError> {
+        let Some(store) = &self.store else {
+            return Ok(false);
+        };
+        let _guard = self.refreshing.lock().await;
+        let current = self.state.read().await.refreshed_at.unwrap_or(i64::MIN);
+        let Some(snapshot) = list_snapshots::load_newer(store, CLUE_LIST, current).await? else {
+            return Ok(false);
+        };
+        let stored: StoredClues = list_codec::decode(&snapshot.data)?;
+        let mut state = State {
+            per_vendor: stored
+                .per_vendor
+                .into_iter()
+                .map(|(v, clues, failure)| (v, (clues, failure)))
+                .collect(),
+            ..State::default()
+        };
+        state.finish(stored.refreshed_at);
+        *self.state.write().await = state;
+        Ok(true)
+    }
+
+    /// Stores the list as it is now and tells the other instances to load it.
+    async fn keep(&self, store: &Store) {
+        let (data, records, refreshed_at) = {
+            let state = self.state.read().await;
+            let mut per_vendor: Vec<_> = state.per_vendor.iter().map(|(v, (c, f))| (*v, c.clone(), f.clone())).collect();
+            per_vendor.sort_by_key(|(v, _, _)| *v);
+            let refreshed_at = state.refreshed_at.unwrap_or_default();
+            let stored = StoredClues { refreshed_at, per_vendor };
+            (list_codec::encode(&stored), state.clues.len(), refreshed_at)
+        };
+        let data = match data {
+            Ok(data) => data,
+            Err(e) => return tracing::error!(error = %crate::errors::report(&e), "cannot encode the clue list for storing"),
+        };
+        match list_snapshots::save(store, CLUE_LIST, refreshed_at, records as i64, &data).await {
+            Ok(true) => store.publish(&Notice::ListStored { name: CLUE_LIST.into() }).await,
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %crate::errors::report(&e), "cannot store the clue list"),
         }
     }
 
@@ -88,27 +173,35 @@ impl ClueService {
                 }
             }
         }
-        let mut all: Vec<Clue> = state.per_vendor.values().flat_map(|(c, _)| c.iter().cloned()).collect();
-        all.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.cmp(&a.id)));
-        state.clues = Arc::new(all);
-        state.refreshed_at = Some(crate::clock::now_ms());
+        state.finish(crate::clock::now_ms());
+        drop(state);
+        if let Some(store) = &self.store {
+            self.keep(store).await;
+        }
     }
 
-    pub fn spawn_refresher(self: &Arc<Self>, every: Duration) -> tokio::task::JoinHandle<()> {
-        let this = self.clone();
-        tokio::spawn(async move {
-            loop {
-                this.refresh().await;
-                tokio::time::sleep(every).await;
+    /// The first time the list is needed: the stored list when there is one; a crawl unless
+    /// another live instance crawls (see `CustomerIndex::ensure_loaded`).
+    async fn ensure_loaded(&self) {
+        if self.state.read().await.refreshed_at.is_some() {
+            return;
+        }
+        if let Some(store) = &self.store {
+            match self.load_stored().await {
+                Ok(true) => return,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %crate::errors::report(&e), "the stored clue list cannot be loaded; crawling"),
             }
-        })
+            if super::list_crawl::crawled_elsewhere(store).await {
+                return;
+            }
+        }
+        self.refresh().await;
     }
 
     /// One page; the cursor is the position after the last row shown.
     pub async fn list(&self, scope: &Scope, cursor: Option<&str>) -> ClueListing {
-        if self.state.read().await.refreshed_at.is_none() {
-            self.refresh().await;
-        }
+        self.ensure_loaded().await;
         let state = self.state.read().await;
         let start = cursor.and_then(|c| c.parse::<usize>().ok()).unwrap_or(0);
         let visible_clues: Vec<&Clue> = state.clues.iter().filter(|c| visible(scope, c)).collect();

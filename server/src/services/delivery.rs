@@ -27,7 +27,7 @@ use tokio::sync::Notify;
 use crate::clock::now_ms;
 use crate::storage::audit::{self, AuditResult};
 use crate::storage::outbox::{OutboxItem, Recorded, WritePayload};
-use crate::storage::{StorageError, Store};
+use crate::storage::{Notice, StorageError, Store};
 use crate::vendors::{BatchItemResult, NoteWrite, RemarkWrite, VendorAdapter, VendorError, WriteReceipt};
 
 /// After this many attempts an item is marked failed (the rep can retry it by hand).
@@ -144,6 +144,15 @@ impl Delivery {
 
     /// Claims and delivers every due item once; returns how many were handled.
     pub async fn run_due(&self) -> usize {
+        // Items another instance claimed and never settled (it died): theirs no longer.
+        match self.store.recover_expired(now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(
+                items = n,
+                "outbox: took over writes whose claim lapsed; they will be verified before resending"
+            ),
+            Err(e) => tracing::error!(error = %crate::errors::report(&e), "outbox: cannot take over lapsed claims"),
+        }
         let items = match self.store.claim_due(now_ms(), CLAIM_LIMIT).await {
             Ok(items) => items,
             Err(e) => {
@@ -168,12 +177,28 @@ impl Delivery {
     /// whose earlier attempt may have arrived one by one, the rest in batches per vendor and
     /// kind.
     pub async fn deliver_claimed(&self, items: Vec<OutboxItem>) {
+        if items.is_empty() {
+            return;
+        }
+        let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
         let (uncertain, sure): (Vec<_>, Vec<_>) = items.into_iter().partition(|i| i.uncertain);
         let singles = uncertain.into_iter().map(|item| self.deliver(item).boxed());
         let grouped = batches(sure)
             .into_iter()
             .map(|(vendor, batch)| self.deliver_batch(vendor, batch).boxed());
-        futures::future::join_all(singles.chain(grouped)).await;
+        let deliveries = futures::future::join_all(singles.chain(grouped));
+        // While a slow vendor answers, the claims are renewed every third of a lease, so no
+        // other instance takes over a write that is still being sent.
+        let renewals = async {
+            let every = Duration::from_millis((self.store.outbox_lease_ms() / 3).max(100) as u64);
+            loop {
+                tokio::time::sleep(every).await;
+                if let Err(e) = self.store.extend_claims(&ids, now_ms()).await {
+                    tracing::warn!(error = %crate::errors::report(&e), "outbox: cannot renew claims");
+                }
+            }
+        };
+        futures::future::select(deliveries.boxed(), renewals.boxed()).await;
     }
 
     async fn deliver(&self, item: OutboxItem) {
@@ -229,7 +254,9 @@ impl Delivery {
         let now = now_ms();
         let mut updates = Vec::with_capacity(results.len());
         let mut audits = Vec::new();
+        let mut written = Vec::with_capacity(results.len());
         for (item, result) in results {
+            written.push(item.target.clone());
             match result {
                 Ok(receipt) => {
                     tracing::info!(id = item.id, vendor = %item.vendor, "outbox: delivered");
@@ -274,6 +301,9 @@ impl Delivery {
         if let Err(e) = self.store.record_outcomes(&updates, now).await {
             tracing::error!(items = updates.len(), error = %e, "outbox: cannot record delivery outcomes");
         }
+        // Other instances drop their cached reads of these customers (this one's cache was
+        // dropped around the vendor call).
+        self.store.publish(&Notice::CustomersWritten { targets: written }).await;
         for (write_id, result, detail) in audits {
             self.audit(write_id, result, detail.as_deref()).await;
         }

@@ -9,6 +9,8 @@ pub mod customer_index;
 pub mod delivery;
 pub mod detail_memo;
 pub mod export;
+pub mod list_codec;
+pub mod list_crawl;
 pub mod merge;
 pub mod saved_views;
 pub mod today;

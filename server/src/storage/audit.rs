@@ -6,7 +6,7 @@
 use app::api::admin::AuditRow;
 use app::domain::{VendorId, Viewer};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 
 use super::{StorageError, Store};
 use crate::clock::now_ms;
@@ -139,26 +139,29 @@ fn truncate(text: Option<&str>) -> Option<String> {
 
 /// Appends one entry; returns its id.
 pub async fn record(store: &Store, entry: AuditEntry) -> Result<i64, StorageError> {
-    let r = sqlx::query("INSERT INTO audit_log (at, user_id, username, action, customer_key, vendor, write_id, result, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(entry.at_ms.unwrap_or_else(now_ms))
-        .bind(entry.actor.user_id)
-        .bind(&entry.actor.username)
-        .bind(entry.action.slug())
-        .bind(&entry.customer_key)
-        .bind(entry.vendor.map(VendorId::slug))
-        .bind(entry.write_id)
-        .bind(entry.result.slug())
-        .bind(truncate(entry.detail.as_deref()))
-        .execute(store.pool())
-        .await?;
-    Ok(r.last_insert_rowid())
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO audit_log (at, user_id, username, action, customer_key, vendor, write_id, result, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(entry.at_ms.unwrap_or_else(now_ms))
+    .bind(entry.actor.user_id)
+    .bind(&entry.actor.username)
+    .bind(entry.action.slug())
+    .bind(&entry.customer_key)
+    .bind(entry.vendor.map(VendorId::slug))
+    .bind(entry.write_id)
+    .bind(entry.result.slug())
+    .bind(truncate(entry.detail.as_deref()))
+    .fetch_one(store.pool())
+    .await?;
+    Ok(id)
 }
 
 /// Attaches the vendor's answer to the entries of outbox item `write_id` (delivered, or
 /// failed with the error). Returns how many entries were updated (0 when the write was
 /// never recorded).
 pub async fn record_delivery(store: &Store, write_id: i64, result: AuditResult, detail: Option<&str>) -> Result<u64, StorageError> {
-    let r = sqlx::query("UPDATE audit_log SET result = ?, detail = COALESCE(?, detail), result_at = ? WHERE write_id = ?")
+    let r = sqlx::query("UPDATE audit_log SET result = $1, detail = COALESCE($2, detail), result_at = $3 WHERE write_id = $4")
         .bind(result.slug())
         .bind(truncate(detail))
         .bind(now_ms())
@@ -170,7 +173,7 @@ pub async fn record_delivery(store: &Store, write_id: i64, result: AuditResult, 
 
 const ROW_COLUMNS: &str = "id, at, username, action, customer_key, vendor, write_id, result, detail, result_at";
 
-fn from_row(row: &SqliteRow) -> AuditRow {
+fn from_row(row: &AnyRow) -> AuditRow {
     let vendor: Option<String> = row.get("vendor");
     AuditRow {
         id: row.get("id"),
@@ -189,7 +192,7 @@ fn from_row(row: &SqliteRow) -> AuditRow {
 /// Newest first, `limit` entries with ids below `before` (for paging).
 pub async fn list(store: &Store, before: Option<i64>, limit: i64) -> Result<Vec<AuditRow>, StorageError> {
     let rows = sqlx::query(&format!(
-        "SELECT {ROW_COLUMNS} FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?"
+        "SELECT {ROW_COLUMNS} FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2"
     ))
     .bind(before.unwrap_or(i64::MAX))
     .bind(limit)

@@ -66,7 +66,7 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO bulk_jobs (idempotency_key, author_id, author_name, kind, payload_json, created_at)
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
         )
         .bind(&job.idempotency_key)
         .bind(job.author_id)
@@ -78,7 +78,7 @@ impl Store {
         .await?;
         let Some(id) = inserted else {
             tx.rollback().await?;
-            let id: i64 = sqlx::query_scalar("SELECT id FROM bulk_jobs WHERE idempotency_key = ?")
+            let id: i64 = sqlx::query_scalar("SELECT id FROM bulk_jobs WHERE idempotency_key = $1")
                 .bind(&job.idempotency_key)
                 .fetch_one(self.pool())
                 .await?;
@@ -90,7 +90,7 @@ impl Store {
         };
         for (position, customer) in job.customers.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO bulk_job_customers (job_id, position, customer_key, name, skipped) VALUES (?, ?, ?, ?, ?)
+                "INSERT INTO bulk_job_customers (job_id, position, customer_key, name, skipped) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (job_id, customer_key) DO NOTHING",
             )
             .bind(id)
@@ -103,19 +103,20 @@ impl Store {
         }
         let write_ids = Self::insert_writes(&mut tx, &job.writes, now_ms).await?;
         for outbox_id in &write_ids {
-            sqlx::query("INSERT INTO bulk_job_items (job_id, outbox_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            sqlx::query("INSERT INTO bulk_job_items (job_id, outbox_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(id)
                 .bind(outbox_id)
                 .execute(&mut *tx)
                 .await?;
         }
         tx.commit().await?;
-        self.outbox_changed();
+        self.outbox_committed(job.writes.iter().map(|w| w.customer_key.clone()).collect())
+            .await;
         Ok(CreatedJob { id, new: true, write_ids })
     }
 
     pub async fn bulk_job(&self, id: i64) -> Result<Option<BulkJob>, StorageError> {
-        let row = sqlx::query("SELECT id, author_id, author_name, payload_json, created_at FROM bulk_jobs WHERE id = ?")
+        let row = sqlx::query("SELECT id, author_id, author_name, payload_json, created_at FROM bulk_jobs WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
@@ -135,7 +136,7 @@ impl Store {
 
     /// The job's customers, in selection order.
     pub async fn bulk_job_customers(&self, id: i64) -> Result<Vec<JobCustomer>, StorageError> {
-        let rows = sqlx::query("SELECT customer_key, name, skipped FROM bulk_job_customers WHERE job_id = ? ORDER BY position")
+        let rows = sqlx::query("SELECT customer_key, name, skipped FROM bulk_job_customers WHERE job_id = $1 ORDER BY position")
             .bind(id)
             .fetch_all(self.pool())
             .await?;
@@ -159,12 +160,12 @@ impl Store {
 
     /// The job's outbox writes as they stand now.
     pub async fn bulk_job_writes(&self, id: i64) -> Result<Vec<OutboxItem>, StorageError> {
-        self.outbox_items_where("id IN (SELECT outbox_id FROM bulk_job_items WHERE job_id = ?)", id)
+        self.outbox_items_where("id IN (SELECT outbox_id FROM bulk_job_items WHERE job_id = $1)", id)
             .await
     }
 
     async fn bulk_job_write_ids(&self, id: i64) -> Result<Vec<i64>, StorageError> {
-        let ids = sqlx::query_scalar("SELECT outbox_id FROM bulk_job_items WHERE job_id = ? ORDER BY outbox_id")
+        let ids = sqlx::query_scalar("SELECT outbox_id FROM bulk_job_items WHERE job_id = $1 ORDER BY outbox_id")
             .bind(id)
             .fetch_all(self.pool())
             .await?;

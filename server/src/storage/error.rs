@@ -22,6 +22,13 @@ pub enum StorageError {
         #[source]
         source: sqlx::Error,
     },
+    /// PostgreSQL cannot be reached or refuses the credentials. The URL is a secret (it may
+    /// hold a password) and is never quoted.
+    #[error("SALESDESK_DATABASE_URL: cannot connect to PostgreSQL")]
+    Connect(#[source] sqlx::Error),
+    /// `SALESDESK_TEST_DATABASE_URL` is not a URL.
+    #[error("SALESDESK_TEST_DATABASE_URL is not a postgres:// URL")]
+    BadTestUrl,
     #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Any other database error; its own text says what failed.

@@ -3,7 +3,7 @@
 
 use app::domain::{EpochMs, FollowUpPlan};
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 
 use super::{StorageError, Store};
 
@@ -40,7 +40,7 @@ const DUE_LIMIT: i64 = 500;
 
 const COLUMNS: &str = "p.user_id, p.customer_key, p.customer_name, p.due_at, p.plan, p.updated_at, p.done_at";
 
-fn plan_from_row(row: &SqliteRow) -> FollowUpPlan {
+fn plan_from_row(row: &AnyRow) -> FollowUpPlan {
     FollowUpPlan {
         customer_key: row.get("customer_key"),
         customer_name: row.get("customer_name"),
@@ -55,9 +55,9 @@ fn plan_from_row(row: &SqliteRow) -> FollowUpPlan {
 pub async fn upsert(store: &Store, new: &NewPlan<'_>, now: EpochMs) -> Result<(), StorageError> {
     sqlx::query(
         "INSERT INTO follow_up_plans (user_id, customer_key, customer_name, due_at, plan, created_at, updated_at, done_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)
          ON CONFLICT (user_id, customer_key) DO UPDATE SET
-             customer_name = COALESCE(excluded.customer_name, customer_name), due_at = excluded.due_at,
+             customer_name = COALESCE(excluded.customer_name, follow_up_plans.customer_name), due_at = excluded.due_at,
              plan = excluded.plan, updated_at = excluded.updated_at, done_at = NULL",
     )
     .bind(new.user_id)
@@ -74,21 +74,22 @@ pub async fn upsert(store: &Store, new: &NewPlan<'_>, now: EpochMs) -> Result<()
 
 /// Marks the user's open plan for the customer done; false when there is none open.
 pub async fn mark_done(store: &Store, user_id: i64, customer_key: &str, now: EpochMs) -> Result<bool, StorageError> {
-    let r =
-        sqlx::query("UPDATE follow_up_plans SET done_at = ?, updated_at = ? WHERE user_id = ? AND customer_key = ? AND done_at IS NULL")
-            .bind(now)
-            .bind(now)
-            .bind(user_id)
-            .bind(customer_key)
-            .execute(store.pool())
-            .await?;
+    let r = sqlx::query(
+        "UPDATE follow_up_plans SET done_at = $1, updated_at = $2 WHERE user_id = $3 AND customer_key = $4 AND done_at IS NULL",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(user_id)
+    .bind(customer_key)
+    .execute(store.pool())
+    .await?;
     Ok(r.rows_affected() == 1)
 }
 
 /// The user's plan for the customer, open or done.
 pub async fn find(store: &Store, user_id: i64, customer_key: &str) -> Result<Option<FollowUpPlan>, StorageError> {
     let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM follow_up_plans p WHERE p.user_id = ? AND p.customer_key = ?"
+        "SELECT {COLUMNS} FROM follow_up_plans p WHERE p.user_id = $1 AND p.customer_key = $2"
     ))
     .bind(user_id)
     .bind(customer_key)
@@ -100,16 +101,17 @@ pub async fn find(store: &Store, user_id: i64, customer_key: &str) -> Result<Opt
 /// Open plans of `owners` due before `before`, earliest first. A user's own plans are listed
 /// whatever their account's state; a team's and everyone's only of enabled users.
 pub async fn due_before(store: &Store, owners: &PlanOwners, before: EpochMs) -> Result<Vec<OwnedPlan>, StorageError> {
-    let whose = match owners {
-        PlanOwners::User(_) => "p.user_id = ?",
-        PlanOwners::Team(_) => "u.team = ? AND u.disabled = 0",
-        PlanOwners::Everyone => "u.disabled = 0",
+    // `$1` is `before`, then the owners' value if they have one, then the limit.
+    let (whose, limit) = match owners {
+        PlanOwners::User(_) => ("p.user_id = $2", "$3"),
+        PlanOwners::Team(_) => ("u.team = $2 AND u.disabled = 0", "$3"),
+        PlanOwners::Everyone => ("u.disabled = 0", "$2"),
     };
     let sql = format!(
         "SELECT {COLUMNS}, COALESCE(u.display_name, '') AS rep_name FROM follow_up_plans p
          LEFT JOIN users u ON u.id = p.user_id
-         WHERE p.done_at IS NULL AND p.due_at < ? AND {whose}
-         ORDER BY p.due_at, p.customer_key LIMIT ?"
+         WHERE p.done_at IS NULL AND p.due_at < $1 AND {whose}
+         ORDER BY p.due_at, p.customer_key LIMIT {limit}"
     );
     let query = sqlx::query(&sql).bind(before);
     let query = match owners {

@@ -3,10 +3,10 @@
 //! and records the outcome; state is visible on the customer page and to admins.
 
 use serde::{Deserialize, Serialize};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::any::{AnyQueryResult, AnyRow};
+use sqlx::{AnyConnection, Row};
 
-use super::{StorageError, Store};
+use super::{Engine, StorageError, Store, placeholders};
 use crate::vendors::CustomerRef;
 use app::domain::VendorId;
 
@@ -102,7 +102,7 @@ pub enum Recorded {
 
 const COLUMNS: &str = "id, idempotency_key, vendor, customer_key, target_json, payload_json, author, state, attempts, uncertain, last_error, vendor_record_id, created_at, updated_at, next_attempt_at";
 
-fn from_row(row: &SqliteRow) -> Result<OutboxItem, StorageError> {
+fn from_row(row: &AnyRow) -> Result<OutboxItem, StorageError> {
     let vendor: String = row.get("vendor");
     let target: String = row.get("target_json");
     let payload: String = row.get("payload_json");
@@ -141,14 +141,14 @@ trait Changes {
     fn changed_rows(&self) -> bool;
 }
 
-impl Changes for sqlx::sqlite::SqliteQueryResult {
+impl Changes for AnyQueryResult {
     fn changed_rows(&self) -> bool {
         self.rows_affected() > 0
     }
 }
 
 /// `UPDATE … RETURNING`: the rows it changed.
-impl Changes for Vec<SqliteRow> {
+impl Changes for Vec<AnyRow> {
     fn changed_rows(&self) -> bool {
         !self.is_empty()
     }
@@ -161,7 +161,7 @@ impl Changes for Vec<i64> {
     }
 }
 
-impl Changes for Option<SqliteRow> {
+impl Changes for Option<AnyRow> {
     fn changed_rows(&self) -> bool {
         self.is_some()
     }
@@ -183,7 +183,7 @@ impl Store {
     async fn counted<T: Changes>(&self, statement: impl Future<Output = Result<T, sqlx::Error>>) -> Result<T, sqlx::Error> {
         let out = statement.await;
         if out.as_ref().is_ok_and(Changes::changed_rows) {
-            self.outbox_changed();
+            self.outbox_committed(Vec::new()).await;
         }
         out
     }
@@ -197,7 +197,8 @@ impl Store {
         }
         let mut tx = self.pool().begin().await?;
         let ids = Self::insert_writes(&mut tx, writes, now_ms).await?;
-        self.counted(tx.commit()).await?;
+        tx.commit().await?;
+        self.outbox_committed(writes.iter().map(|w| w.customer_key.clone()).collect()).await;
         let mut items = Vec::with_capacity(ids.len());
         for id in ids {
             items.push(self.outbox_item(id).await?.ok_or(StorageError::Vanished("a queued outbox item"))?);
@@ -208,14 +209,14 @@ impl Store {
     /// Inserts writes inside the caller's transaction (a bulk job commits them with the job);
     /// returns their ids, an already queued item's for a repeated idempotency key. The caller
     /// notes the customers first (`note_writes_for`) and counts the commit.
-    pub(super) async fn insert_writes(tx: &mut SqliteConnection, writes: &[NewWrite], now_ms: i64) -> Result<Vec<i64>, StorageError> {
+    pub(super) async fn insert_writes(tx: &mut AnyConnection, writes: &[NewWrite], now_ms: i64) -> Result<Vec<i64>, StorageError> {
         let mut ids = Vec::with_capacity(writes.len());
         for w in writes {
             let target = to_json("outbox.target_json", &w.target)?;
             let payload = to_json("outbox.payload_json", &w.payload)?;
             let inserted: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO outbox (idempotency_key, kind, vendor, customer_key, target_json, payload_json, author, state, created_at, updated_at, next_attempt_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
             )
             .bind(&w.idempotency_key)
             .bind(w.payload.kind())
@@ -232,7 +233,7 @@ impl Store {
             let id = match inserted {
                 Some(id) => id,
                 None => {
-                    sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = ?")
+                    sqlx::query_scalar("SELECT id FROM outbox WHERE idempotency_key = $1")
                         .bind(&w.idempotency_key)
                         .fetch_one(&mut *tx)
                         .await?
@@ -244,14 +245,14 @@ impl Store {
     }
 
     pub async fn outbox_item(&self, id: i64) -> Result<Option<OutboxItem>, StorageError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE id = ?"))
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"))
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
         row.as_ref().map(from_row).transpose()
     }
 
-    /// The items matching `clause` (SQL over the outbox's columns, one `?` bound to `arg`),
+    /// The items matching `clause` (SQL over the outbox's columns, one `$1` bound to `arg`),
     /// oldest first.
     pub(super) async fn outbox_items_where(&self, clause: &str, arg: i64) -> Result<Vec<OutboxItem>, StorageError> {
         let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE {clause} ORDER BY id"))
@@ -261,17 +262,36 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
-    /// Marks up to `limit` due items as being delivered and returns them. Claiming in one
-    /// statement means two workers never send the same item.
+    /// When a claim made at `now_ms` ends: an item still `delivering` after that has lost its
+    /// claimer (see `recover_expired`).
+    fn outbox_lease_end(&self, now_ms: i64) -> i64 {
+        now_ms.saturating_add(self.outbox_lease_ms())
+    }
+
+    /// Marks up to `limit` due items as being delivered by this instance, for the lease
+    /// (`Store::outbox_lease_ms`), and returns them. Claiming in one statement means two
+    /// workers never send the same item: the outer `UPDATE` checks again that each row is
+    /// still pending (a claimer that waited for another's lock finds it taken), and on
+    /// PostgreSQL the inner `SELECT` skips rows another instance is claiming, so instances
+    /// polling at once take different items.
     pub async fn claim_due(&self, now_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, StorageError> {
+        // SQLite has neither row locks (one writer at a time) nor the clause.
+        let lock = match self.engine() {
+            Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+            Engine::Sqlite => "",
+        };
         let rows = self
             .counted(
                 sqlx::query(&format!(
-                    "UPDATE outbox SET state = 'delivering', updated_at = ?1
-             WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2)
+                    "UPDATE outbox SET state = 'delivering', claimed_by = $2, lease_until = $3, updated_at = $1
+             WHERE state = 'pending' AND id IN
+                 (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1
+                  ORDER BY next_attempt_at, id LIMIT $4{lock})
              RETURNING {COLUMNS}"
                 ))
                 .bind(now_ms)
+                .bind(self.instance())
+                .bind(self.outbox_lease_end(now_ms))
                 .bind(limit)
                 .fetch_all(self.pool()),
             )
@@ -283,15 +303,19 @@ impl Store {
 
     /// Claims these items if they are pending (delivering right after a rep submits).
     pub async fn claim_ids(&self, ids: &[i64], now_ms: i64) -> Result<Vec<OutboxItem>, StorageError> {
+        let lease_until = self.outbox_lease_end(now_ms);
         let mut items = Vec::with_capacity(ids.len());
         for id in ids {
             let row = self
                 .counted(
                     sqlx::query(&format!(
-                        "UPDATE outbox SET state = 'delivering', updated_at = ? WHERE id = ? AND state = 'pending' RETURNING {COLUMNS}"
+                        "UPDATE outbox SET state = 'delivering', claimed_by = $2, lease_until = $3, updated_at = $1
+                         WHERE id = $4 AND state = 'pending' RETURNING {COLUMNS}"
                     ))
                     .bind(now_ms)
-                    .bind(id)
+                    .bind(self.instance())
+                    .bind(lease_until)
+                    .bind(*id)
                     .fetch_optional(self.pool()),
                 )
                 .await?;
@@ -307,29 +331,75 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = self
-            .counted(
-                sqlx::query(&format!(
-                    "UPDATE outbox SET state = 'delivering', updated_at = ?1
-                     WHERE state = 'pending' AND id IN (SELECT value FROM json_each(?2)) RETURNING {COLUMNS}"
-                ))
-                .bind(now_ms)
-                .bind(to_json("outbox.id", &ids)?)
-                .fetch_all(self.pool()),
-            )
-            .await?;
+        let sql = format!(
+            "UPDATE outbox SET state = 'delivering', claimed_by = $2, lease_until = $3, updated_at = $1
+             WHERE state = 'pending' AND id IN ({}) RETURNING {COLUMNS}",
+            placeholders(4, ids.len())
+        );
+        let mut query = sqlx::query::<sqlx::Any>(&sql)
+            .bind(now_ms)
+            .bind(self.instance())
+            .bind(self.outbox_lease_end(now_ms));
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let rows = self.counted(query.fetch_all(self.pool())).await?;
         let mut items: Vec<OutboxItem> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
         items.sort_by_key(|i| i.id);
         Ok(items)
     }
 
-    /// At start-up: items left `delivering` by a crash may or may not have reached the vendor.
+    /// At start-up: items left `delivering` by a crash may or may not have reached the vendor;
+    /// they go back to pending, marked uncertain, their claims ended. On SQLite this process
+    /// is the only one using the database, so every such item was its own. On PostgreSQL other
+    /// instances may be delivering some right now: only items whose lease has ended (or that
+    /// have none) are taken back.
     pub async fn recover_interrupted(&self, now_ms: i64) -> Result<u64, StorageError> {
+        let which = match self.engine() {
+            Engine::Sqlite => "",
+            Engine::Postgres => " AND (lease_until IS NULL OR lease_until < $1)",
+        };
+        self.release_delivering(which, now_ms).await
+    }
+
+    /// Items still `delivering` after their lease ended (their claimer stopped or hung
+    /// mid-send) go back to pending, marked uncertain (the attempt may have reached the
+    /// vendor), their claims ended. Returns how many.
+    pub async fn recover_expired(&self, now_ms: i64) -> Result<u64, StorageError> {
+        self.release_delivering(" AND lease_until < $1", now_ms).await
+    }
+
+    /// Extends this instance's claims on these items by a lease from `now_ms` (while their
+    /// delivery is still running: a slow vendor must not make another instance take them
+    /// over). Returns how many were still claimed by this instance.
+    pub async fn extend_claims(&self, ids: &[i64], now_ms: i64) -> Result<u64, StorageError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let sql = format!(
+            "UPDATE outbox SET lease_until = $1 WHERE state = 'delivering' AND claimed_by = $2 AND id IN ({})",
+            super::placeholders(3, ids.len())
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(now_ms.saturating_add(self.outbox_lease_ms()))
+            .bind(self.instance());
+        for id in ids {
+            query = query.bind(*id);
+        }
+        Ok(query.execute(self.pool()).await?.rows_affected())
+    }
+
+    /// Returns the `delivering` items matching `which` (SQL appended to the `WHERE`, may use
+    /// `$1` = `now_ms`) to pending, uncertain and unclaimed.
+    async fn release_delivering(&self, which: &str, now_ms: i64) -> Result<u64, StorageError> {
         let r = self
             .counted(
-                sqlx::query("UPDATE outbox SET state = 'pending', uncertain = 1, updated_at = ? WHERE state = 'delivering'")
-                    .bind(now_ms)
-                    .execute(self.pool()),
+                sqlx::query(&format!(
+                    "UPDATE outbox SET state = 'pending', uncertain = 1, claimed_by = NULL, lease_until = NULL, updated_at = $1
+                     WHERE state = 'delivering'{which}"
+                ))
+                .bind(now_ms)
+                .execute(self.pool()),
             )
             .await?;
         Ok(r.rows_affected())
@@ -358,7 +428,7 @@ impl Store {
     }
 
     /// Records the outcomes of delivery attempts in one transaction (a batch's items share
-    /// one commit instead of one each).
+    /// one commit instead of one each). Each ends the item's claim.
     pub async fn record_outcomes(&self, outcomes: &[(i64, Recorded)], now_ms: i64) -> Result<(), StorageError> {
         if outcomes.is_empty() {
             return Ok(());
@@ -367,7 +437,8 @@ impl Store {
         for (id, outcome) in outcomes {
             let statement = match outcome {
                 Recorded::Delivered { vendor_record_id } => sqlx::query(
-                    "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, vendor_record_id = ?, updated_at = ? WHERE id = ?",
+                    "UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, vendor_record_id = $1,
+                     claimed_by = NULL, lease_until = NULL, updated_at = $2 WHERE id = $3",
                 )
                 .bind(vendor_record_id)
                 .bind(now_ms)
@@ -377,7 +448,9 @@ impl Store {
                     uncertain,
                     next_attempt_at,
                 } => sqlx::query(
-                    "UPDATE outbox SET state = 'pending', attempts = attempts + 1, uncertain = MAX(uncertain, ?), last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                    "UPDATE outbox SET state = 'pending', attempts = attempts + 1,
+                     uncertain = CASE WHEN $1 > uncertain THEN $1 ELSE uncertain END, last_error = $2, next_attempt_at = $3,
+                     claimed_by = NULL, lease_until = NULL, updated_at = $4 WHERE id = $5",
                 )
                 .bind(*uncertain as i64)
                 .bind(error)
@@ -385,7 +458,8 @@ impl Store {
                 .bind(now_ms)
                 .bind(id),
                 Recorded::Failed { error } => sqlx::query(
-                    "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?",
+                    "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $1,
+                     claimed_by = NULL, lease_until = NULL, updated_at = $2 WHERE id = $3",
                 )
                 .bind(error)
                 .bind(now_ms)
@@ -399,15 +473,18 @@ impl Store {
 
     /// A rep asks to send a failed item again (after checking the vendor by hand).
     pub async fn requeue(&self, id: i64, now_ms: i64) -> Result<bool, StorageError> {
-        let r = self.counted(sqlx::query(
-            "UPDATE outbox SET state = 'pending', uncertain = 0, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'failed'",
-        )
-        .bind(now_ms)
-        .bind(now_ms)
-        .bind(id)
-        .execute(self.pool()))
-        .await
-        ?;
+        let r = self
+            .counted(
+                sqlx::query(
+                    "UPDATE outbox SET state = 'pending', uncertain = 0, claimed_by = NULL, lease_until = NULL,
+                     next_attempt_at = $1, updated_at = $2 WHERE id = $3 AND state = 'failed'",
+                )
+                .bind(now_ms)
+                .bind(now_ms)
+                .bind(id)
+                .execute(self.pool()),
+            )
+            .await?;
         Ok(r.rows_affected() == 1)
     }
 
@@ -416,17 +493,17 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut requeued: Vec<i64> = self
-            .counted(
-                sqlx::query_scalar(
-                    "UPDATE outbox SET state = 'pending', uncertain = 0, next_attempt_at = ?1, updated_at = ?1
-                     WHERE state = 'failed' AND id IN (SELECT value FROM json_each(?2)) RETURNING id",
-                )
-                .bind(now_ms)
-                .bind(to_json("outbox.id", &ids)?)
-                .fetch_all(self.pool()),
-            )
-            .await?;
+        let sql = format!(
+            "UPDATE outbox SET state = 'pending', uncertain = 0, claimed_by = NULL, lease_until = NULL, next_attempt_at = $1,
+                 updated_at = $1
+             WHERE state = 'failed' AND id IN ({}) RETURNING id",
+            placeholders(2, ids.len())
+        );
+        let mut query = sqlx::query_scalar::<sqlx::Any, i64>(&sql).bind(now_ms);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let mut requeued: Vec<i64> = self.counted(query.fetch_all(self.pool())).await?;
         requeued.sort_unstable();
         Ok(requeued)
     }
@@ -437,7 +514,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM outbox WHERE customer_key = ? ORDER BY created_at DESC, id DESC"
+            "SELECT {COLUMNS} FROM outbox WHERE customer_key = $1 ORDER BY created_at DESC, id DESC"
         ))
         .bind(customer_key)
         .fetch_all(self.pool())
@@ -447,7 +524,7 @@ impl Store {
 
     /// The most recent writes of all customers, for admins.
     pub async fn outbox_recent(&self, limit: i64) -> Result<Vec<OutboxItem>, StorageError> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox ORDER BY created_at DESC, id DESC LIMIT ?"))
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1"))
             .bind(limit)
             .fetch_all(self.pool())
             .await?;
@@ -486,6 +563,21 @@ mod tests {
         }
     }
 
+    /// Who claimed the item and until when (not part of `OutboxItem`).
+    async fn claim_of(store: &Store, id: i64) -> (Option<String>, Option<i64>) {
+        let row = sqlx::query("SELECT claimed_by, lease_until FROM outbox WHERE id = $1")
+            .bind(id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        (row.get("claimed_by"), row.get("lease_until"))
+    }
+
+    async fn queued(store: &Store, keys: &[&str], now_ms: i64) -> Vec<i64> {
+        let writes: Vec<NewWrite> = keys.iter().map(|k| write(k, "回访")).collect();
+        store.enqueue(&writes, now_ms).await.unwrap().iter().map(|i| i.id).collect()
+    }
+
     #[tokio::test]
     async fn a_customers_writes_are_found_again_after_reopening_the_database() {
         let dir = std::env::temp_dir().join(format!("salesdesk-outbox-{}", uuid::Uuid::new_v4().simple()));
@@ -511,6 +603,7 @@ mod tests {
         let start = store.outbox_version();
         assert!(store.claim_due(10, 10).await.unwrap().is_empty());
         assert_eq!(store.recover_interrupted(10).await.unwrap(), 0);
+        assert_eq!(store.recover_expired(10).await.unwrap(), 0);
         assert!(!store.requeue(99, 10).await.unwrap());
         assert_eq!(store.outbox_version(), start, "a poll that finds nothing changes nothing");
         let queued = store.enqueue(&[write("k1", "电话沟通")], 10).await.unwrap();
@@ -521,6 +614,23 @@ mod tests {
         assert!(after_claim > after_enqueue);
         store.mark_delivered(queued[0].id, None, 30).await.unwrap();
         assert!(store.outbox_version() > after_claim);
+    }
+
+    #[tokio::test]
+    async fn a_running_delivery_keeps_its_claim_past_the_first_lease() {
+        let store = Store::open_in_memory().await.unwrap();
+        let lease = store.outbox_lease_ms();
+        let item = store.enqueue(&[write("slow", "慢")], 0).await.unwrap().remove(0);
+        store.claim_due(0, 1).await.unwrap();
+        let other = store.as_other_instance();
+        assert_eq!(other.extend_claims(&[item.id], lease / 2).await.unwrap(), 0, "not its claim");
+        assert_eq!(store.extend_claims(&[item.id], lease / 2).await.unwrap(), 1);
+        assert_eq!(other.recover_expired(lease + 1).await.unwrap(), 0, "extended past the first lease");
+        assert_eq!(
+            other.recover_expired(lease / 2 + lease + 1).await.unwrap(),
+            1,
+            "lapses once renewals stop"
+        );
     }
 
     #[tokio::test]
@@ -616,5 +726,73 @@ mod tests {
             (again.state, again.uncertain, again.next_attempt_at),
             (OutboxState::Pending, false, 40)
         );
+    }
+
+    #[tokio::test]
+    async fn every_claim_records_this_instance_and_a_lease_and_every_outcome_ends_it() {
+        let store = Store::open_in_memory().await.unwrap();
+        let ids = queued(&store, &["c1", "c2", "c3"], 10).await;
+        let (lease, mine) = (store.outbox_lease_ms(), Some(store.instance().to_string()));
+        assert_eq!(store.claim_due(20, 1).await.unwrap()[0].id, ids[0]);
+        assert_eq!(store.claim_ids(&ids[1..2], 30).await.unwrap().len(), 1);
+        assert_eq!(store.claim_many(&ids[2..], 40).await.unwrap().len(), 1);
+        assert_eq!(claim_of(&store, ids[0]).await, (mine.clone(), Some(20 + lease)));
+        assert_eq!(claim_of(&store, ids[1]).await, (mine.clone(), Some(30 + lease)));
+        assert_eq!(claim_of(&store, ids[2]).await, (mine, Some(40 + lease)));
+
+        store.mark_delivered(ids[0], None, 50).await.unwrap();
+        store.mark_retry(ids[1], "timeout", false, 60, 50).await.unwrap();
+        store.mark_failed(ids[2], "gone", 50).await.unwrap();
+        for id in &ids {
+            assert_eq!(claim_of(&store, *id).await, (None, None), "an outcome ends the claim of {id}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_expired_claim_is_pending_again_and_uncertain_an_unexpired_one_is_left_alone() {
+        let store = Store::open_in_memory().await.unwrap();
+        let lease = store.outbox_lease_ms();
+        let ids = queued(&store, &["e1", "e2"], 0).await;
+        // Another instance claims the first item and stops; this one claims the second later.
+        let other = store.as_other_instance();
+        assert_eq!(other.claim_ids(&ids[..1], 0).await.unwrap().len(), 1);
+        assert_eq!(claim_of(&store, ids[0]).await.0.as_deref(), Some(other.instance()));
+        assert_eq!(store.claim_ids(&ids[1..], 1_000).await.unwrap().len(), 1);
+        assert_eq!(store.recover_expired(lease).await.unwrap(), 0, "a lease holds until its end");
+
+        let before = store.outbox_version();
+        assert_eq!(store.recover_expired(lease + 1).await.unwrap(), 1);
+        assert!(store.outbox_version() > before);
+        let expired = store.outbox_item(ids[0]).await.unwrap().unwrap();
+        assert_eq!(
+            (expired.state, expired.uncertain, expired.updated_at),
+            (OutboxState::Pending, true, lease + 1)
+        );
+        assert_eq!(claim_of(&store, ids[0]).await, (None, None));
+        let live = store.outbox_item(ids[1]).await.unwrap().unwrap();
+        assert_eq!((live.state, live.uncertain), (OutboxState::Delivering, false));
+        assert_eq!(
+            claim_of(&store, ids[1]).await,
+            (Some(store.instance().to_string()), Some(1_000 + lease))
+        );
+
+        let again: Vec<i64> = store.claim_due(lease + 2, 10).await.unwrap().iter().map(|i| i.id).collect();
+        assert_eq!(again, vec![ids[0]], "claimed again like any due item; the live claim stays");
+    }
+
+    #[tokio::test]
+    async fn at_start_up_sqlite_takes_back_every_delivering_item_whatever_its_lease() {
+        let store = Store::open_in_memory().await.unwrap();
+        assert_eq!(store.engine(), Engine::Sqlite);
+        let ids = queued(&store, &["r1", "r2", "r3"], 0).await;
+        assert_eq!(store.claim_many(&ids[..2], 100).await.unwrap().len(), 2);
+        assert_eq!(store.recover_interrupted(101).await.unwrap(), 2, "both leases are still running");
+        for id in &ids[..2] {
+            let item = store.outbox_item(*id).await.unwrap().unwrap();
+            assert_eq!((item.state, item.uncertain), (OutboxState::Pending, true));
+            assert_eq!(claim_of(&store, *id).await, (None, None));
+        }
+        let untouched = store.outbox_item(ids[2]).await.unwrap().unwrap();
+        assert_eq!((untouched.state, untouched.uncertain), (OutboxState::Pending, false));
     }
 }

@@ -11,9 +11,9 @@ use super::{StorageError, Store};
 pub async fn record(store: &Store, user_id: i64, customer_key: &str, customer_name: Option<&str>, at: EpochMs) -> Result<(), StorageError> {
     let mut tx = store.pool().begin().await?;
     sqlx::query(
-        "INSERT INTO recent_views (user_id, customer_key, customer_name, viewed_at) VALUES (?, ?, ?, ?)
+        "INSERT INTO recent_views (user_id, customer_key, customer_name, viewed_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (user_id, customer_key) DO UPDATE SET
-             customer_name = COALESCE(excluded.customer_name, customer_name), viewed_at = excluded.viewed_at",
+             customer_name = COALESCE(excluded.customer_name, recent_views.customer_name), viewed_at = excluded.viewed_at",
     )
     .bind(user_id)
     .bind(customer_key)
@@ -22,8 +22,8 @@ pub async fn record(store: &Store, user_id: i64, customer_key: &str, customer_na
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "DELETE FROM recent_views WHERE user_id = ? AND customer_key NOT IN
-             (SELECT customer_key FROM recent_views WHERE user_id = ? ORDER BY viewed_at DESC, customer_key LIMIT ?)",
+        "DELETE FROM recent_views WHERE user_id = $1 AND customer_key NOT IN
+             (SELECT customer_key FROM recent_views WHERE user_id = $2 ORDER BY viewed_at DESC, customer_key LIMIT $3)",
     )
     .bind(user_id)
     .bind(user_id)
@@ -37,8 +37,8 @@ pub async fn record(store: &Store, user_id: i64, customer_key: &str, customer_na
 /// The user's recently viewed customers, latest first.
 pub async fn list(store: &Store, user_id: i64) -> Result<Vec<RecentView>, StorageError> {
     let rows = sqlx::query(
-        "SELECT customer_key, customer_name, viewed_at FROM recent_views WHERE user_id = ?
-         ORDER BY viewed_at DESC, customer_key LIMIT ?",
+        "SELECT customer_key, customer_name, viewed_at FROM recent_views WHERE user_id = $1
+         ORDER BY viewed_at DESC, customer_key LIMIT $2",
     )
     .bind(user_id)
     .bind(RECENT_VIEWS_KEPT as i64)

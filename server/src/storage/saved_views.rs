@@ -2,7 +2,7 @@
 //! owner's team.
 
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 
 use super::{StorageError, Store};
 
@@ -19,7 +19,7 @@ pub struct StoredView {
 
 const COLUMNS: &str = "v.id, v.owner_id, u.display_name, v.name, v.query, v.shared";
 
-fn from_row(row: &SqliteRow) -> StoredView {
+fn from_row(row: &AnyRow) -> StoredView {
     StoredView {
         id: row.get("id"),
         owner_id: row.get("owner_id"),
@@ -31,12 +31,12 @@ fn from_row(row: &SqliteRow) -> StoredView {
 }
 
 /// The views of `user_id` and those shared with `team` by its enabled members: the user's
-/// own first, then by name.
+/// own first, then by name (in any case).
 pub async fn visible_to(store: &Store, user_id: i64, team: Option<&str>) -> Result<Vec<StoredView>, StorageError> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM saved_views v JOIN users u ON u.id = v.owner_id \
-         WHERE v.owner_id = ? OR (v.shared = 1 AND u.disabled = 0 AND u.team IS NOT NULL AND u.team = ?) \
-         ORDER BY v.owner_id <> ?, v.name"
+         WHERE v.owner_id = $1 OR (v.shared = 1 AND u.disabled = 0 AND u.team IS NOT NULL AND u.team = $2) \
+         ORDER BY CASE WHEN v.owner_id = $3 THEN 0 ELSE 1 END, lower(v.name), v.id"
     ))
     .bind(user_id)
     .bind(team)
@@ -48,7 +48,7 @@ pub async fn visible_to(store: &Store, user_id: i64, team: Option<&str>) -> Resu
 
 /// How many views `owner_id` keeps.
 pub async fn count_owned(store: &Store, owner_id: i64) -> Result<i64, StorageError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM saved_views WHERE owner_id = ?")
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM saved_views WHERE owner_id = $1")
         .bind(owner_id)
         .fetch_one(store.pool())
         .await?)
@@ -56,16 +56,19 @@ pub async fn count_owned(store: &Store, owner_id: i64) -> Result<i64, StorageErr
 
 /// Adds a view; `None` when the owner already has one of that name.
 pub async fn insert(store: &Store, owner_id: i64, name: &str, query: &str, shared: bool, now_ms: i64) -> Result<Option<i64>, StorageError> {
-    let result = sqlx::query("INSERT INTO saved_views (owner_id, name, query, shared, created_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(owner_id)
-        .bind(name)
-        .bind(query)
-        .bind(shared as i64)
-        .bind(now_ms)
-        .execute(store.pool())
-        .await;
+    let result: Result<i64, sqlx::Error> =
+        sqlx::query_scalar("INSERT INTO saved_views (owner_id, name, query, shared, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(owner_id)
+            .bind(name)
+            .bind(query)
+            .bind(shared as i64)
+            .bind(now_ms)
+            .fetch_one(store.pool())
+            .await;
     match result {
-        Ok(r) => Ok(Some(r.last_insert_rowid())),
+        Ok(id) => Ok(Some(id)),
+        // Ids are generated: a unique violation is the owner's name (case-insensitive on both
+        // engines), and sqlx reports it alike for either.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
         Err(e) => Err(e.into()),
     }
@@ -73,7 +76,7 @@ pub async fn insert(store: &Store, owner_id: i64, name: &str, query: &str, share
 
 pub async fn find(store: &Store, id: i64) -> Result<Option<StoredView>, StorageError> {
     let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM saved_views v JOIN users u ON u.id = v.owner_id WHERE v.id = ?"
+        "SELECT {COLUMNS} FROM saved_views v JOIN users u ON u.id = v.owner_id WHERE v.id = $1"
     ))
     .bind(id)
     .fetch_optional(store.pool())
@@ -82,7 +85,7 @@ pub async fn find(store: &Store, id: i64) -> Result<Option<StoredView>, StorageE
 }
 
 pub async fn delete(store: &Store, id: i64) -> Result<(), StorageError> {
-    sqlx::query("DELETE FROM saved_views WHERE id = ?")
+    sqlx::query("DELETE FROM saved_views WHERE id = $1")
         .bind(id)
         .execute(store.pool())
         .await?;

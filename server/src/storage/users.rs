@@ -4,7 +4,7 @@
 
 use app::domain::{Role, VendorUserIds};
 use sqlx::Row;
-use sqlx::sqlite::{SqliteQueryResult, SqliteRow};
+use sqlx::any::{AnyQueryResult, AnyRow};
 
 use super::{StorageError, Store, sessions};
 
@@ -59,7 +59,7 @@ pub struct Profile {
 
 const COLUMNS: &str = "id, username, display_name, role, team, tanma_user_id, weiling_user_id, juzi_user_id, password_hash, disabled, created_at, updated_at, last_login_at";
 
-fn from_row(row: &SqliteRow) -> Result<User, StorageError> {
+fn from_row(row: &AnyRow) -> Result<User, StorageError> {
     let role: String = row.get("role");
     Ok(User {
         id: row.get("id"),
@@ -89,9 +89,9 @@ pub async fn count(store: &Store) -> Result<i64, StorageError> {
 
 /// Inserts `user` as given (already checked and trimmed) and returns it as stored.
 pub async fn insert(store: &Store, user: &NewUser, now_ms: i64) -> Result<User, StorageError> {
-    let result = sqlx::query(
+    let result: Result<i64, sqlx::Error> = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, role, team, tanma_user_id, weiling_user_id, juzi_user_id, password_hash, disabled, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10) RETURNING id",
     )
     .bind(&user.username)
     .bind(&user.display_name)
@@ -103,27 +103,28 @@ pub async fn insert(store: &Store, user: &NewUser, now_ms: i64) -> Result<User, 
     .bind(&user.password_hash)
     .bind(now_ms)
     .bind(now_ms)
-    .execute(store.pool())
+    .fetch_one(store.pool())
     .await;
     match result {
-        Ok(r) => by_id(store, r.last_insert_rowid())
-            .await?
-            .ok_or(StorageError::Vanished("a created user")),
+        Ok(id) => by_id(store, id).await?.ok_or(StorageError::Vanished("a created user")),
+        // Ids are generated: a unique violation is the username's (case-insensitive on both
+        // engines), and sqlx reports it alike for either.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StorageError::UsernameTaken(user.username.clone())),
         Err(e) => Err(e.into()),
     }
 }
 
 pub async fn by_id(store: &Store, id: i64) -> Result<Option<User>, StorageError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = ?"))
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
         .bind(id)
         .fetch_optional(store.pool())
         .await?;
     row.as_ref().map(from_row).transpose()
 }
 
+/// The user of this username, in any case ("LiuFuLai" finds "liufulai").
 pub async fn by_username(store: &Store, username: &str) -> Result<Option<User>, StorageError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE username = ?"))
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE lower(username) = lower($1)"))
         .bind(username.trim())
         .fetch_optional(store.pool())
         .await?;
@@ -131,7 +132,7 @@ pub async fn by_username(store: &Store, username: &str) -> Result<Option<User>, 
 }
 
 pub async fn list(store: &Store) -> Result<Vec<User>, StorageError> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM users ORDER BY username"))
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM users ORDER BY lower(username)"))
         .fetch_all(store.pool())
         .await?;
     rows.iter().map(from_row).collect()
@@ -140,7 +141,7 @@ pub async fn list(store: &Store) -> Result<Vec<User>, StorageError> {
 /// Enabled users of `team` other than `except`, by username.
 pub async fn team_members(store: &Store, team: &str, except: i64) -> Result<Vec<User>, StorageError> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM users WHERE team = ? AND id != ? AND disabled = 0 ORDER BY username"
+        "SELECT {COLUMNS} FROM users WHERE team = $1 AND id != $2 AND disabled = 0 ORDER BY lower(username)"
     ))
     .bind(team)
     .bind(except)
@@ -149,14 +150,14 @@ pub async fn team_members(store: &Store, team: &str, except: i64) -> Result<Vec<
     rows.iter().map(from_row).collect()
 }
 
-fn one_row(r: SqliteQueryResult) -> bool {
+fn one_row(r: AnyQueryResult) -> bool {
     r.rows_affected() == 1
 }
 
 /// Writes `profile` as given (already checked and trimmed); false when there is no such user.
 pub async fn update_profile(store: &Store, id: i64, profile: &Profile, now_ms: i64) -> Result<bool, StorageError> {
     let r = sqlx::query(
-        "UPDATE users SET display_name = ?, role = ?, team = ?, tanma_user_id = ?, weiling_user_id = ?, juzi_user_id = ?, updated_at = ? WHERE id = ?",
+        "UPDATE users SET display_name = $1, role = $2, team = $3, tanma_user_id = $4, weiling_user_id = $5, juzi_user_id = $6, updated_at = $7 WHERE id = $8",
     )
     .bind(&profile.display_name)
     .bind(profile.role.slug())
@@ -172,7 +173,7 @@ pub async fn update_profile(store: &Store, id: i64, profile: &Profile, now_ms: i
 }
 
 pub async fn set_role(store: &Store, id: i64, role: Role, now_ms: i64) -> Result<bool, StorageError> {
-    let r = sqlx::query("UPDATE users SET role = ?, updated_at = ? WHERE id = ?")
+    let r = sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
         .bind(role.slug())
         .bind(now_ms)
         .bind(id)
@@ -184,7 +185,7 @@ pub async fn set_role(store: &Store, id: i64, role: Role, now_ms: i64) -> Result
 /// Replaces the password hash and ends the user's sessions (a changed password must lock
 /// out whoever had the old one).
 pub async fn set_password_hash(store: &Store, id: i64, hash: &str, now_ms: i64) -> Result<bool, StorageError> {
-    let r = sqlx::query("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?")
+    let r = sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(hash)
         .bind(now_ms)
         .bind(id)
@@ -196,7 +197,7 @@ pub async fn set_password_hash(store: &Store, id: i64, hash: &str, now_ms: i64) 
 
 /// Disables (and signs out) or re-enables a user.
 pub async fn set_disabled(store: &Store, id: i64, disabled: bool, now_ms: i64) -> Result<bool, StorageError> {
-    let r = sqlx::query("UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?")
+    let r = sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
         .bind(disabled as i64)
         .bind(now_ms)
         .bind(id)
@@ -209,7 +210,7 @@ pub async fn set_disabled(store: &Store, id: i64, disabled: bool, now_ms: i64) -
 }
 
 pub async fn record_login(store: &Store, id: i64, now_ms: i64) -> Result<(), StorageError> {
-    sqlx::query("UPDATE users SET last_login_at = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
         .bind(now_ms)
         .bind(id)
         .execute(store.pool())
@@ -220,7 +221,7 @@ pub async fn record_login(store: &Store, id: i64, now_ms: i64) -> Result<(), Sto
 /// Enabled admins other than `except` (the last admin may not demote or disable themself).
 pub async fn other_enabled_admins(store: &Store, except: i64) -> Result<i64, StorageError> {
     Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id != ?")
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id != $1")
             .bind(except)
             .fetch_one(store.pool())
             .await?,

@@ -437,6 +437,10 @@ impl VendorAdapter for CachedAdapter {
         self.shared.vendor()
     }
 
+    async fn forget_customer(&self, target: &CustomerRef) {
+        self.invalidate_customer(target).await;
+    }
+
     fn stats(&self) -> Arc<CallStats> {
         self.shared.inner.stats()
     }

@@ -167,6 +167,10 @@ impl<T: Clone> Aged<T> {
 pub trait VendorAdapter: Send + Sync + 'static {
     fn vendor(&self) -> VendorId;
 
+    /// Drops whatever is remembered of this customer's vendor data (another instance wrote
+    /// to it). Only the read cache remembers anything.
+    async fn forget_customer(&self, _target: &CustomerRef) {}
+
     /// Call statistics (for `/vendors`, metrics and `salesdesk check`).
     fn stats(&self) -> Arc<CallStats>;
 

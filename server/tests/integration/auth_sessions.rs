@@ -127,7 +127,7 @@ async fn logout_ends_the_session_and_expiry_signs_out() {
     // Idle expiry: a session unused for longer than the idle limit is refused.
     let s = app.login("rocky").await;
     let two_hours_ago = chrono::Utc::now().timestamp_millis() - 2 * 3600 * 1000 - 1000;
-    sqlx::query("UPDATE sessions SET last_seen_at = ?")
+    sqlx::query("UPDATE sessions SET last_seen_at = $1")
         .bind(two_hours_ago)
         .execute(app.auth.store.pool())
         .await
@@ -139,7 +139,7 @@ async fn logout_ends_the_session_and_expiry_signs_out() {
     // Absolute expiry: active, but signed in longer ago than the limit.
     let s = app.login("rocky").await;
     let long_ago = chrono::Utc::now().timestamp_millis() - 13 * 3600 * 1000;
-    sqlx::query("UPDATE sessions SET created_at = ?")
+    sqlx::query("UPDATE sessions SET created_at = $1")
         .bind(long_ago)
         .execute(app.auth.store.pool())
         .await

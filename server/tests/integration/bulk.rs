@@ -137,7 +137,7 @@ async fn bulk_site(customers: usize, reps: &[&str]) -> BulkSite {
     let mut connections = demo.connections.clone();
     connections.juzi.as_mut().expect("Juzibot simulated").base_url = format!("http://{relay_addr}").parse().expect("url");
 
-    let store = Store::open_in_memory().await.expect("store");
+    let store = Store::open_for_tests().await.expect("store");
     let backend = Arc::new(build_backend(true, connections, store.clone()).expect("backend"));
     backend.index.refresh().await;
     let now = chrono::Utc::now().timestamp_millis();

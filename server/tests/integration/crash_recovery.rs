@@ -3,10 +3,8 @@
 //! Juzibot refuses writes, is killed with SIGKILL, and after a restart on the same data
 //! directory delivers the note — exactly once, and not again after a second kill and restart.
 
-use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use app::domain::{Delivery, Role, VendorUserIds, WriteOutcome};
@@ -20,65 +18,19 @@ use salesdesk::vendors::HttpPolicy;
 use salesdesk::vendors::juzi::client::PATH_ADD_FOLLOW;
 use secrecy::ExposeSecret;
 
-/// The child process, killed with SIGKILL when dropped (a failing test leaves nothing behind).
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// `kill -9`: no graceful shutdown, no chance to flush anything.
-    fn kill_hard(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reaped");
-    }
-}
-
-fn free_port() -> SocketAddr {
-    let l = TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr")
-}
+use crate::common::instances::Server;
 
 fn start(data_dir: &Path, juzi_base: &str, juzi_token: &str) -> Server {
-    let addr = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_salesdesk"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("SALESDESK_ADDR", addr.to_string())
-        .env("SALESDESK_DATA_DIR", data_dir)
-        .env("SALESDESK_JUZI_BASE_URL", juzi_base)
-        .env("SALESDESK_JUZI_TOKEN", juzi_token)
-        .env("SALESDESK_JUZI_REQUEST_TIMEOUT_MS", "2000")
-        .env("SALESDESK_JUZI_MAX_RETRIES", "0")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("salesdesk starts");
-    // Forward the child's log so a failure here is diagnosable.
-    if let Some(stderr) = child.stderr.take() {
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                eprintln!("[salesdesk] {line}");
-            }
-        });
-    }
-    let server = Server { child, addr };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if std::net::TcpStream::connect(addr).is_ok() {
-            return server;
-        }
-        assert!(Instant::now() < deadline, "salesdesk did not start listening on {addr}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    Server::start(
+        "salesdesk",
+        &[
+            ("SALESDESK_DATA_DIR", data_dir.display().to_string()),
+            ("SALESDESK_JUZI_BASE_URL", juzi_base.to_string()),
+            ("SALESDESK_JUZI_TOKEN", juzi_token.to_string()),
+            ("SALESDESK_JUZI_REQUEST_TIMEOUT_MS", "2000".to_string()),
+            ("SALESDESK_JUZI_MAX_RETRIES", "0".to_string()),
+        ],
+    )
 }
 
 fn scratch_dir() -> PathBuf {

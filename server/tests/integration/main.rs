@@ -15,6 +15,7 @@ mod auth_sessions;
 mod bad_requests;
 mod bulk;
 mod cli;
+mod cluster;
 mod concurrent_pages;
 mod crash_recovery;
 mod customer_views;

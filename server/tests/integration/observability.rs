@@ -31,7 +31,7 @@ async fn backend(cache: CachePolicy) -> (DemoVendors, Arc<Backend>) {
     .await
     .expect("simulators start");
     let connections = demo.connections.clone();
-    let store = Store::open_in_memory().await.expect("store");
+    let store = Store::open_for_tests().await.expect("store");
     let backend = Arc::new(build_backend_with(true, connections, store, cache).expect("backend"));
     (demo, backend)
 }

@@ -7,6 +7,7 @@ mod arena;
 mod record_blocks;
 mod rows;
 mod search;
+mod stored;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,8 +21,10 @@ use arena::{ArenaBuilder, ListArena};
 use record_blocks::{PackError, RecordBlocks};
 pub use rows::MatchingRows;
 use search::{FacetBuilder, Filters, Needle};
+pub use stored::CUSTOMER_LIST;
 
 use super::merge::merge_customers;
+use crate::storage::{Notice, Store, list_snapshots};
 use crate::vendors::{CustomerListQuery, VendorAdapter, VendorError};
 
 /// Pages fetched per vendor in one crawl at most: a guard against a vendor that never ends.
@@ -65,6 +68,21 @@ pub struct CustomerIndex {
     refreshing: Mutex<()>,
     /// WeCom ids of reps known outside the vendor lists (SalesDesk users), per vendor.
     known_reps: RwLock<Vec<(VendorId, String)>>,
+    /// Where each crawl is stored, and loaded from by the other instances and at restart.
+    store: Option<Store>,
+}
+
+/// Why the stored list could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read the stored customer list")]
+    Storage(#[from] crate::storage::StorageError),
+    #[error("cannot decode the stored customer list")]
+    Codec(#[from] super::list_codec::ListCodecError),
+    #[error("cannot rebuild the customer list")]
+    Pack(#[from] PackError),
+    #[error("rebuilding the customer list stopped: {0}")]
+    Join(String),
 }
 
 impl CustomerIndex {
@@ -74,7 +92,15 @@ impl CustomerIndex {
             state: RwLock::new(IndexState::default()),
             refreshing: Mutex::new(()),
             known_reps: RwLock::new(Vec::new()),
+            store: None,
         }
+    }
+
+    /// Stores every crawl in `store`, and loads the stored one instead of crawling when the
+    /// list is first needed.
+    pub fn with_store(mut self, store: Store) -> Self {
+        self.store = Some(store);
+        self
     }
 
     /// Reps whose customers must be listed even if no vendor names them as followers (a
@@ -131,16 +157,21 @@ impl CustomerIndex {
             }
         }
         let previous = self.state.read().await.records.clone();
+        let keep = self.store.is_some();
         // Merging, indexing and compressing 100,000 customers is a second or more of CPU:
         // off the async workers, so pages keep answering meanwhile.
         let built = tokio::task::spawn_blocking(move || {
-            let built = build_state(crawls, previous);
+            let (records, failures) = gather(crawls, previous);
+            let refreshed_at = crate::clock::now_ms();
+            // Encoded before the merge consumes the records: the stored crawl is the merge's input.
+            let stored = keep.then(|| stored::encode(refreshed_at, &failures, &records).map(|data| (data, records.len())));
+            let built = build_state(records, failures, refreshed_at);
             // The crawl's records are freed by now, on this thread.
             crate::memory::release_freed_memory();
-            built
+            built.map(|state| (state, stored))
         })
         .await;
-        let next = match built {
+        let (next, stored) = match built {
             Ok(Ok(next)) => next,
             Ok(Err(e)) => {
                 tracing::error!(error = %crate::errors::report(&e), "customer list refresh failed; keeping the previous list");
@@ -151,15 +182,84 @@ impl CustomerIndex {
                 return;
             }
         };
+        let refreshed_at = next.refreshed_at.unwrap_or_default();
         let old = std::mem::replace(&mut *self.state.write().await, next);
         drop(old);
         crate::memory::release_freed_memory();
+        if let (Some(store), Some(stored)) = (&self.store, stored) {
+            self.keep(store, refreshed_at, stored).await;
+        }
     }
 
-    async fn ensure_loaded(&self) {
-        if self.state.read().await.refreshed_at.is_none() {
-            self.refresh().await;
+    /// Stores a crawl and tells the other instances to load it.
+    async fn keep(&self, store: &Store, refreshed_at: EpochMs, stored: Result<(Vec<u8>, usize), super::list_codec::ListCodecError>) {
+        let (data, records) = match stored {
+            Ok(stored) => stored,
+            Err(e) => {
+                tracing::error!(error = %crate::errors::report(&e), "cannot encode the customer list for storing");
+                return;
+            }
+        };
+        match list_snapshots::save(store, CUSTOMER_LIST, refreshed_at, records as i64, &data).await {
+            Ok(true) => {
+                tracing::info!(records, bytes = data.len(), "customer list stored");
+                store
+                    .publish(&Notice::ListStored {
+                        name: CUSTOMER_LIST.into(),
+                    })
+                    .await;
+            }
+            Ok(false) => tracing::info!("a newer customer list was stored meanwhile; this crawl is not stored"),
+            Err(e) => tracing::error!(error = %crate::errors::report(&e), "cannot store the customer list"),
         }
+    }
+
+    /// Loads the stored list if it is newer than the one in memory; `true` when it was.
+    pub async fn load_stored(&self) -> Result<bool, LoadError> {
+        let Some(store) = &self.store else {
+            return Ok(false);
+        };
+        // Not while this instance crawls: its own result is about to replace the list.
+        let _guard = self.refreshing.lock().await;
+        let current = self.state.read().await.refreshed_at.unwrap_or(i64::MIN);
+        let Some(snapshot) = list_snapshots::load_newer(store, CUSTOMER_LIST, current).await? else {
+            return Ok(false);
+        };
+        let previous = self.state.read().await.records.clone();
+        let next = tokio::task::spawn_blocking(move || -> Result<IndexState, LoadError> {
+            drop(previous);
+            let loaded = stored::decode(&snapshot.data)?;
+            drop(snapshot);
+            let built = build_state(loaded.records, loaded.failures, loaded.refreshed_at)?;
+            crate::memory::release_freed_memory();
+            Ok(built)
+        })
+        .await
+        .map_err(|e| LoadError::Join(e.to_string()))??;
+        let old = std::mem::replace(&mut *self.state.write().await, next);
+        drop(old);
+        crate::memory::release_freed_memory();
+        Ok(true)
+    }
+
+    /// The first time the list is needed: the stored crawl when there is one; a crawl unless
+    /// another live instance holds the crawl lease (it will store one shortly; until then the
+    /// list is empty rather than a second crawl).
+    async fn ensure_loaded(&self) {
+        if self.state.read().await.refreshed_at.is_some() {
+            return;
+        }
+        if let Some(store) = &self.store {
+            match self.load_stored().await {
+                Ok(true) => return,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %crate::errors::report(&e), "the stored customer list cannot be loaded; crawling"),
+            }
+            if super::list_crawl::crawled_elsewhere(store).await {
+                return;
+            }
+        }
+        self.refresh().await;
     }
 
     /// Where each vendor keeps the customer with this key (ids and followers only), if the
@@ -297,9 +397,9 @@ impl CustomerIndex {
 
 type Crawl = (VendorId, Result<Vec<VendorCustomer>, VendorError>);
 
-/// Merges this refresh's crawls into a new list. A vendor that failed keeps its records from
-/// the previous list (`previous`), and the list says which vendor is behind.
-fn build_state(crawls: Vec<Crawl>, previous: Arc<RecordBlocks>) -> Result<IndexState, PackError> {
+/// This refresh's records: a vendor that failed keeps its records from the previous list
+/// (`previous`), and the list says which vendor is behind.
+fn gather(crawls: Vec<Crawl>, previous: Arc<RecordBlocks>) -> (Vec<VendorCustomer>, HashMap<VendorId, VendorFailure>) {
     let mut failures = HashMap::new();
     let mut all: Vec<VendorCustomer> = Vec::new();
     for (vendor, result) in crawls {
@@ -312,7 +412,15 @@ fn build_state(crawls: Vec<Crawl>, previous: Arc<RecordBlocks>) -> Result<IndexS
             }
         }
     }
-    drop(previous);
+    (all, failures)
+}
+
+/// Merges the records of a refresh (or of a stored crawl) into a new list.
+fn build_state(
+    mut all: Vec<VendorCustomer>,
+    failures: HashMap<VendorId, VendorFailure>,
+    refreshed_at: EpochMs,
+) -> Result<IndexState, PackError> {
     // Order within a group follows `VendorId::ALL`, as the merge reports vendors in order.
     all.sort_by_key(|r| r.vendor);
     let mut merged = merge_customers(all);
@@ -340,7 +448,7 @@ fn build_state(crawls: Vec<Crawl>, previous: Arc<RecordBlocks>) -> Result<IndexS
         customers: Arc::new(list),
         records: Arc::new(records),
         failures,
-        refreshed_at: Some(crate::clock::now_ms()),
+        refreshed_at: Some(refreshed_at),
     })
 }
 

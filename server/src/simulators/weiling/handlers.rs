@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -437,6 +438,17 @@ pub async fn stats(State(sim): State<Arc<Sim>>) -> Response {
         "customer_edits": store.edit_count,
     }))
     .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct CreatedProgressQuery {
+    customer_id: String,
+}
+
+pub async fn created_progress(State(sim): State<Arc<Sim>>, Query(q): Query<CreatedProgressQuery>) -> Response {
+    let store = sim.store();
+    let contents: Vec<&str> = store.progress(&q.customer_id).iter().map(|p| p.content.as_str()).collect();
+    Json(json!(contents)).into_response()
 }
 
 pub async fn expire_tokens(State(sim): State<Arc<Sim>>) -> StatusCode {

@@ -13,6 +13,9 @@
 //! - `GET /__sim/weiling/stats` → `{"token_requests", "tokens_issued", "progress_created",
 //!   "customer_edits"}`: counts since start, e.g. to prove the client fetched one token.
 //! - `POST /__sim/weiling/expire_tokens` → every issued token is expired from now on.
+//! - `GET /__sim/weiling/created_progress?customer_id=` → the contents of the follow-ups
+//!   created for that customer through v2/progress/create, oldest first (how many times a
+//!   note arrived).
 
 mod auth;
 mod handlers;
@@ -75,6 +78,7 @@ pub fn router(universe: Arc<Universe>, config: WeilingSimConfig, faults: Faults)
         .route(&api(paths::CLUE_BATCH), post(handlers::clue_batch).fallback(unsupported))
         .route("/__sim/weiling/stats", get(handlers::stats))
         .route("/__sim/weiling/expire_tokens", post(handlers::expire_tokens))
+        .route("/__sim/weiling/created_progress", get(handlers::created_progress))
         .with_state(sim);
     faults::with_faults(routes, faults, SURFACE)
 }

@@ -222,7 +222,7 @@ pub fn demo_settings() -> AuthSettings {
 pub async fn start_app(settings: AuthSettings) -> App {
     let sims = start_sims(80).await;
     let connections = sims.connections.clone();
-    let store = Store::open_in_memory().await.expect("store");
+    let store = Store::open_for_tests().await.expect("store");
     let backend = Arc::new(build_backend(false, connections, store.clone()).expect("backend"));
     backend.index.refresh().await;
     backend.clues.refresh().await;

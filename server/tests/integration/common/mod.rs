@@ -2,6 +2,7 @@
 //! real clients pointed at them, and a backend over an in-memory database.
 #![allow(dead_code)]
 
+pub mod instances;
 pub mod simulator;
 pub mod site;
 
@@ -43,7 +44,7 @@ pub async fn world(customers: usize) -> World {
     .await
     .expect("simulators start");
     let connections = demo.connections.clone();
-    let store = Store::open_in_memory().await.expect("store");
+    let store = Store::open_for_tests().await.expect("store");
     let backend = Arc::new(build_backend(true, connections, store).expect("backend"));
     World {
         demo,

@@ -52,7 +52,7 @@ pub async fn site_with(policy: HttpPolicy, faults: SimulatorFaults) -> Site {
     .await
     .expect("simulators start");
     let connections = demo.connections.clone();
-    let store = Store::open_in_memory().await.expect("store");
+    let store = Store::open_for_tests().await.expect("store");
     let backend = Arc::new(build_backend(true, connections, store.clone()).expect("backend"));
 
     // An admin account and an open session, created directly (no password hashing needed).
