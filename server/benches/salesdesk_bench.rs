@@ -9,10 +9,13 @@
 //! 4. a real `salesdesk` process serving those N customers: its RSS once the list is loaded,
 //!    and the cached customer server function over HTTP at 64 concurrent connections;
 //! 5. a bulk note to 1,000 demo customers: time until every outcome is recorded, and the
-//!    vendor calls it took (`bench_support/bulk.rs`).
+//!    vendor calls it took (`bench_support/bulk.rs`);
+//! 6. a restart: the vendor calls of one refresh of N customers, the time a process killed
+//!    with `kill -9` takes to serve the stored list again (and its vendor calls: none), and
+//!    peak and steady RSS before and after.
 //!
 //! `SALESDESK_BENCH_CUSTOMERS` changes N (e.g. 5000 for a quick run);
-//! `SALESDESK_BENCH_ONLY=detail,wasm,search,served,bulk` runs some sections only.
+//! `SALESDESK_BENCH_ONLY=detail,wasm,search,served,bulk,restart` runs some sections only.
 
 #[path = "bench_support/bulk.rs"]
 mod bulk;
@@ -308,6 +311,44 @@ async fn served(demo: &DemoVendors) -> Result<(), Error> {
 }
 
 /// 2. The hydrate bundle as the browser downloads it.
+/// 6. Restart: a process crawls N customers and stores the list; it is killed with `kill -9`
+///    and started again on the same database. Reports the vendor calls one refresh takes,
+///    how soon the restarted process serves the list and with how many vendor calls, and
+///    peak and steady RSS of both.
+async fn restart(demo: &DemoVendors) -> Result<(), Error> {
+    let at_least = demo.universe.customers.len() as f64 * 0.5;
+    let t = Instant::now();
+    let server = ServedSalesDesk::start(&demo.connections).await?;
+    let listed = server.wait_for_list(at_least, Duration::from_secs(1800)).await?;
+    let crawled_in = t.elapsed();
+    // The crawl is stored right after the list is swapped in; let it finish and free memory.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let calls = server.vendor_requests().await.unwrap_or(f64::NAN);
+    let (steady, peak) = server.rss_kb();
+    println!(
+        "[restart] {listed:.0} customers crawled in {:.1} s with {calls:.0} vendor calls (one refresh); VmRSS {} steady, peak {}   target peak ≤ 2× steady",
+        crawled_in.as_secs_f64(),
+        mb(steady),
+        mb(peak)
+    );
+    let t = Instant::now();
+    let server = server.restart(&demo.connections).await?;
+    let listening = t.elapsed();
+    let served = server.wait_for_list(at_least, Duration::from_secs(600)).await?;
+    let serving = t.elapsed();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let calls_after = server.vendor_requests().await.unwrap_or(f64::NAN);
+    let (steady, peak) = server.rss_kb();
+    println!(
+        "[restart] after kill -9: listening in {:.1} s, serving all {served:.0} customers in {:.1} s with {calls_after:.0} vendor calls; VmRSS {} steady, peak {}",
+        listening.as_secs_f64(),
+        serving.as_secs_f64(),
+        mb(steady),
+        mb(peak)
+    );
+    Ok(())
+}
+
 fn wasm_sizes(path: &Path) -> Result<(), Error> {
     let Ok(bytes) = std::fs::read(path) else {
         println!(
@@ -359,7 +400,7 @@ async fn main() -> Result<(), Error> {
     if runs("bulk") {
         bulk::bulk_note().await?;
     }
-    if runs("search") || runs("served") {
+    if runs("search") || runs("served") || runs("restart") {
         let demo = demo::start(DemoOptions {
             customers,
             now_ms: None,
@@ -372,6 +413,9 @@ async fn main() -> Result<(), Error> {
         }
         if runs("served") {
             served(&demo).await?;
+        }
+        if runs("restart") {
+            restart(&demo).await?;
         }
     }
     Ok(())

@@ -41,6 +41,21 @@ impl ServedSalesDesk {
         let addr = free_port()?;
         let data_dir = std::env::temp_dir().join(format!("salesdesk-bench-{}-{}", std::process::id(), addr.port()));
         std::fs::create_dir_all(&data_dir)?;
+        Self::start_in(vendors, data_dir).await
+    }
+
+    /// `kill -9`, then a new process on the same data directory (and its stored list).
+    pub async fn restart(mut self, vendors: &VendorConnections) -> Result<Self, Error> {
+        self.child.kill()?;
+        self.child.wait()?;
+        // Taken out first: dropping `self` must not delete the directory the restart needs.
+        let data_dir = std::mem::take(&mut self.data_dir);
+        drop(self);
+        Self::start_in(vendors, data_dir).await
+    }
+
+    async fn start_in(vendors: &VendorConnections, data_dir: PathBuf) -> Result<Self, Error> {
+        let addr = free_port()?;
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_salesdesk"));
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -121,6 +136,17 @@ impl ServedSalesDesk {
         text.lines()
             .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
             .and_then(|v| v.trim().parse().ok())
+    }
+
+    /// Every vendor request the process has made so far (all vendors, from `/metrics`).
+    pub async fn vendor_requests(&self) -> Option<f64> {
+        let text = reqwest::get(self.url("/metrics")).await.ok()?.text().await.ok()?;
+        Some(
+            text.lines()
+                .filter(|l| l.starts_with("salesdesk_vendor_requests_total{"))
+                .filter_map(|l| l.rsplit(' ').next()?.trim().parse::<f64>().ok())
+                .sum(),
+        )
     }
 
     /// Waits until the customer list holds at least `at_least` customers.
