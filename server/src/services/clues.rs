@@ -180,23 +180,14 @@ impl ClueService {
         }
     }
 
-    /// The first time the list is needed: the stored list when there is one; a crawl unless
-    /// another live instance crawls (see `CustomerIndex::ensure_loaded`).
+    /// The first time the list is needed: the stored list, or a crawl (see
+    /// `list_crawl::crawl_on_first_use`).
     async fn ensure_loaded(&self) {
-        if self.state.read().await.refreshed_at.is_some() {
-            return;
+        if self.state.read().await.refreshed_at.is_none()
+            && super::list_crawl::crawl_on_first_use(self.store.as_ref(), CLUE_LIST, self.load_stored()).await
+        {
+            self.refresh().await;
         }
-        if let Some(store) = &self.store {
-            match self.load_stored().await {
-                Ok(true) => return,
-                Ok(false) => {}
-                Err(e) => tracing::warn!(error = %crate::errors::report(&e), "the stored clue list cannot be loaded; crawling"),
-            }
-            if super::list_crawl::crawled_elsewhere(store).await {
-                return;
-            }
-        }
-        self.refresh().await;
     }
 
     /// One page; the cursor is the position after the last row shown.

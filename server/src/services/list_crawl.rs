@@ -30,6 +30,24 @@ pub async fn crawled_elsewhere(store: &Store) -> bool {
     }
 }
 
+/// The first time a list is needed (nothing in memory): `load` brings the stored list when
+/// there is one; otherwise `true` — the caller crawls — unless another live instance holds the
+/// crawl lease (it will store a list shortly; until then the list is empty rather than crawled
+/// twice).
+pub async fn crawl_on_first_use<E: std::error::Error + 'static>(
+    store: Option<&Store>,
+    what: &str,
+    load: impl std::future::Future<Output = Result<bool, E>>,
+) -> bool {
+    let Some(store) = store else { return true };
+    match load.await {
+        Ok(true) => return false,
+        Ok(false) => {}
+        Err(e) => tracing::warn!(list = what, error = %crate::errors::report(&e), "the stored list cannot be loaded; crawling"),
+    }
+    !crawled_elsewhere(store).await
+}
+
 /// The timings, from the refresh interval.
 #[derive(Clone, Copy, Debug)]
 struct Timing {

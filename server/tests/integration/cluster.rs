@@ -47,31 +47,14 @@ async fn cluster(refresh_secs: u64) -> Option<Cluster> {
         eprintln!("SALESDESK_TEST_DATABASE_URL is not set: the cluster tests need PostgreSQL (`make test` starts one)");
         return None;
     };
-    let sims = demo::start(DemoOptions {
-        customers: 60,
-        now_ms: None,
-        faults: SimulatorFaults::default(),
-        http: HttpPolicy::default(),
-    })
-    .await
-    .expect("simulators");
+    let sims = simulators().await;
     let store = Store::connect(&StoreOptions {
         location: Location::Postgres(SecretString::from(url.clone())),
         outbox_lease: Duration::from_secs(5),
     })
     .await
     .expect("store");
-    let now = chrono::Utc::now().timestamp_millis();
-    let admin = NewUser {
-        username: "admin".into(),
-        display_name: "管理员".into(),
-        role: Role::Admin,
-        team: None,
-        wecom: VendorUserIds::default(),
-        password_hash: None,
-    };
-    let user = users::create(&store, &admin, now).await.expect("user");
-    let token = sessions::create(&store, user.id, now, None, None).await.expect("session");
+    let cookie = crate::common::admin_session(&store).await;
     let weiling = sims.connections.weiling.clone().expect("weiling");
     let juzi = sims.connections.juzi.clone().expect("juzi");
     let env = vec![
@@ -89,7 +72,7 @@ async fn cluster(refresh_secs: u64) -> Option<Cluster> {
     Some(Cluster {
         sims,
         store,
-        cookie: format!("{SESSION_COOKIE}={token}"),
+        cookie,
         env,
         http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client"),
     })
@@ -167,6 +150,18 @@ impl Cluster {
         assert_eq!(status, 200, "{body}");
         serde_json::from_str::<CustomerListing>(&body).expect("a listing").total
     }
+}
+
+/// The three simulated vendors with 60 customers, run in the test process.
+async fn simulators() -> DemoVendors {
+    demo::start(DemoOptions {
+        customers: 60,
+        now_ms: None,
+        faults: SimulatorFaults::default(),
+        http: HttpPolicy::default(),
+    })
+    .await
+    .expect("simulators")
 }
 
 /// A customer only Weiling knows: each note is one write, to Weiling, which lists follow-ups
@@ -341,14 +336,7 @@ async fn pair() -> Option<Pair> {
         location: Location::Postgres(SecretString::from(url)),
         outbox_lease: Duration::from_secs(60),
     };
-    let sims = demo::start(DemoOptions {
-        customers: 60,
-        now_ms: None,
-        faults: SimulatorFaults::default(),
-        http: HttpPolicy::default(),
-    })
-    .await
-    .expect("simulators");
+    let sims = simulators().await;
     let stores = [
         Store::connect(&options).await.expect("store A"),
         Store::connect(&options).await.expect("store B"),

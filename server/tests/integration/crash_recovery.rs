@@ -7,13 +7,11 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use app::domain::{Delivery, Role, VendorUserIds, WriteOutcome};
-use salesdesk::auth::{SESSION_COOKIE, sessions, users};
+use app::domain::{Delivery, WriteOutcome};
 use salesdesk::config::SimulatorFaults;
 use salesdesk::demo::{self, DemoOptions};
 use salesdesk::simulators::faults::{FaultPlan, InjectedError};
 use salesdesk::storage::Store;
-use salesdesk::storage::users::NewUser;
 use salesdesk::vendors::HttpPolicy;
 use salesdesk::vendors::juzi::client::PATH_ADD_FOLLOW;
 use secrecy::ExposeSecret;
@@ -73,19 +71,9 @@ async fn a_queued_note_survives_kill_9_and_is_delivered_exactly_once() {
     let dir = scratch_dir();
     let cookie = {
         let store = Store::open(&dir).await.expect("store");
-        let now = chrono::Utc::now().timestamp_millis();
-        let new_user = NewUser {
-            username: "admin".into(),
-            display_name: "管理员".into(),
-            role: Role::Admin,
-            team: None,
-            wecom: VendorUserIds::default(),
-            password_hash: None,
-        };
-        let user = users::create(&store, &new_user, now).await.expect("user");
-        let token = sessions::create(&store, user.id, now, None, None).await.expect("session");
+        let cookie = crate::common::admin_session(&store).await;
         store.pool().close().await;
-        format!("{SESSION_COOKIE}={token}")
+        cookie
     };
     let base = juzi.base_url.to_string();
     let token = juzi.token.expose_secret().to_string();

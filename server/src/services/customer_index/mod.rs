@@ -242,24 +242,14 @@ impl CustomerIndex {
         Ok(true)
     }
 
-    /// The first time the list is needed: the stored crawl when there is one; a crawl unless
-    /// another live instance holds the crawl lease (it will store one shortly; until then the
-    /// list is empty rather than a second crawl).
+    /// The first time the list is needed: the stored crawl, or a crawl (see
+    /// `list_crawl::crawl_on_first_use`).
     async fn ensure_loaded(&self) {
-        if self.state.read().await.refreshed_at.is_some() {
-            return;
+        if self.state.read().await.refreshed_at.is_none()
+            && super::list_crawl::crawl_on_first_use(self.store.as_ref(), CUSTOMER_LIST, self.load_stored()).await
+        {
+            self.refresh().await;
         }
-        if let Some(store) = &self.store {
-            match self.load_stored().await {
-                Ok(true) => return,
-                Ok(false) => {}
-                Err(e) => tracing::warn!(error = %crate::errors::report(&e), "the stored customer list cannot be loaded; crawling"),
-            }
-            if super::list_crawl::crawled_elsewhere(store).await {
-                return;
-            }
-        }
-        self.refresh().await;
     }
 
     /// Where each vendor keeps the customer with this key (ids and followers only), if the

@@ -147,3 +147,22 @@ pub fn rep(wecom_id: &str) -> Viewer {
         scope: Scope::FollowedBy(vec![ids]),
     }
 }
+
+/// An admin account (no password: it never signs in through the form) and an open session
+/// for it, written straight to `store`; the `Cookie` header value that carries the session.
+pub async fn admin_session(store: &Store) -> String {
+    let now = chrono::Utc::now().timestamp_millis();
+    let new_user = salesdesk::storage::users::NewUser {
+        username: "admin".into(),
+        display_name: "管理员".into(),
+        role: Role::Admin,
+        team: None,
+        wecom: VendorUserIds::default(),
+        password_hash: None,
+    };
+    let user = salesdesk::auth::users::create(store, &new_user, now).await.expect("user");
+    let token = salesdesk::auth::sessions::create(store, user.id, now, None, None)
+        .await
+        .expect("session");
+    format!("{}={token}", salesdesk::auth::SESSION_COOKIE)
+}

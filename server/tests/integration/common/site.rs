@@ -5,14 +5,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::domain::{Role, VendorId, VendorUserIds};
-use salesdesk::auth::{Auth, AuthSettings, SESSION_COOKIE, sessions, users};
+use app::domain::VendorId;
+use salesdesk::auth::{Auth, AuthSettings};
 use salesdesk::config::{CliOverrides, SimulatorFaults};
 use salesdesk::demo::{self, DemoOptions, DemoVendors};
 use salesdesk::services::Backend;
 use salesdesk::services::wiring::build_backend;
 use salesdesk::storage::Store;
-use salesdesk::storage::users::NewUser;
 use salesdesk::vendors::HttpPolicy;
 
 pub struct Site {
@@ -55,25 +54,14 @@ pub async fn site_with(policy: HttpPolicy, faults: SimulatorFaults) -> Site {
     let store = Store::open_for_tests().await.expect("store");
     let backend = Arc::new(build_backend(true, connections, store.clone()).expect("backend"));
 
-    // An admin account and an open session, created directly (no password hashing needed).
-    let now = chrono::Utc::now().timestamp_millis();
-    let new_user = NewUser {
-        username: "admin".into(),
-        display_name: "管理员".into(),
-        role: Role::Admin,
-        team: None,
-        wecom: VendorUserIds::default(),
-        password_hash: None,
-    };
-    let user = users::create(&store, &new_user, now).await.expect("user");
-    let token = sessions::create(&store, user.id, now, None, None).await.expect("session");
+    let cookie = super::admin_session(&store).await;
     let (addr, server) = serve(backend.clone(), store).await;
     let http = no_redirects(Duration::from_secs(20));
     Site {
         demo,
         backend,
         addr,
-        cookie: format!("{SESSION_COOKIE}={token}"),
+        cookie,
         http,
         server,
     }
