@@ -145,7 +145,8 @@ impl ServedSalesDesk {
             text.lines()
                 .filter(|l| l.starts_with("salesdesk_vendor_requests_total{"))
                 .filter_map(|l| l.rsplit(' ').next()?.trim().parse::<f64>().ok())
-                .sum(),
+                // From +0.0: an empty f64 sum is -0.0, which prints as "-0".
+                .fold(0.0, |total, n| total + n),
         )
     }
 
