@@ -19,6 +19,8 @@ pub enum ListCodecError {
     Decode(#[source] serde_json::Error),
     #[error("the stored list cannot be decompressed")]
     Read(#[source] std::io::Error),
+    #[error("the stored list is cut short or is not a list this version wrote")]
+    Malformed,
 }
 
 pub fn encode(value: &impl Serialize) -> Result<Vec<u8>, ListCodecError> {

@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use app::domain::{Customer360, CustomerSummary, FollowUser, RepRef, Sourced, VendorCustomer, VendorId};
 
 use super::super::merge::normalise_mobile;
@@ -19,7 +21,7 @@ pub const FIELD_END: char = '\u{1f}';
 pub const RECORD_END: char = '\u{1e}';
 
 /// A string in `ListArena::text`; `NONE` for a missing optional value.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Serialize, Deserialize)]
 struct StrRef {
     start: u32,
     len: u32,
@@ -30,7 +32,7 @@ impl StrRef {
 }
 
 /// A run of entries in one of the arena's side tables.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Serialize, Deserialize)]
 struct Span {
     start: u32,
     end: u32,
@@ -43,6 +45,7 @@ impl Span {
 }
 
 /// Where one vendor keeps a customer (see `ListArena::locate`).
+#[derive(Serialize, Deserialize)]
 struct Locator {
     vendor: VendorId,
     vendor_customer_id: StrRef,
@@ -52,6 +55,7 @@ struct Locator {
     followers: Span,
 }
 
+#[derive(Serialize, Deserialize)]
 struct Row {
     key: StrRef,
     name: StrRef,
@@ -84,9 +88,29 @@ fn vendors_of(mask: u8) -> Vec<VendorId> {
 }
 
 /// Values stored once, numbered in order of first appearance.
+/// Stored as its values alone; the numbers are rebuilt when it is read back.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(from = "Vec<T>", into = "Vec<T>")]
+#[serde(bound(
+    serialize = "T: Clone + Serialize",
+    deserialize = "T: Clone + Eq + std::hash::Hash + Deserialize<'de>"
+))]
 struct Interner<T> {
     values: Vec<T>,
     numbers: HashMap<T, u32>,
+}
+
+impl<T: Clone + Eq + std::hash::Hash> From<Vec<T>> for Interner<T> {
+    fn from(values: Vec<T>) -> Self {
+        let numbers = values.iter().enumerate().map(|(n, v)| (v.clone(), n as u32)).collect();
+        Interner { values, numbers }
+    }
+}
+
+impl<T> From<Interner<T>> for Vec<T> {
+    fn from(interner: Interner<T>) -> Self {
+        interner.values
+    }
 }
 
 impl<T: Clone + Eq + std::hash::Hash> Interner<T> {
@@ -108,6 +132,9 @@ impl<T: Clone + Eq + std::hash::Hash> Interner<T> {
     }
 }
 
+/// Stored as it is (see `stored.rs`): a restart or another instance reads the packed list
+/// back instead of rebuilding it from the vendors' records.
+#[derive(Serialize, Deserialize)]
 pub struct ListArena {
     text: String,
     str_lists: Vec<StrRef>,

@@ -79,8 +79,6 @@ pub enum LoadError {
     Storage(#[from] crate::storage::StorageError),
     #[error("cannot decode the stored customer list")]
     Codec(#[from] super::list_codec::ListCodecError),
-    #[error("cannot rebuild the customer list")]
-    Pack(#[from] PackError),
     #[error("rebuilding the customer list stopped: {0}")]
     Join(String),
 }
@@ -162,13 +160,14 @@ impl CustomerIndex {
         // off the async workers, so pages keep answering meanwhile.
         let built = tokio::task::spawn_blocking(move || {
             let (records, failures) = gather(crawls, previous);
-            let refreshed_at = crate::clock::now_ms();
-            // Encoded before the merge consumes the records: the stored crawl is the merge's input.
-            let stored = keep.then(|| stored::encode(refreshed_at, &failures, &records).map(|data| (data, records.len())));
-            let built = build_state(records, failures, refreshed_at);
+            let built = build_state(records, failures, crate::clock::now_ms());
             // The crawl's records are freed by now, on this thread.
             crate::memory::release_freed_memory();
-            built.map(|state| (state, stored))
+            // The packed list is what is stored: loading it needs no merge.
+            built.map(|state| {
+                let stored = keep.then(|| stored::encode(&state).map(|data| (data, state.customers.len())));
+                (state, stored)
+            })
         })
         .await;
         let (next, stored) = match built {
@@ -225,14 +224,11 @@ impl CustomerIndex {
         let Some(snapshot) = list_snapshots::load_newer(store, CUSTOMER_LIST, current).await? else {
             return Ok(false);
         };
-        let previous = self.state.read().await.records.clone();
         let next = tokio::task::spawn_blocking(move || -> Result<IndexState, LoadError> {
-            drop(previous);
             let loaded = stored::decode(&snapshot.data)?;
             drop(snapshot);
-            let built = build_state(loaded.records, loaded.failures, loaded.refreshed_at)?;
             crate::memory::release_freed_memory();
-            Ok(built)
+            Ok(loaded)
         })
         .await
         .map_err(|e| LoadError::Join(e.to_string()))??;

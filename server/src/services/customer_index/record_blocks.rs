@@ -42,6 +42,11 @@ impl RecordBlocks {
         Ok(RecordBlocks { blocks, len })
     }
 
+    /// How many customers' records it holds.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
     /// Bytes held, for the metrics and the benchmark.
     pub fn compressed_bytes(&self) -> usize {
         self.blocks.iter().map(|b| b.len()).sum()
@@ -66,6 +71,40 @@ impl RecordBlocks {
             .flatten()
             .filter(|r| r.vendor == vendor)
             .collect()
+    }
+
+    /// Appends the blocks to `out` as they are (already compressed): the customer count,
+    /// the block count, then each block's length and bytes, little-endian.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&(self.len as u64).to_le_bytes());
+        out.extend_from_slice(&(self.blocks.len() as u64).to_le_bytes());
+        for block in &self.blocks {
+            out.extend_from_slice(&(block.len() as u64).to_le_bytes());
+            out.extend_from_slice(block);
+        }
+    }
+
+    /// Reads what `write_to` wrote; `None` when the bytes are cut short or do not add up.
+    pub fn read_from(mut bytes: &[u8]) -> Option<Self> {
+        fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+            let (head, rest) = bytes.split_at_checked(n)?;
+            *bytes = rest;
+            Some(head)
+        }
+        fn number(bytes: &mut &[u8]) -> Option<usize> {
+            usize::try_from(u64::from_le_bytes(take(bytes, 8)?.try_into().ok()?)).ok()
+        }
+        let len = number(&mut bytes)?;
+        let count = number(&mut bytes)?;
+        if count != len.div_ceil(BLOCK_LEN) {
+            return None;
+        }
+        let mut blocks = Vec::with_capacity(count);
+        for _ in 0..count {
+            let size = number(&mut bytes)?;
+            blocks.push(take(&mut bytes, size)?.into());
+        }
+        bytes.is_empty().then_some(RecordBlocks { blocks, len })
     }
 
     fn decode_block(&self, index: usize) -> Option<Vec<Vec<VendorCustomer>>> {
@@ -118,6 +157,21 @@ mod tests {
         assert_eq!(blocks.get(customers.len()), None);
         assert_eq!(blocks.all_of(VendorId::Juzi).len(), customers.len().div_ceil(3));
         assert!(blocks.compressed_bytes() > 0);
+    }
+
+    #[test]
+    fn blocks_read_back_as_written_and_damage_is_refused() {
+        let customers: Vec<Vec<VendorCustomer>> = (0..BLOCK_LEN + 3).map(|i| vec![record(VendorId::Juzi, i)]).collect();
+        let blocks = RecordBlocks::build(customers.clone()).unwrap();
+        let mut bytes = Vec::new();
+        blocks.write_to(&mut bytes);
+        let back = RecordBlocks::read_from(&bytes).expect("read back");
+        assert_eq!(back.get(BLOCK_LEN + 1).as_ref(), Some(&customers[BLOCK_LEN + 1]));
+        assert!(RecordBlocks::read_from(&bytes[..bytes.len() - 1]).is_none(), "cut short");
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(RecordBlocks::read_from(&longer).is_none(), "trailing bytes");
+        assert!(RecordBlocks::read_from(&[]).is_none());
     }
 
     #[test]
