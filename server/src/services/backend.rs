@@ -47,16 +47,17 @@ impl Backend {
         let adapters: Vec<Arc<dyn VendorAdapter>> = slots.iter().filter_map(|s| s.adapter.clone()).collect();
         let index = Arc::new(CustomerIndex::new(adapters.clone()).with_store(store.clone()));
         let delivery = Delivery::new(store.clone(), &adapters);
-        // A write delivered by another instance: this one's cached reads of the customer go.
+        // A write delivered by another instance: this one's cached reads of those customers go
+        // (all of them, when notices may have been missed).
         let forgetting = adapters.clone();
         crate::storage::notices::on_notice(&store, move |notice| {
             let adapters = forgetting.clone();
             async move {
-                if let Notice::CustomersWritten { targets } = notice {
-                    for adapter in &adapters {
-                        for target in &targets {
-                            adapter.forget_customer(target).await;
-                        }
+                for adapter in &adapters {
+                    match &notice {
+                        Notice::CustomersWritten { targets } => adapter.forget_customers(targets).await,
+                        Notice::Missed => adapter.forget_everything().await,
+                        _ => {}
                     }
                 }
             }

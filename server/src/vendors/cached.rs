@@ -437,8 +437,14 @@ impl VendorAdapter for CachedAdapter {
         self.shared.vendor()
     }
 
-    async fn forget_customer(&self, target: &CustomerRef) {
-        self.invalidate_customer(target).await;
+    async fn forget_customers(&self, targets: &[CustomerRef]) {
+        let ids: Vec<[Option<String>; 3]> = targets.iter().map(ref_ids).collect();
+        self.shared.invalidate_all_of(&ids).await;
+    }
+
+    async fn forget_everything(&self) {
+        self.shared.generation.fetch_add(1, Ordering::SeqCst);
+        self.shared.entries.invalidate_all();
     }
 
     fn stats(&self) -> Arc<CallStats> {

@@ -329,3 +329,22 @@ async fn after_an_uncertain_note_follow_ups_are_read_live_until_a_write_succeeds
     r.cache.follow_ups(&stub).await.unwrap();
     assert_eq!(calls(), 3, "cached again once the note is known to be delivered");
 }
+
+#[tokio::test]
+async fn another_instances_writes_drop_those_customers_and_missed_notices_drop_everything() {
+    let r = rig(false);
+    r.cache.customer(&CustomerLookup::by_external_id(EXT)).await.unwrap();
+    r.cache.clue("unrelated").await.unwrap();
+    r.fake.rename("王五");
+    r.cache.forget_customers(&[r.target()]).await;
+    assert_eq!(r.name().await.as_deref(), Some("王五"), "re-read after another instance wrote");
+    r.cache.clue("unrelated").await.unwrap();
+    assert_eq!(r.fake.clue_calls.load(Ordering::SeqCst), 1, "other records keep their entries");
+    r.cache.forget_everything().await;
+    r.cache.clue("unrelated").await.unwrap();
+    assert_eq!(
+        r.fake.clue_calls.load(Ordering::SeqCst),
+        2,
+        "nothing is kept once notices were missed"
+    );
+}

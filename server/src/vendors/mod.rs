@@ -167,9 +167,13 @@ impl<T: Clone> Aged<T> {
 pub trait VendorAdapter: Send + Sync + 'static {
     fn vendor(&self) -> VendorId;
 
-    /// Drops whatever is remembered of this customer's vendor data (another instance wrote
-    /// to it). Only the read cache remembers anything.
-    async fn forget_customer(&self, _target: &CustomerRef) {}
+    /// Drops whatever is remembered of these customers' vendor data (another instance wrote
+    /// to them). Only the read cache remembers anything.
+    async fn forget_customers(&self, _targets: &[CustomerRef]) {}
+
+    /// Drops everything remembered of vendor data (notices from other instances may have
+    /// been missed).
+    async fn forget_everything(&self) {}
 
     /// Call statistics (for `/vendors`, metrics and `salesdesk check`).
     fn stats(&self) -> Arc<CallStats>;
