@@ -33,10 +33,17 @@ struct State {
 }
 
 /// The clue list as stored in the database: each vendor's clues and last failure.
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Deserialize)]
 struct StoredClues {
     refreshed_at: EpochMs,
     per_vendor: Vec<(VendorId, Vec<Clue>, Option<VendorFailure>)>,
+}
+
+/// `StoredClues` as written: borrowed from the list in memory instead of a copy of it.
+#[derive(serde::Serialize)]
+struct StoredCluesRef<'a> {
+    refreshed_at: EpochMs,
+    per_vendor: Vec<(VendorId, &'a [Clue], &'a Option<VendorFailure>)>,
 }
 
 /// Why the stored clue list could not be loaded.
@@ -137,10 +144,10 @@ impl ClueService {
     async fn keep(&self, store: &Store) {
         let (data, records, refreshed_at) = {
             let state = self.state.read().await;
-            let mut per_vendor: Vec<_> = state.per_vendor.iter().map(|(v, (c, f))| (*v, c.clone(), f.clone())).collect();
+            let mut per_vendor: Vec<_> = state.per_vendor.iter().map(|(v, (c, f))| (*v, c.as_slice(), f)).collect();
             per_vendor.sort_by_key(|(v, _, _)| *v);
             let refreshed_at = state.refreshed_at.unwrap_or_default();
-            let stored = StoredClues { refreshed_at, per_vendor };
+            let stored = StoredCluesRef { refreshed_at, per_vendor };
             (list_codec::encode(&stored), state.clues.len(), refreshed_at)
         };
         let data = match data {
@@ -257,4 +264,50 @@ async fn crawl(adapter: &dyn VendorAdapter) -> Result<Option<Vec<Clue>>, VendorE
         }
     }
     Ok(Some(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clue(vendor: VendorId, id: &str, created_at: EpochMs) -> Clue {
+        Clue {
+            vendor,
+            id: id.into(),
+            name: Some(format!("线索{id}")),
+            mobiles: vec!["13800000000".into()],
+            is_clue: Some(true),
+            fields: Vec::new(),
+            tags: Vec::new(),
+            unresolved_tag_ids: Vec::new(),
+            company: None,
+            owner_user_id: None,
+            created_at: Some(created_at),
+            updated_at: None,
+            converted_at: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn another_instance_loads_the_stored_clue_list_as_it_was() {
+        let db = Store::open_in_memory().await.unwrap();
+        let here = ClueService::new(Vec::new()).with_store(db.clone());
+        {
+            let mut state = here.state.write().await;
+            state
+                .per_vendor
+                .insert(VendorId::Tanma, (vec![clue(VendorId::Tanma, "t1", 10)], None));
+            state
+                .per_vendor
+                .insert(VendorId::Weiling, (vec![clue(VendorId::Weiling, "w1", 20)], None));
+            state.finish(99);
+        }
+        here.keep(&db).await;
+        let elsewhere = ClueService::new(Vec::new()).with_store(db);
+        assert!(elsewhere.load_stored().await.unwrap());
+        assert!(!elsewhere.load_stored().await.unwrap(), "nothing newer the second time");
+        let (mine, theirs) = (here.state.read().await, elsewhere.state.read().await);
+        assert_eq!(theirs.refreshed_at, Some(99));
+        assert_eq!(theirs.clues, mine.clues, "newest first, as built");
+    }
 }
