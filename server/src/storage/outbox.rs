@@ -3,8 +3,10 @@
 //! and records the outcome; state is visible on the customer page and to admins.
 
 use serde::{Deserialize, Serialize};
+use sqlx::any::AnyArguments;
 use sqlx::any::{AnyQueryResult, AnyRow};
-use sqlx::{AnyConnection, Row};
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection, Row};
 
 use super::{Engine, StorageError, Store, placeholders};
 use crate::vendors::CustomerRef;
@@ -136,6 +138,15 @@ fn to_json(column: &'static str, value: &impl Serialize) -> Result<String, Stora
     serde_json::to_string(value).map_err(|source| StorageError::Json { column, source })
 }
 
+/// Binds `ids` after a statement's other parameters, for an `IN (…)` list written with
+/// `placeholders`.
+fn bind_ids<'q>(mut query: Query<'q, Any, AnyArguments<'q>>, ids: &[i64]) -> Query<'q, Any, AnyArguments<'q>> {
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query
+}
+
 /// Whether a statement's result says it changed rows.
 trait Changes {
     fn changed_rows(&self) -> bool;
@@ -149,13 +160,6 @@ impl Changes for AnyQueryResult {
 
 /// `UPDATE … RETURNING`: the rows it changed.
 impl Changes for Vec<AnyRow> {
-    fn changed_rows(&self) -> bool {
-        !self.is_empty()
-    }
-}
-
-/// `UPDATE … RETURNING id`: the ids it changed.
-impl Changes for Vec<i64> {
     fn changed_rows(&self) -> bool {
         !self.is_empty()
     }
@@ -336,14 +340,11 @@ impl Store {
              WHERE state = 'pending' AND id IN ({}) RETURNING {COLUMNS}",
             placeholders(4, ids.len())
         );
-        let mut query = sqlx::query::<sqlx::Any>(&sql)
+        let query = sqlx::query(&sql)
             .bind(now_ms)
             .bind(self.instance())
             .bind(self.outbox_lease_end(now_ms));
-        for id in ids {
-            query = query.bind(*id);
-        }
-        let rows = self.counted(query.fetch_all(self.pool())).await?;
+        let rows = self.counted(bind_ids(query, ids).fetch_all(self.pool())).await?;
         let mut items: Vec<OutboxItem> = rows.iter().map(from_row).collect::<Result<_, _>>()?;
         items.sort_by_key(|i| i.id);
         Ok(items)
@@ -378,15 +379,10 @@ impl Store {
         }
         let sql = format!(
             "UPDATE outbox SET lease_until = $1 WHERE state = 'delivering' AND claimed_by = $2 AND id IN ({})",
-            super::placeholders(3, ids.len())
+            placeholders(3, ids.len())
         );
-        let mut query = sqlx::query(&sql)
-            .bind(now_ms.saturating_add(self.outbox_lease_ms()))
-            .bind(self.instance());
-        for id in ids {
-            query = query.bind(*id);
-        }
-        Ok(query.execute(self.pool()).await?.rows_affected())
+        let query = sqlx::query(&sql).bind(self.outbox_lease_end(now_ms)).bind(self.instance());
+        Ok(bind_ids(query, ids).execute(self.pool()).await?.rows_affected())
     }
 
     /// Returns the `delivering` items matching `which` (SQL appended to the `WHERE`, may use
@@ -499,11 +495,10 @@ impl Store {
              WHERE state = 'failed' AND id IN ({}) RETURNING id",
             placeholders(2, ids.len())
         );
-        let mut query = sqlx::query_scalar::<sqlx::Any, i64>(&sql).bind(now_ms);
-        for id in ids {
-            query = query.bind(*id);
-        }
-        let mut requeued: Vec<i64> = self.counted(query.fetch_all(self.pool())).await?;
+        let rows = self
+            .counted(bind_ids(sqlx::query(&sql).bind(now_ms), ids).fetch_all(self.pool()))
+            .await?;
+        let mut requeued: Vec<i64> = rows.iter().map(|row| row.get("id")).collect();
         requeued.sort_unstable();
         Ok(requeued)
     }
