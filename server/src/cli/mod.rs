@@ -138,6 +138,7 @@ pub async fn start_backend(settings: &Settings) -> Result<Started, CliError> {
         (VendorConnections::from_settings(settings), None)
     };
     let store = Store::connect(&StoreOptions::from_settings(settings)).await?;
+    tracing::info!(engine = store.engine().name(), instance = store.instance(), "storage opened");
     let backend = Arc::new(
         build_backend_with(settings.demo, connections, store, settings.cache)?.with_stale_follow_up_days(settings.stale_follow_up_days),
     );
