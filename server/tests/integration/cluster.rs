@@ -21,6 +21,7 @@ use salesdesk::auth::{Auth, AuthSettings, SESSION_COOKIE, sessions, users};
 use salesdesk::config::SimulatorFaults;
 use salesdesk::demo::{self, DemoOptions, DemoVendors};
 use salesdesk::services::Backend;
+use salesdesk::services::customer_index::CUSTOMER_LIST;
 use salesdesk::services::wiring::build_backend;
 use salesdesk::simulators::dataset::Person;
 use salesdesk::simulators::faults::FaultPlan;
@@ -129,7 +130,7 @@ impl Cluster {
     /// Until a crawl's customer list is stored.
     async fn wait_for_stored_list(&self) {
         let deadline = Instant::now() + Duration::from_secs(60);
-        while list_snapshots::taken_at(&self.store, "customers")
+        while list_snapshots::taken_at(&self.store, CUSTOMER_LIST)
             .await
             .expect("snapshot")
             .is_none()

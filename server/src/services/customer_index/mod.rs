@@ -401,7 +401,7 @@ fn gather(crawls: Vec<Crawl>, previous: Arc<RecordBlocks>) -> (Vec<VendorCustome
     (all, failures)
 }
 
-/// Merges the records of a refresh (or of a stored crawl) into a new list.
+/// Merges the records of a refresh into a new list.
 fn build_state(
     mut all: Vec<VendorCustomer>,
     failures: HashMap<VendorId, VendorFailure>,
