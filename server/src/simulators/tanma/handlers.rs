@@ -157,16 +157,34 @@ pub fn customer_search(sim: &Sim, body: &[u8]) -> Outcome {
     let req: wire::CustomerSearchRequest = parse(body)?;
     let u = &sim.universe;
     let key = req.search_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
-    let mut customers: Vec<&Person> = u
-        .customers
-        .iter()
-        .filter(|p| p.presence.tanma)
-        .filter(|p| req.customer_id.is_none_or(|id| id == project::customer_id(p)))
-        .collect();
-    customers.sort_by_key(|p| (std::cmp::Reverse(p.added_at_ms), p.index));
-    let mut rows = Vec::new();
-    for p in customers {
-        for (i, rel) in p.follows.iter().enumerate() {
+    let row = |&(p, f): &(u32, u32)| {
+        let p = &u.customers[p as usize];
+        (p, f as usize, &p.follows[f as usize])
+    };
+    let size = page_size(req.page_size);
+    let page_no = req.page_no.max(1) as usize;
+    let skip = (page_no - 1).saturating_mul(size);
+    // Every matching row is counted (for totalPage); only the page's rows are projected.
+    let mut matching = 0usize;
+    let mut data_rows: Vec<Value> = Vec::new();
+    let unfiltered =
+        key.is_none() && req.role.is_none() && req.customer_id.is_none() && req.sales_id_list.as_ref().is_none_or(|list| list.is_empty());
+    if unfiltered {
+        // A crawl: the page is a slice of the listed rows.
+        matching = sim.search_rows.len();
+        data_rows = sim.search_rows[skip.min(matching)..]
+            .iter()
+            .take(size)
+            .map(row)
+            .map(|(p, _, rel)| project::search_row(u, p, rel))
+            .collect();
+    } else {
+        for (p, i, rel) in sim
+            .search_rows
+            .iter()
+            .map(row)
+            .filter(|(p, ..)| req.customer_id.is_none_or(|id| id == project::customer_id(p)))
+        {
             let rep = u.reps.get(rel.rep).map(|r| r.user_id.as_str()).unwrap_or_default();
             let role_ok = match req.role {
                 Some(1) => i == 0,
@@ -186,19 +204,14 @@ pub fn customer_search(sim: &Sim, body: &[u8]) -> Outcome {
                     || p.mobiles.iter().any(|m| m.contains(k))
             });
             if role_ok && sales_ok && key_ok {
-                rows.push((p, rel));
+                if matching >= skip && data_rows.len() < size {
+                    data_rows.push(project::search_row(u, p, rel));
+                }
+                matching += 1;
             }
         }
     }
-    let size = page_size(req.page_size);
-    let page_no = req.page_no.max(1) as usize;
-    let total_page = rows.len().div_ceil(size);
-    let data_rows: Vec<Value> = rows
-        .iter()
-        .skip((page_no - 1).saturating_mul(size))
-        .take(size)
-        .map(|(p, rel)| project::search_row(u, p, rel))
-        .collect();
+    let total_page = matching.div_ceil(size);
     data(json!({ "data": data_rows, "totalPage": total_page }), SUCCESS)
 }
 

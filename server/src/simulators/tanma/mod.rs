@@ -80,12 +80,28 @@ pub(crate) type Outcome = Result<(Value, &'static str), SimError>;
 pub(crate) struct Sim {
     pub universe: Arc<Universe>,
     pub config: Arc<TanmaSimConfig>,
+    /// Tanma's customer search rows with no filter, in its order (newest added first; one row
+    /// per customer and rep who follows them): (customer position, relation position). Listed
+    /// once: sorting and scanning a million customers per page made a crawl quadratic.
+    pub search_rows: Arc<Vec<(u32, u32)>>,
 }
 
 pub fn router(universe: Arc<Universe>, config: TanmaSimConfig, faults: Faults) -> Router {
+    let mut search_order: Vec<u32> = (0..universe.customers.len() as u32)
+        .filter(|&i| universe.customers[i as usize].presence.tanma)
+        .collect();
+    search_order.sort_by_key(|&i| {
+        let p = &universe.customers[i as usize];
+        (std::cmp::Reverse(p.added_at_ms), p.index)
+    });
+    let search_rows = search_order
+        .iter()
+        .flat_map(|&i| (0..universe.customers[i as usize].follows.len() as u32).map(move |f| (i, f)))
+        .collect();
     let sim = Sim {
         universe,
         config: Arc::new(config),
+        search_rows: Arc::new(search_rows),
     };
     let api = Router::new()
         .route(paths::ECHO, endpoint(handlers::echo))
