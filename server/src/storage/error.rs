@@ -47,6 +47,9 @@ pub enum StorageError {
         #[source]
         source: serde_json::Error,
     },
+    /// A stored list whose parts do not add up (the database was changed by hand).
+    #[error("stored list {name} has {read} of its {parts} parts")]
+    MissingParts { name: String, read: i64, parts: i64 },
     /// A row written a moment ago could not be read back.
     #[error("{0} vanished right after it was written")]
     Vanished(&'static str),
