@@ -10,6 +10,11 @@ pub struct Sourced<T> {
     pub vendors: Vec<VendorId>,
 }
 
+/// The value the most vendors reported (the last of equals, as `Iterator::max_by_key` picks).
+pub fn most_reported(values: &[Sourced<String>]) -> Option<&str> {
+    values.iter().max_by_key(|s| s.vendors.len()).map(|s| s.value.as_str())
+}
+
 /// A rep who follows the customer, with what each vendor says about that relationship.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Follower {
@@ -56,6 +61,6 @@ impl Customer360 {
 
     /// The name to show first: the most widely reported one.
     pub fn display_name(&self) -> Option<&str> {
-        self.names.iter().max_by_key(|s| s.vendors.len()).map(|s| s.value.as_str())
+        most_reported(&self.names)
     }
 }

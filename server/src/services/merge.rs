@@ -13,33 +13,70 @@ use std::collections::HashMap;
 
 use app::domain::{Customer360, Follower, Sourced, VendorCustomer, VendorId};
 
+/// What the merge needs of one record to decide who is who. The list crawl keeps only these
+/// beside its compressed records, so grouping 300,000 records does not hold them all decoded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MergeKeys {
+    pub external_user_id: Option<Box<str>>,
+    pub union_id: Option<Box<str>>,
+    /// Mobiles as `normalise_mobile` gives them, as numbers (eleven digits fit a `u64`).
+    pub mobiles: Box<[u64]>,
+}
+
+impl MergeKeys {
+    pub fn of(record: &VendorCustomer) -> Self {
+        let id = |s: &Option<String>| s.as_deref().filter(|s| !s.is_empty()).map(Box::from);
+        MergeKeys {
+            external_user_id: id(&record.external_user_id),
+            union_id: id(&record.union_id),
+            mobiles: record.mobiles.iter().filter_map(|m| normalise_mobile(m)?.parse().ok()).collect(),
+        }
+    }
+}
+
 /// Groups `records` into customers, preserving the order in which groups first appear.
 pub fn merge_customers(records: Vec<VendorCustomer>) -> Vec<Customer360> {
-    let mut sets = DisjointSets::new(records.len());
+    let keys: Vec<MergeKeys> = records.iter().map(MergeKeys::of).collect();
+    let groups = group_records(&keys);
+    let mut slots: Vec<Option<VendorCustomer>> = records.into_iter().map(Some).collect();
+    groups
+        .into_iter()
+        .map(|members| build_customer(members.into_iter().filter_map(|i| slots[i].take()).collect()))
+        .collect()
+}
+
+/// The positions in `keys` of each person's records, groups in the order they first appear
+/// and members in input order: same external user id, else unionId, else a mobile whose
+/// groups' unionIds do not conflict.
+pub fn group_records(keys: &[MergeKeys]) -> Vec<Vec<usize>> {
+    let mut sets = DisjointSets::new(keys.len());
     let mut by_external: HashMap<&str, usize> = HashMap::new();
     let mut by_union: HashMap<&str, usize> = HashMap::new();
-    for (i, r) in records.iter().enumerate() {
-        if let Some(id) = r.external_user_id.as_deref().filter(|s| !s.is_empty()) {
-            if let Some(&j) = by_external.get(id) {
-                sets.union(i, j);
-            } else {
-                by_external.insert(id, i);
+    for (i, k) in keys.iter().enumerate() {
+        if let Some(id) = k.external_user_id.as_deref() {
+            match by_external.get(id) {
+                Some(&j) => sets.union(i, j),
+                None => {
+                    by_external.insert(id, i);
+                }
             }
         }
-        if let Some(id) = r.union_id.as_deref().filter(|s| !s.is_empty()) {
-            if let Some(&j) = by_union.get(id) {
-                sets.union(i, j);
-            } else {
-                by_union.insert(id, i);
+        if let Some(id) = k.union_id.as_deref() {
+            match by_union.get(id) {
+                Some(&j) => sets.union(i, j),
+                None => {
+                    by_union.insert(id, i);
+                }
             }
         }
     }
     // Mobiles last, and only between groups whose unionIds do not conflict.
-    let mut by_mobile: HashMap<String, usize> = HashMap::new();
-    for (i, r) in records.iter().enumerate() {
-        for m in r.mobiles.iter().filter_map(|m| normalise_mobile(m)) {
+    let mut union_ids = GroupUnionIds::new(keys, &mut sets);
+    let mut by_mobile: HashMap<u64, usize> = HashMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        for &m in k.mobiles.iter() {
             match by_mobile.get(&m) {
-                Some(&j) if !union_ids_conflict(&records, &mut sets, i, j) => sets.union(i, j),
+                Some(&j) if !union_ids.conflict(&mut sets, i, j) => union_ids.join(&mut sets, i, j),
                 Some(_) => {}
                 None => {
                     by_mobile.insert(m, i);
@@ -49,7 +86,7 @@ pub fn merge_customers(records: Vec<VendorCustomer>) -> Vec<Customer360> {
     }
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of_root: HashMap<usize, usize> = HashMap::new();
-    for i in 0..records.len() {
+    for i in 0..keys.len() {
         let root = sets.find(i);
         let g = *group_of_root.entry(root).or_insert_with(|| {
             groups.push(Vec::new());
@@ -57,11 +94,7 @@ pub fn merge_customers(records: Vec<VendorCustomer>) -> Vec<Customer360> {
         });
         groups[g].push(i);
     }
-    let mut slots: Vec<Option<VendorCustomer>> = records.into_iter().map(Some).collect();
     groups
-        .into_iter()
-        .map(|members| build(members.into_iter().filter_map(|i| slots[i].take()).collect()))
-        .collect()
 }
 
 /// Digits of a mainland mobile (optionally +86/86-prefixed, spaces and dashes ignored);
@@ -72,19 +105,55 @@ pub fn normalise_mobile(raw: &str) -> Option<String> {
     (digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit())).then(|| digits.to_string())
 }
 
-fn union_ids_conflict(records: &[VendorCustomer], sets: &mut DisjointSets, a: usize, b: usize) -> bool {
-    let (ra, rb) = (sets.find(a), sets.find(b));
-    if ra == rb {
-        return false;
+/// The unionIds each group carries, kept per root as groups join, so the mobile rule's check
+/// costs the two groups' ids instead of a walk over every record.
+struct GroupUnionIds<'a> {
+    of_root: HashMap<usize, Vec<&'a str>>,
+}
+
+impl<'a> GroupUnionIds<'a> {
+    fn new(keys: &'a [MergeKeys], sets: &mut DisjointSets) -> Self {
+        let mut of_root: HashMap<usize, Vec<&'a str>> = HashMap::new();
+        for (i, k) in keys.iter().enumerate() {
+            if let Some(id) = k.union_id.as_deref() {
+                let ids = of_root.entry(sets.find(i)).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        GroupUnionIds { of_root }
     }
-    let ids_of = |root: usize, sets: &mut DisjointSets| -> Vec<String> {
-        (0..records.len())
-            .filter(|&k| sets.find(k) == root)
-            .filter_map(|k| records[k].union_id.clone())
-            .collect()
-    };
-    let (ia, ib) = (ids_of(ra, sets), ids_of(rb, sets));
-    !ia.is_empty() && !ib.is_empty() && !ia.iter().any(|x| ib.contains(x))
+
+    /// Both groups name a unionId and none of them is the same person's.
+    fn conflict(&self, sets: &mut DisjointSets, a: usize, b: usize) -> bool {
+        let (ra, rb) = (sets.find(a), sets.find(b));
+        if ra == rb {
+            return false;
+        }
+        match (self.of_root.get(&ra), self.of_root.get(&rb)) {
+            (Some(ia), Some(ib)) => !ia.iter().any(|x| ib.contains(x)),
+            _ => false,
+        }
+    }
+
+    fn join(&mut self, sets: &mut DisjointSets, a: usize, b: usize) {
+        let (ra, rb) = (sets.find(a), sets.find(b));
+        if ra == rb {
+            return;
+        }
+        sets.union(a, b);
+        let root = sets.find(a);
+        let moved = if root == ra { rb } else { ra };
+        if let Some(ids) = self.of_root.remove(&moved) {
+            let kept = self.of_root.entry(root).or_default();
+            for id in ids {
+                if !kept.contains(&id) {
+                    kept.push(id);
+                }
+            }
+        }
+    }
 }
 
 fn add<T: PartialEq + Clone>(list: &mut Vec<Sourced<T>>, value: T, vendor: VendorId) {
@@ -104,7 +173,20 @@ fn add_text(list: &mut Vec<Sourced<String>>, value: Option<&String>, vendor: Ven
     }
 }
 
-fn build(mut sources: Vec<VendorCustomer>) -> Customer360 {
+/// The names the records of one person give, each with the vendors that gave it, in the order
+/// of `sources` (the list orders customers by the most reported one before building them).
+pub fn names_of<'a>(sources: impl IntoIterator<Item = (VendorId, Option<&'a str>)>) -> Vec<Sourced<String>> {
+    let mut names = Vec::new();
+    for (vendor, name) in sources {
+        if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
+            add(&mut names, name.to_string(), vendor);
+        }
+    }
+    names
+}
+
+/// One customer from the records of one person.
+pub fn build_customer(mut sources: Vec<VendorCustomer>) -> Customer360 {
     sources.sort_by_key(|s| s.vendor);
     let mut c = Customer360 {
         key: String::new(),
@@ -128,11 +210,11 @@ fn build(mut sources: Vec<VendorCustomer>) -> Customer360 {
         sources: Vec::new(),
         failures: Vec::new(),
     };
+    c.names = names_of(sources.iter().map(|s| (s.vendor, s.name.as_deref())));
     for s in &sources {
         let v = s.vendor;
         add_text(&mut c.external_user_ids, s.external_user_id.as_ref(), v);
         add_text(&mut c.union_ids, s.union_id.as_ref(), v);
-        add_text(&mut c.names, s.name.as_ref(), v);
         if c.avatar.is_none() {
             c.avatar = s.avatar.clone().filter(|a| !a.is_empty());
         }

@@ -4,6 +4,7 @@
 //! vendor fails, its last good records stay and the list says which vendor is behind.
 
 mod arena;
+mod crawled;
 mod record_blocks;
 mod rows;
 mod search;
@@ -14,21 +15,26 @@ use std::sync::Arc;
 
 use app::domain::{
     CustomerListing, CustomerQuery, DEFAULT_PAGE_SIZE, EpochMs, Facets, MAX_PAGE_SIZE, Scope, VendorCustomer, VendorFailure, VendorId,
+    most_reported,
 };
 use tokio::sync::{Mutex, RwLock};
 
 use arena::{ArenaBuilder, ListArena};
-use record_blocks::{PackError, RecordBlocks};
+use crawled::{CrawledRecords, VendorRecords};
+use record_blocks::{PackError, RecordBlocks, RecordBlocksBuilder};
 pub use rows::MatchingRows;
 use search::{FacetBuilder, Filters, Needle};
 pub use stored::CUSTOMER_LIST;
 
-use super::merge::merge_customers;
+use super::merge::{build_customer, group_records, names_of};
 use crate::storage::{Notice, Store, list_snapshots};
 use crate::vendors::{CustomerListQuery, VendorAdapter, VendorError};
 
-/// Pages fetched per vendor in one crawl at most: a guard against a vendor that never ends.
-const MAX_PAGES: usize = 5_000;
+/// Pages fetched per vendor (per rep, where a vendor lists per rep) in one crawl at most: a
+/// guard against a vendor whose pages never end. Ten million records: a million customers at
+/// three reps each is 30,000 pages of Tanma's per-rep rows. (It was 5,000, which cut a crawl
+/// of a million customers short without a word.)
+const MAX_PAGES: usize = 100_000;
 const CRAWL_PAGE_SIZE: u32 = 100;
 
 /// One refresh's result, swapped in whole so readers never see half of it.
@@ -126,41 +132,39 @@ impl CustomerIndex {
             let _ = self.refreshing.lock().await;
             return;
         };
-        let mut crawls = futures::future::join_all(
-            self.adapters
-                .iter()
-                .map(|a| async move { (a.vendor(), crawl(a.as_ref(), None).await) }),
-        )
+        let crawls = futures::future::join_all(self.adapters.iter().map(|a| async move {
+            let records = SharedRecords::new(VendorRecords::new(a.vendor()));
+            let result = crawl(a.as_ref(), None, &records, false).await;
+            (a.as_ref(), taken(records), result)
+        }))
         .await;
         // Vendors that list only per rep (Weiling's customer/list needs a userid) are asked
         // once per rep that any other vendor, or SalesDesk's users, know of.
-        let mut reps: Vec<(VendorId, String)> = self.known_reps.read().await.clone();
-        for (_, result) in &crawls {
-            if let Ok(records) = result {
-                for r in records {
-                    for f in &r.follow_users {
-                        reps.push((r.vendor, f.user_id.clone()));
-                    }
-                }
+        let mut reps: Vec<String> = self.known_reps.read().await.iter().map(|(_, id)| id.clone()).collect();
+        for (_, records, result) in &crawls {
+            if result.is_ok() {
+                reps.extend(records.followers().map(str::to_string));
             }
         }
-        for (vendor, result) in crawls.iter_mut() {
-            if matches!(result, Err(e) if e.kind == app::domain::VendorErrorKind::Unsupported)
-                && let Some(adapter) = self.adapters.iter().find(|a| a.vendor() == *vendor)
-            {
-                let mut ids: Vec<&str> = reps.iter().map(|(_, id)| id.as_str()).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                *result = crawl_per_rep(adapter.as_ref(), &ids).await;
-            }
+        reps.sort_unstable();
+        reps.dedup();
+        let mut finished = Vec::with_capacity(crawls.len());
+        for (adapter, records, result) in crawls {
+            finished.push(match result {
+                Err(e) if e.kind == app::domain::VendorErrorKind::Unsupported => {
+                    let records = SharedRecords::new(VendorRecords::new(adapter.vendor()));
+                    let result = crawl_per_rep(adapter, &reps, &records).await;
+                    (taken(records), result)
+                }
+                result => (records, result),
+            });
         }
         let previous = self.state.read().await.records.clone();
         let keep = self.store.is_some();
         // Merging, indexing and compressing 100,000 customers is a second or more of CPU:
         // off the async workers, so pages keep answering meanwhile.
         let built = tokio::task::spawn_blocking(move || {
-            let (records, failures) = gather(crawls, previous);
-            let built = build_state(records, failures, crate::clock::now_ms());
+            let built = gather(finished, &previous).and_then(|(records, failures)| build_state(records, failures, crate::clock::now_ms()));
             // The crawl's records are freed by now, on this thread.
             crate::memory::release_freed_memory();
             // The packed list is what is stored: loading it needs no merge.
@@ -381,50 +385,75 @@ impl CustomerIndex {
     }
 }
 
-type Crawl = (VendorId, Result<Vec<VendorCustomer>, VendorError>);
-
 /// This refresh's records: a vendor that failed keeps its records from the previous list
 /// (`previous`), and the list says which vendor is behind.
-fn gather(crawls: Vec<Crawl>, previous: Arc<RecordBlocks>) -> (Vec<VendorCustomer>, HashMap<VendorId, VendorFailure>) {
+fn gather(
+    crawls: Vec<(VendorRecords, Result<(), VendorError>)>,
+    previous: &RecordBlocks,
+) -> Result<(CrawledRecords, HashMap<VendorId, VendorFailure>), PackError> {
     let mut failures = HashMap::new();
-    let mut all: Vec<VendorCustomer> = Vec::new();
-    for (vendor, result) in crawls {
-        match result {
-            Ok(records) => all.extend(records),
-            Err(e) => {
-                tracing::warn!(%vendor, error = %e, "customer list refresh failed; keeping the last good records");
-                all.extend(previous.all_of(vendor));
-                failures.insert(vendor, e.to_failure());
-            }
+    let mut parts = Vec::with_capacity(crawls.len());
+    for (mut records, result) in crawls {
+        let vendor = records.vendor();
+        if let Err(e) = result {
+            tracing::warn!(%vendor, error = %e, "customer list refresh failed; keeping the last good records");
+            records = VendorRecords::new(vendor);
+            previous.for_each_of(vendor, |r| records.push(r));
+            failures.insert(vendor, e.to_failure());
         }
+        records.finish()?;
+        tracing::debug!(%vendor, records = records.len(), packed_bytes = records.packed_bytes(), "vendor records crawled");
+        parts.push(records);
     }
-    (all, failures)
+    Ok((CrawledRecords::new(parts), failures))
 }
 
-/// Merges the records of a refresh into a new list.
+/// Merges the records of a refresh into a new list, one customer at a time in list order, so
+/// only the light keys, the compressed records and the growing list are held at once.
 fn build_state(
-    mut all: Vec<VendorCustomer>,
+    mut crawled: CrawledRecords,
     failures: HashMap<VendorId, VendorFailure>,
     refreshed_at: EpochMs,
 ) -> Result<IndexState, PackError> {
-    // Order within a group follows `VendorId::ALL`, as the merge reports vendors in order.
-    all.sort_by_key(|r| r.vendor);
-    let mut merged = merge_customers(all);
-    merged.retain(|c| !c.key.is_empty());
+    let groups = group_records(crawled.merge_keys());
+    crawled.forget_merge_keys();
     // Most recently followed first; never-followed last; ties by name for a stable order.
-    merged.sort_by(|a, b| {
-        b.last_follow_at
-            .cmp(&a.last_follow_at)
-            .then_with(|| a.display_name().cmp(&b.display_name()))
+    let order_keys: Vec<(Option<EpochMs>, Option<String>)> = groups
+        .iter()
+        .map(|members| {
+            let mut sources: Vec<_> = members.iter().map(|&i| crawled.order_keys(i)).collect();
+            // As `build_customer` orders its sources.
+            sources.sort_by_key(|(vendor, ..)| *vendor);
+            let last_follow_at = sources.iter().filter_map(|(.., at)| *at).max();
+            let names = names_of(sources.iter().map(|(vendor, name, _)| (*vendor, *name)));
+            (last_follow_at, most_reported(&names).map(str::to_string))
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&order_keys[a], &order_keys[b]);
+        b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1))
     });
+    drop(order_keys);
+    crawled.forget_order_keys();
+    // What the grouping and ordering used goes back before the new list grows.
+    crate::memory::release_freed_memory();
     let mut list = ArenaBuilder::default();
-    let mut records = Vec::with_capacity(merged.len());
-    for c in merged {
-        list.push(&c);
-        records.push(c.sources);
+    let mut records = RecordBlocksBuilder::default();
+    let mut reader = crawled.reader()?;
+    for g in order {
+        let sources = groups[g].iter().map(|&i| reader.get(i)).collect::<Result<Vec<_>, _>>()?;
+        let customer = build_customer(sources);
+        if customer.key.is_empty() {
+            continue;
+        }
+        list.push(&customer);
+        records.push(customer.sources)?;
     }
+    drop(reader);
+    drop(crawled);
     let list = list.finish();
-    let records = RecordBlocks::build(records)?;
+    let records = records.finish()?;
     let mut facets = FacetBuilder::default();
     for i in 0..list.len() {
         facets.add(&list, i);
@@ -438,25 +467,23 @@ fn build_state(
     })
 }
 
-/// Every customer of each rep, one record per vendor customer (a customer followed by two
-/// reps is listed twice; the merge joins them).
-async fn crawl_per_rep(adapter: &dyn VendorAdapter, reps: &[&str]) -> Result<Vec<VendorCustomer>, VendorError> {
-    let pages = futures::future::join_all(reps.iter().map(|rep| crawl(adapter, Some(rep)))).await;
-    let mut out: Vec<VendorCustomer> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for page in pages {
-        for record in page? {
-            let id = record.vendor_customer_id.clone().or_else(|| record.external_user_id.clone());
-            if id.as_ref().is_none_or(|id| seen.insert(id.clone())) {
-                out.push(record);
-            }
-        }
-    }
-    Ok(out)
+/// Every customer of each rep into `records`, once each (a customer followed by two reps is
+/// listed for both; the merge joins the vendors' records, not the reps').
+async fn crawl_per_rep(adapter: &dyn VendorAdapter, reps: &[String], records: &SharedRecords) -> Result<(), VendorError> {
+    let crawls = futures::future::join_all(reps.iter().map(|rep| crawl(adapter, Some(rep), records, true))).await;
+    crawls.into_iter().collect()
 }
 
-async fn crawl(adapter: &dyn VendorAdapter, rep: Option<&str>) -> Result<Vec<VendorCustomer>, VendorError> {
-    let mut out = Vec::new();
+/// Records of one crawl, filled by the concurrent page loops of a per-rep crawl. Pages are
+/// packed under the lock between awaits, never across one.
+type SharedRecords = std::sync::Mutex<VendorRecords>;
+
+fn taken(records: SharedRecords) -> VendorRecords {
+    // A panic while packing a page cannot leave the records half pushed: take them as they are.
+    records.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+async fn crawl(adapter: &dyn VendorAdapter, rep: Option<&str>, records: &SharedRecords, once_each: bool) -> Result<(), VendorError> {
     let mut cursor = None;
     for _ in 0..MAX_PAGES {
         let page = adapter
@@ -467,11 +494,154 @@ async fn crawl(adapter: &dyn VendorAdapter, rep: Option<&str>) -> Result<Vec<Ven
             })
             .await?;
         let empty = page.items.is_empty();
-        out.extend(page.items);
+        {
+            let mut records = records.lock().unwrap_or_else(|e| e.into_inner());
+            for record in page.items {
+                if once_each {
+                    records.push_unless_seen(record);
+                } else {
+                    records.push(record);
+                }
+            }
+        }
         match page.next {
             Some(next) if !empty && Some(&next) != cursor.as_ref() => cursor = Some(next),
-            _ => break,
+            _ => return Ok(()),
         }
     }
-    Ok(out)
+    // A list cut short would drop customers silently: the vendor counts as failed instead, so
+    // its last good records stay and the list says it is behind.
+    Err(VendorError::new(
+        adapter.vendor(),
+        "customer list",
+        app::domain::VendorErrorKind::Upstream,
+        format!("the customer list still had more pages after {MAX_PAGES}; stopped reading"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use app::domain::{FollowUser, VendorErrorKind};
+
+    use super::*;
+    use crate::services::merge::merge_customers;
+
+    /// Records whose ids, unionIds and mobiles overlap across vendors in every way the merge
+    /// knows, with names and follow-ups that tie, so the list order's tie-break matters.
+    fn universe() -> Vec<VendorCustomer> {
+        let mut out = Vec::new();
+        for i in 0..1_500usize {
+            for (v, vendor) in VendorId::ALL.iter().enumerate() {
+                if (i + v) % 4 == 0 {
+                    continue;
+                }
+                let mut r = VendorCustomer::new(*vendor);
+                r.vendor_customer_id = Some(format!("{vendor}-{i}"));
+                // Some vendors see another external id for the same person: unionId or mobile joins.
+                r.external_user_id = match (i % 5, v) {
+                    (0, 1) => Some(format!("wmOther{i}")),
+                    (1, _) if v > 0 => None,
+                    _ => Some(format!("wm{i}")),
+                };
+                r.union_id = (i % 3 == 0 && v != 2).then(|| format!("oz{i}"));
+                // Every 50th person shares a switchboard with the next one.
+                r.mobiles = vec![if i % 50 == 0 {
+                    "021-0000".into()
+                } else {
+                    format!("+86 139{:08}", i / 2 * 2)
+                }];
+                r.name = Some(if v == 2 && i % 7 == 0 {
+                    format!("别名{i}")
+                } else {
+                    format!("客户{}", i % 40)
+                });
+                r.last_follow_at = (i % 6 != 0).then_some(1_700_000_000_000 + (i as i64 % 97) * (v as i64 + 1));
+                r.follow_users.push(FollowUser {
+                    user_id: format!("rep{}", i % 9),
+                    name: None,
+                    remark: Some(format!("备注{i}")),
+                    description: None,
+                    added_at: None,
+                    add_source: None,
+                    remark_mobiles: vec![],
+                    tags: vec![],
+                });
+                out.push(r);
+            }
+        }
+        out
+    }
+
+    fn crawled_parts(records: &[VendorCustomer]) -> Vec<(VendorRecords, Result<(), VendorError>)> {
+        VendorId::ALL
+            .iter()
+            .rev()
+            .map(|vendor| {
+                let mut part = VendorRecords::new(*vendor);
+                records.iter().filter(|r| r.vendor == *vendor).for_each(|r| part.push(r.clone()));
+                (part, Ok(()))
+            })
+            .collect()
+    }
+
+    /// The list as merging every decoded record at once builds it.
+    fn merged_at_once(mut all: Vec<VendorCustomer>) -> Vec<app::domain::Customer360> {
+        all.sort_by_key(|r| r.vendor);
+        let mut merged = merge_customers(all);
+        merged.retain(|c| !c.key.is_empty());
+        merged.sort_by(|a, b| {
+            b.last_follow_at
+                .cmp(&a.last_follow_at)
+                .then_with(|| a.display_name().cmp(&b.display_name()))
+        });
+        merged
+    }
+
+    #[test]
+    fn the_list_built_from_packed_records_is_the_list_merged_at_once() {
+        let records = universe();
+        let expected = merged_at_once(records.clone());
+        let (crawled, failures) = gather(crawled_parts(&records), &RecordBlocks::default()).unwrap();
+        assert!(failures.is_empty());
+        let state = build_state(crawled, failures, 1).unwrap();
+        assert_eq!(state.customers.len(), expected.len());
+        assert!(
+            expected.len() > 1_000 && expected.len() < records.len(),
+            "the universe merges some records: {}",
+            expected.len()
+        );
+        let mut arena = ArenaBuilder::default();
+        expected.iter().for_each(|c| arena.push(c));
+        let arena = arena.finish();
+        for (i, c) in expected.iter().enumerate() {
+            assert_eq!(state.customers.summary(i), arena.summary(i), "row {i}");
+            assert_eq!(state.records.get(i).as_ref(), Some(&c.sources), "records of row {i}");
+        }
+    }
+
+    #[test]
+    fn a_vendor_that_fails_keeps_its_records_from_the_previous_list() {
+        let records = universe();
+        let (crawled, failures) = gather(crawled_parts(&records), &RecordBlocks::default()).unwrap();
+        let previous = build_state(crawled, failures, 1).unwrap();
+        let mut parts = crawled_parts(&records);
+        for (part, result) in parts.iter_mut() {
+            if part.vendor() == VendorId::Weiling {
+                *part = VendorRecords::new(VendorId::Weiling);
+                *result = Err(VendorError::new(
+                    VendorId::Weiling,
+                    "/customer/list",
+                    VendorErrorKind::Transport,
+                    "connection refused",
+                ));
+            }
+        }
+        let (crawled, failures) = gather(parts, &previous.records).unwrap();
+        assert_eq!(failures.keys().collect::<Vec<_>>(), [&VendorId::Weiling]);
+        let next = build_state(crawled, failures, 2).unwrap();
+        assert_eq!(next.customers.len(), previous.customers.len());
+        for i in (0..next.customers.len()).step_by(37) {
+            assert_eq!(next.records.get(i), previous.records.get(i), "row {i}");
+        }
+    }
 }

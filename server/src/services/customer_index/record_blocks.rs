@@ -21,6 +21,10 @@ pub enum PackError {
     Encode(#[source] serde_json::Error),
     #[error("compress list records")]
     Compress(#[source] std::io::Error),
+    #[error("decompress a crawled record")]
+    Decompress(#[source] std::io::Error),
+    #[error("decode a crawled record")]
+    Decode(#[source] serde_json::Error),
 }
 
 #[derive(Default)]
@@ -31,15 +35,13 @@ pub struct RecordBlocks {
 
 impl RecordBlocks {
     /// Compresses each customer's records, in list order (position `i` is customer `i`).
+    #[cfg(test)]
     pub fn build(records: Vec<Vec<VendorCustomer>>) -> Result<Self, PackError> {
-        let len = records.len();
-        let mut blocks = Vec::with_capacity(len.div_ceil(BLOCK_LEN));
-        for chunk in records.chunks(BLOCK_LEN) {
-            let json = serde_json::to_vec(chunk).map_err(PackError::Encode)?;
-            let packed = zstd::bulk::compress(&json, ZSTD_LEVEL).map_err(PackError::Compress)?;
-            blocks.push(packed.into_boxed_slice());
+        let mut builder = RecordBlocksBuilder::default();
+        for customer in records {
+            builder.push(customer)?;
         }
-        Ok(RecordBlocks { blocks, len })
+        builder.finish()
     }
 
     /// How many customers' records it holds.
@@ -62,15 +64,12 @@ impl RecordBlocks {
         (offset < block.len()).then(|| block.swap_remove(offset))
     }
 
-    /// Every record of `vendor`, for a refresh in which that vendor failed: its last good
-    /// records stay in the list.
-    pub fn all_of(&self, vendor: VendorId) -> Vec<VendorCustomer> {
-        (0..self.blocks.len())
-            .filter_map(|b| self.decode_block(b))
-            .flatten()
-            .flatten()
-            .filter(|r| r.vendor == vendor)
-            .collect()
+    /// Hands every record of `vendor` to `each`, one block decoded at a time, for a refresh in
+    /// which that vendor failed: its last good records stay in the list.
+    pub fn for_each_of(&self, vendor: VendorId, mut each: impl FnMut(VendorCustomer)) {
+        for block in (0..self.blocks.len()).filter_map(|b| self.decode_block(b)) {
+            block.into_iter().flatten().filter(|r| r.vendor == vendor).for_each(&mut each);
+        }
     }
 
     /// Appends the blocks to `out` as they are (already compressed): the customer count,
@@ -127,6 +126,45 @@ impl RecordBlocks {
     }
 }
 
+/// Packs customers' records as the list is built, a block at a time, so the whole list's
+/// records are never held decoded at once.
+#[derive(Default)]
+pub struct RecordBlocksBuilder {
+    pending: Vec<Vec<VendorCustomer>>,
+    blocks: Vec<Box<[u8]>>,
+    len: usize,
+}
+
+impl RecordBlocksBuilder {
+    /// The records of the next customer in list order.
+    pub fn push(&mut self, records: Vec<VendorCustomer>) -> Result<(), PackError> {
+        self.pending.push(records);
+        self.len += 1;
+        if self.pending.len() == BLOCK_LEN {
+            self.seal()?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<RecordBlocks, PackError> {
+        if !self.pending.is_empty() {
+            self.seal()?;
+        }
+        Ok(RecordBlocks {
+            blocks: self.blocks,
+            len: self.len,
+        })
+    }
+
+    fn seal(&mut self) -> Result<(), PackError> {
+        let json = serde_json::to_vec(&self.pending).map_err(PackError::Encode)?;
+        let packed = zstd::bulk::compress(&json, ZSTD_LEVEL).map_err(PackError::Compress)?;
+        self.blocks.push(packed.into_boxed_slice());
+        self.pending.clear();
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,7 +193,12 @@ mod tests {
             assert_eq!(blocks.get(i).as_ref(), Some(expected), "position {i}");
         }
         assert_eq!(blocks.get(customers.len()), None);
-        assert_eq!(blocks.all_of(VendorId::Juzi).len(), customers.len().div_ceil(3));
+        let mut juzi = 0;
+        blocks.for_each_of(VendorId::Juzi, |r| {
+            assert_eq!(r.vendor, VendorId::Juzi);
+            juzi += 1;
+        });
+        assert_eq!(juzi, customers.len().div_ceil(3));
         assert!(blocks.compressed_bytes() > 0);
     }
 
@@ -178,6 +221,6 @@ mod tests {
     fn an_empty_list_has_no_records() {
         let blocks = RecordBlocks::build(Vec::new()).unwrap();
         assert_eq!(blocks.get(0), None);
-        assert!(blocks.all_of(VendorId::Tanma).is_empty());
+        blocks.for_each_of(VendorId::Tanma, |r| panic!("no records, got {r:?}"));
     }
 }

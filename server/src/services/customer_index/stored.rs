@@ -82,6 +82,7 @@ mod tests {
     use app::domain::{FollowUser, Scope, VendorCustomer, VendorErrorKind, VendorId};
 
     use super::super::build_state;
+    use super::super::crawled::CrawledRecords;
     use super::*;
 
     #[test]
@@ -107,7 +108,7 @@ mod tests {
                 feature: None,
             },
         )]);
-        let built = build_state(records, failures, 42).unwrap();
+        let built = build_state(CrawledRecords::of(records), failures, 42).unwrap();
         let back = decode(&encode(&built).unwrap()).unwrap();
         assert_eq!(back.refreshed_at, Some(42));
         assert_eq!(back.customers.len(), 150);
@@ -129,7 +130,7 @@ mod tests {
 
     #[test]
     fn a_damaged_list_is_an_error_not_a_panic() {
-        let built = build_state(vec![VendorCustomer::new(VendorId::Juzi)], HashMap::new(), 1).unwrap();
+        let built = build_state(CrawledRecords::of(vec![VendorCustomer::new(VendorId::Juzi)]), HashMap::new(), 1).unwrap();
         let data = encode(&built).unwrap();
         for cut in [0, 5, 12, data.len() / 2, data.len() - 1] {
             assert!(decode(&data[..cut]).is_err(), "cut at {cut}");
