@@ -605,10 +605,15 @@ mod tests {
         assert!(failures.is_empty());
         let state = build_state(crawled, failures, 1).unwrap();
         assert_eq!(state.customers.len(), expected.len());
+        // 1,500 people; pairs that share a mobile and no conflicting unionId are one customer.
         assert!(
-            expected.len() > 1_000 && expected.len() < records.len(),
-            "the universe merges some records: {}",
+            (500..1_500).contains(&expected.len()),
+            "the universe merges records across vendors and by mobile: {}",
             expected.len()
+        );
+        assert!(
+            expected.iter().any(|c| c.sources.len() >= 3),
+            "some customers are known to several vendors"
         );
         let mut arena = ArenaBuilder::default();
         expected.iter().for_each(|c| arena.push(c));
