@@ -487,9 +487,24 @@ impl ListArena {
         &self.search
     }
 
-    /// The customer whose search text contains byte `offset` of `search_text()`.
-    pub fn row_at_search_offset(&self, offset: usize) -> usize {
-        self.rows.partition_point(|r| (r.search.end as usize) <= offset)
+    /// The row whose search text holds byte `offset` of `search_text()`, for an offset known to lie in row
+    /// `first` or after it: gallops forward from `first`, so a scan's next hit costs the log of
+    /// the rows between hits.
+    pub fn row_at_search_offset_from(&self, first: usize, offset: usize) -> usize {
+        let ends_before = |r: &Row| (r.search.end as usize) <= offset;
+        let mut low = first.min(self.rows.len());
+        let mut step = 1;
+        while low + step < self.rows.len() && ends_before(&self.rows[low + step]) {
+            low += step;
+            step *= 2;
+        }
+        let high = (low + step + 1).min(self.rows.len());
+        low + self.rows[low..high].partition_point(ends_before)
+    }
+
+    /// Where row `i`'s search text ends in `search_text`.
+    pub fn search_end(&self, i: usize) -> usize {
+        self.rows.get(i).map_or(self.search.len(), |r| r.search.end as usize)
     }
 
     /// Bytes held, for the benchmark and metrics.
@@ -579,6 +594,39 @@ mod tests {
             b.push(&c);
         }
         b.finish()
+    }
+
+    #[test]
+    fn galloping_from_any_earlier_row_finds_the_row_a_binary_search_finds() {
+        let mut b = ArenaBuilder::default();
+        let records: Vec<VendorCustomer> = (0..300)
+            .map(|i| {
+                record(
+                    VendorId::Juzi,
+                    &format!("wm{i}"),
+                    &"客".repeat(i % 7 + 1),
+                    &format!("139{i:08}"),
+                    None,
+                    follower("rocky", "罗琦", None, &[]),
+                )
+            })
+            .collect();
+        for c in merge_customers(records) {
+            b.push(&c);
+        }
+        let list = b.finish();
+        assert_eq!(list.len(), 300, "one row per record: the mobiles differ");
+        for offset in 0..list.search_text().len() {
+            let row = list.rows.partition_point(|r| (r.search.end as usize) <= offset);
+            for first in [0, row / 3, row.saturating_sub(1), row] {
+                assert_eq!(
+                    list.row_at_search_offset_from(first, offset),
+                    row,
+                    "offset {offset} from row {first}"
+                );
+            }
+            assert!(list.search_end(row) > offset);
+        }
     }
 
     #[test]

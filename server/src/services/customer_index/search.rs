@@ -40,13 +40,14 @@ impl Needle {
         let haystack = list.search_text().as_bytes();
         let mut rows = Vec::new();
         for finder in std::iter::once(&self.text).chain(self.digits.as_ref()) {
-            let mut last = None;
-            for offset in finder.find_iter(haystack) {
-                let row = list.row_at_search_offset(offset);
-                if last != Some(row) {
-                    rows.push(row);
-                    last = Some(row);
-                }
+            // Hits come in text order, so each row is found by galloping forward from the last
+            // one, and the rest of a matching row is skipped: at a million customers a surname's
+            // 25,000 hits each paid a binary search over every row, and that was most of a query.
+            let (mut from, mut row) = (0, 0);
+            while let Some(found) = haystack.get(from..).and_then(|rest| finder.find(rest)) {
+                row = list.row_at_search_offset_from(row, from + found);
+                rows.push(row);
+                from = list.search_end(row).max(from + found + 1);
             }
         }
         rows.sort_unstable();
