@@ -49,7 +49,7 @@ pub async fn save(store: &Store, name: &str, taken_at: i64, records: i64, data: 
         .bind(name)
         .execute(&mut *tx)
         .await?;
-    for (part, bytes) in data.chunks(PART_BYTES).enumerate() {
+    for (part, bytes) in parts.enumerate() {
         sqlx::query("INSERT INTO list_snapshot_parts (name, part, data) VALUES ($1, $2, $3)")
             .bind(name)
             .bind(part as i64)

@@ -43,8 +43,7 @@ pub struct VendorRecords {
     untrained: Vec<Vec<u8>>,
     compressor: Option<zstd::bulk::Compressor<'static>>,
     dictionary: Vec<u8>,
-    chunks: Vec<Vec<u8>>,
-    spans: Vec<Span>,
+    packed: PackedRecords,
     /// WeCom ids of the reps who follow these customers.
     followers: HashSet<String>,
     /// Vendor ids already kept, for crawls that meet a customer more than once (per rep).
@@ -62,8 +61,7 @@ impl VendorRecords {
             untrained: Vec::new(),
             compressor: None,
             dictionary: Vec::new(),
-            chunks: Vec::new(),
-            spans: Vec::new(),
+            packed: PackedRecords::default(),
             followers: HashSet::new(),
             seen: HashSet::new(),
             failed: None,
@@ -96,11 +94,7 @@ impl VendorRecords {
         self.keys.push(MergeKeys::of(&record));
         self.names.push(record.name.as_deref().map(Box::from));
         self.last_follow_at.push(record.last_follow_at);
-        for f in record.follow_users {
-            if !self.followers.contains(&f.user_id) {
-                self.followers.insert(f.user_id);
-            }
-        }
+        self.followers.extend(record.follow_users.into_iter().map(|f| f.user_id));
     }
 
     /// Keeps `record` unless a record with its vendor id (or external user id) was kept: a
@@ -118,8 +112,8 @@ impl VendorRecords {
 
     fn pack(&mut self, record: &VendorCustomer) -> Result<(), PackError> {
         let json = serde_json::to_vec(record).map_err(PackError::Encode)?;
-        if self.compressor.is_some() {
-            return self.append(&json);
+        if let Some(compressor) = self.compressor.as_mut() {
+            return self.packed.append(compressor, &json);
         }
         self.untrained.push(json);
         if self.untrained.len() == TRAINING_RECORDS {
@@ -132,28 +126,11 @@ impl VendorRecords {
     /// for zstd to train on: each record is then compressed on its own) and packs them.
     fn start_compressing(&mut self) -> Result<(), PackError> {
         self.dictionary = zstd::dict::from_samples(&self.untrained, DICTIONARY_BYTES).unwrap_or_default();
-        self.compressor = Some(zstd::bulk::Compressor::with_dictionary(ZSTD_LEVEL, &self.dictionary).map_err(PackError::Compress)?);
+        let mut compressor = zstd::bulk::Compressor::with_dictionary(ZSTD_LEVEL, &self.dictionary).map_err(PackError::Compress)?;
         for json in std::mem::take(&mut self.untrained) {
-            self.append(&json)?;
+            self.packed.append(&mut compressor, &json)?;
         }
-        Ok(())
-    }
-
-    fn append(&mut self, json: &[u8]) -> Result<(), PackError> {
-        let compressor = self.compressor.as_mut().expect("append runs once compressing started");
-        let packed = compressor.compress(json).map_err(PackError::Compress)?;
-        if self.chunks.last().is_none_or(|c| c.len() + packed.len() > c.capacity()) {
-            self.chunks.push(Vec::with_capacity(CHUNK_BYTES.max(packed.len())));
-        }
-        let chunk = self.chunks.len() - 1;
-        let data = &mut self.chunks[chunk];
-        self.spans.push(Span {
-            chunk: chunk as u32,
-            start: data.len() as u32,
-            packed_len: packed.len() as u32,
-            json_len: json.len() as u32,
-        });
-        data.extend_from_slice(&packed);
+        self.compressor = Some(compressor);
         Ok(())
     }
 
@@ -170,7 +147,43 @@ impl VendorRecords {
 
     /// Bytes of the compressed records and dictionary, for the logs.
     pub fn packed_bytes(&self) -> usize {
-        self.chunks.iter().map(Vec::len).sum::<usize>() + self.dictionary.len()
+        self.packed.chunks.iter().map(Vec::len).sum::<usize>() + self.dictionary.len()
+    }
+}
+
+/// Compressed records, one after another.
+#[derive(Default)]
+struct PackedRecords {
+    chunks: Vec<Vec<u8>>,
+    spans: Vec<Span>,
+}
+
+impl PackedRecords {
+    fn append(&mut self, compressor: &mut zstd::bulk::Compressor<'static>, json: &[u8]) -> Result<(), PackError> {
+        let packed = compressor.compress(json).map_err(PackError::Compress)?;
+        if self.chunks.last().is_none_or(|c| c.len() + packed.len() > c.capacity()) {
+            self.chunks.push(Vec::with_capacity(CHUNK_BYTES.max(packed.len())));
+        }
+        let chunk = self.chunks.len() - 1;
+        let data = &mut self.chunks[chunk];
+        self.spans.push(Span {
+            chunk: chunk as u32,
+            start: data.len() as u32,
+            packed_len: packed.len() as u32,
+            json_len: json.len() as u32,
+        });
+        data.extend_from_slice(&packed);
+        Ok(())
+    }
+
+    /// Record `at` compressed, and the length of its JSON.
+    fn record(&self, at: usize) -> (&[u8], usize) {
+        let span = self.spans[at];
+        let start = span.start as usize;
+        (
+            &self.chunks[span.chunk as usize][start..start + span.packed_len as usize],
+            span.json_len as usize,
+        )
     }
 }
 
@@ -216,7 +229,7 @@ impl CrawledRecords {
         self.starts
             .last()
             .zip(self.parts.last())
-            .map_or(0, |(start, part)| start + part.spans.len())
+            .map_or(0, |(start, part)| start + part.packed.spans.len())
     }
 
     pub fn merge_keys(&self) -> &[MergeKeys] {
@@ -272,12 +285,9 @@ impl RecordReader<'_> {
     /// Record `i` as it was crawled.
     pub fn get(&mut self, i: usize) -> Result<VendorCustomer, PackError> {
         let (part, at) = self.records.locate(i);
-        let records = &self.records.parts[part];
-        let span = records.spans[at];
-        let start = span.start as usize;
-        let packed = &records.chunks[span.chunk as usize][start..start + span.packed_len as usize];
+        let (packed, json_len) = self.records.parts[part].packed.record(at);
         let json = self.decompressors[part]
-            .decompress(packed, span.json_len as usize)
+            .decompress(packed, json_len)
             .map_err(PackError::Decompress)?;
         serde_json::from_slice(&json).map_err(PackError::Decode)
     }
