@@ -164,21 +164,22 @@ pub fn customer_search(sim: &Sim, body: &[u8]) -> Outcome {
     let size = page_size(req.page_size);
     let page_no = req.page_no.max(1) as usize;
     let skip = (page_no - 1).saturating_mul(size);
-    // Every matching row is counted (for totalPage); only the page's rows are projected.
-    let mut matching = 0usize;
-    let mut data_rows: Vec<Value> = Vec::new();
     let unfiltered =
         key.is_none() && req.role.is_none() && req.customer_id.is_none() && req.sales_id_list.as_ref().is_none_or(|list| list.is_empty());
-    if unfiltered {
+    let (matching, data_rows) = if unfiltered {
         // A crawl: the page is a slice of the listed rows.
-        matching = sim.search_rows.len();
-        data_rows = sim.search_rows[skip.min(matching)..]
+        let rows = sim.search_rows.len();
+        let page = sim.search_rows[skip.min(rows)..]
             .iter()
             .take(size)
             .map(row)
             .map(|(p, _, rel)| project::search_row(u, p, rel))
             .collect();
+        (rows, page)
     } else {
+        // Every matching row is counted (for totalPage); only the page's rows are projected.
+        let mut matching = 0usize;
+        let mut page: Vec<Value> = Vec::new();
         for (p, i, rel) in sim
             .search_rows
             .iter()
@@ -204,13 +205,14 @@ pub fn customer_search(sim: &Sim, body: &[u8]) -> Outcome {
                     || p.mobiles.iter().any(|m| m.contains(k))
             });
             if role_ok && sales_ok && key_ok {
-                if matching >= skip && data_rows.len() < size {
-                    data_rows.push(project::search_row(u, p, rel));
+                if matching >= skip && page.len() < size {
+                    page.push(project::search_row(u, p, rel));
                 }
                 matching += 1;
             }
         }
-    }
+        (matching, page)
+    };
     let total_page = matching.div_ceil(size);
     data(json!({ "data": data_rows, "totalPage": total_page }), SUCCESS)
 }
