@@ -53,22 +53,8 @@ pub fn group_records(keys: &[MergeKeys]) -> Vec<Vec<usize>> {
     let mut by_external: HashMap<&str, usize> = HashMap::new();
     let mut by_union: HashMap<&str, usize> = HashMap::new();
     for (i, k) in keys.iter().enumerate() {
-        if let Some(id) = k.external_user_id.as_deref() {
-            match by_external.get(id) {
-                Some(&j) => sets.union(i, j),
-                None => {
-                    by_external.insert(id, i);
-                }
-            }
-        }
-        if let Some(id) = k.union_id.as_deref() {
-            match by_union.get(id) {
-                Some(&j) => sets.union(i, j),
-                None => {
-                    by_union.insert(id, i);
-                }
-            }
-        }
+        sets.join_same(&mut by_external, k.external_user_id.as_deref(), i);
+        sets.join_same(&mut by_union, k.union_id.as_deref(), i);
     }
     // Mobiles last, and only between groups whose unionIds do not conflict.
     let mut union_ids = GroupUnionIds::new(keys, &mut sets);
@@ -116,10 +102,7 @@ impl<'a> GroupUnionIds<'a> {
         let mut of_root: HashMap<usize, Vec<&'a str>> = HashMap::new();
         for (i, k) in keys.iter().enumerate() {
             if let Some(id) = k.union_id.as_deref() {
-                let ids = of_root.entry(sets.find(i)).or_default();
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
+                add_new(of_root.entry(sets.find(i)).or_default(), id);
             }
         }
         GroupUnionIds { of_root }
@@ -147,12 +130,14 @@ impl<'a> GroupUnionIds<'a> {
         let moved = if root == ra { rb } else { ra };
         if let Some(ids) = self.of_root.remove(&moved) {
             let kept = self.of_root.entry(root).or_default();
-            for id in ids {
-                if !kept.contains(&id) {
-                    kept.push(id);
-                }
-            }
+            ids.into_iter().for_each(|id| add_new(kept, id));
         }
+    }
+}
+
+fn add_new<'a>(ids: &mut Vec<&'a str>, id: &'a str) {
+    if !ids.contains(&id) {
+        ids.push(id);
     }
 }
 
@@ -281,6 +266,18 @@ impl DisjointSets {
             x = self.parent[x];
         }
         x
+    }
+
+    /// Joins record `i` with the first record that had the same `id`, or remembers `i` as it.
+    fn join_same<'a>(&mut self, first_with: &mut HashMap<&'a str, usize>, id: Option<&'a str>, i: usize) {
+        if let Some(id) = id {
+            match first_with.get(id) {
+                Some(&j) => self.union(i, j),
+                None => {
+                    first_with.insert(id, i);
+                }
+            }
+        }
     }
 
     fn union(&mut self, a: usize, b: usize) {
