@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // Every spec runs twice: once hydrated, once with JavaScript off (SSR alone must render every
 // read page). The release server starts in demo mode on its own port and data directory.
 const PORT = Number(process.env.SALESDESK_E2E_PORT ?? 3100);
+// The hostile-data server (see webServer below); hostile-data.spec.ts reads the same variable.
+const HOSTILE_PORT = Number(process.env.SALESDESK_E2E_HOSTILE_PORT ?? PORT + 1);
 // Every demo user's password (the server prints random ones otherwise); support.ts signs in with it.
 const DEMO_PASSWORD = process.env.SALESDESK_DEMO_PASSWORD ?? 'salesdesk-e2e-demo';
 
@@ -36,12 +38,24 @@ export default defineConfig({
     { name: 'hydrated', use: { javaScriptEnabled: true } },
     { name: 'no-js', use: { javaScriptEnabled: false } },
   ],
-  webServer: {
-    command: `cd .. && SALESDESK_DEMO=1 SALESDESK_DEMO_PASSWORD=${DEMO_PASSWORD} SALESDESK_ADDR=127.0.0.1:${PORT} SALESDESK_DATA_DIR=target/e2e-data ./target/release/salesdesk`,
-    url: `http://127.0.0.1:${PORT}/healthz`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `cd .. && SALESDESK_DEMO=1 SALESDESK_DEMO_PASSWORD=${DEMO_PASSWORD} SALESDESK_ADDR=127.0.0.1:${PORT} SALESDESK_DATA_DIR=target/e2e-data ./target/release/salesdesk`,
+      url: `http://127.0.0.1:${PORT}/healthz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      // The same app on simulated vendors that send hostile strings everywhere
+      // (tests/hostile-data.spec.ts).
+      command: `cd .. && SALESDESK_DEMO=1 SALESDESK_SIM_HOSTILE=1 SALESDESK_DEMO_CUSTOMERS=60 SALESDESK_DEMO_PASSWORD=${DEMO_PASSWORD} SALESDESK_ADDR=127.0.0.1:${HOSTILE_PORT} SALESDESK_DATA_DIR=target/e2e-data-hostile ./target/release/salesdesk`,
+      url: `http://127.0.0.1:${HOSTILE_PORT}/healthz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

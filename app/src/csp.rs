@@ -3,6 +3,11 @@
 //! allows only scripts with that nonce or from this site, WebAssembly compilation, and
 //! nothing framed. Responses that are not pages get `FALLBACK_POLICY` from the server.
 
+/// Image hosts a customer's avatar may come from: WeChat's avatar CDN (`wx.qlogo.cn`,
+/// `thirdwx.qlogo.cn`, …) and WeCom's (`wework.qpic.cn`, …). The avatar component loads
+/// nothing else, and the page policy's `img-src` allows nothing else.
+pub const AVATAR_HOST_SUFFIXES: [&str; 2] = [".qlogo.cn", ".qpic.cn"];
+
 /// For everything that is not a rendered page (server-function replies, CSV, refusals).
 pub const FALLBACK_POLICY: &str =
     "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -14,10 +19,11 @@ pub fn page_policy(nonce: &str, reload_port: Option<u32>) -> String {
         Some(port) => format!("'self' ws://127.0.0.1:{port} ws://localhost:{port}"),
         None => "'self'".to_string(),
     };
-    // img-src allows any http(s) image: WeCom avatars come from wx.qlogo.cn and vendor CDNs,
-    // some over plain http. Images cannot run code.
+    // img-src: this site and the avatar CDNs only (`components::avatar`), so a vendor string
+    // that became an image tag could not reach any other host either.
+    let avatars: String = AVATAR_HOST_SUFFIXES.iter().map(|suffix| format!(" https://*{suffix}")).collect();
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https: http:; \
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:{avatars}; \
          connect-src {connect}; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
@@ -53,6 +59,10 @@ mod tests {
             "{p}"
         );
         assert!(page_policy("n", Some(3001)).contains("ws://127.0.0.1:3001"));
+        assert!(
+            p.contains("img-src 'self' data: https://*.qlogo.cn https://*.qpic.cn;") && !p.contains(" http:"),
+            "{p}"
+        );
         assert!(FALLBACK_POLICY.contains("frame-ancestors 'none'") && FALLBACK_POLICY.starts_with("default-src 'none'"));
     }
 }

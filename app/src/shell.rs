@@ -7,6 +7,7 @@ use leptos_router::{
 };
 
 use crate::components::layout::Layout;
+use crate::components::raw_text::document_title;
 use crate::i18n::*;
 use crate::pages::admin::{audit::AdminAuditPage, users::AdminUsersPage};
 use crate::pages::bulk::BulkJobPage;
@@ -43,9 +44,8 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/salesdesk.css" />
         <Link rel="icon" href="/favicon.svg" />
         <Meta name="robots" content="noindex" />
-        <Title formatter=|page: String| {
-            if page.is_empty() { "SalesDesk".to_string() } else { format!("{page} · SalesDesk") }
-        } />
+        // The one title formatter: leptos_meta writes the title raw, so it escapes here.
+        <Title formatter=|page: String| document_title(&page) />
         <I18nContextProvider>
             <Router>
                 <Layout>

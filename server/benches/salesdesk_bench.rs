@@ -93,6 +93,7 @@ fn connections(demo: &DemoVendors) -> VendorConnections {
 async fn uncached_detail() -> Result<(), Error> {
     let demo = demo::start(DemoOptions {
         customers: 240,
+        hostile: false,
         now_ms: None,
         faults: SimulatorFaults::default(),
         http: policy(),
@@ -403,6 +404,7 @@ async fn main() -> Result<(), Error> {
     if runs("search") || runs("served") || runs("restart") {
         let demo = demo::start(DemoOptions {
             customers,
+            hostile: false,
             now_ms: None,
             faults: SimulatorFaults::default(),
             http: policy(),

@@ -2,6 +2,7 @@
 //! 404 page, or an explanation. Sets the HTTP status during server rendering.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
@@ -65,7 +66,11 @@ pub fn ErrorPage(
             if other.throttled() {
                 set_retry_after(crate::error::THROTTLED_RETRY_AFTER_SECS);
             }
-            view! { <div class="mt-6"><ErrorPanel error=other /></div> }.into_any()
+            view! {
+                <Title text=tu_string!(i18n, common.error_title) />
+                <div class="mt-6"><ErrorPanel error=other /></div>
+            }
+            .into_any()
         }
     }
 }
@@ -74,6 +79,8 @@ pub fn ErrorPage(
 fn StatusCard(code: &'static str, title: &'static str, body: &'static str, testid: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     view! {
+        // Every answer is a page with a title, also a refusal inside a page that set none.
+        <Title text=title />
         <section data-testid=testid class="mx-auto mt-6 max-w-lg rounded-xl border border-slate-200 bg-white p-8 text-center shadow-sm">
             <p class="text-4xl font-semibold text-brand-600">{code}</p>
             <h1 class="mt-3 text-xl font-semibold">{title}</h1>

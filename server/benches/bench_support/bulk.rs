@@ -34,6 +34,7 @@ async fn vendor_calls(demo: &DemoVendors) -> Result<(u64, u64), Error> {
 pub async fn bulk_note() -> Result<(), Error> {
     let demo = demo::start(DemoOptions {
         customers: BULK_CUSTOMERS,
+        hostile: false,
         now_ms: None,
         faults: SimulatorFaults::default(),
         http: policy(),

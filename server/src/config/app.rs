@@ -20,6 +20,24 @@ pub const ADDR: Setting = Setting {
     secret: false,
 };
 
+pub const HEADER_READ_TIMEOUT_SECS: Setting = Setting {
+    env: "SALESDESK_HEADER_READ_TIMEOUT_SECS",
+    toml_key: Some("header_read_timeout_secs"),
+    kind: Kind::Number { min: 1, max: 300 },
+    default: Some("10"),
+    help: "a request's headers must arrive within this many seconds, or the connection is closed (slow clients)",
+    secret: false,
+};
+
+pub const MAX_CONNECTIONS: Setting = Setting {
+    env: "SALESDESK_MAX_CONNECTIONS",
+    toml_key: Some("max_connections"),
+    kind: Kind::Number { min: 1, max: 1_000_000 },
+    default: Some("1024"),
+    help: "connections served at once; more wait until one closes",
+    secret: false,
+};
+
 pub const DATA_DIR: Setting = Setting {
     env: "SALESDESK_DATA_DIR",
     toml_key: Some("data_dir"),
@@ -71,6 +89,15 @@ pub const DEMO_CUSTOMERS: Setting = Setting {
     kind: Kind::Number { min: 1, max: 1_000_000 },
     default: Some("240"),
     help: "customers generated in demo mode",
+    secret: false,
+};
+
+pub const SIM_HOSTILE: Setting = Setting {
+    env: "SALESDESK_SIM_HOSTILE",
+    toml_key: Some("sim_hostile"),
+    kind: Kind::Flag,
+    default: Some("false"),
+    help: "demo mode only: 1 = every string the simulated vendors send carries markup, bidi controls and 10,000-character text (a security check, not a demo)",
     secret: false,
 };
 
@@ -135,12 +162,15 @@ pub const STALE_FOLLOW_UP_DAYS: Setting = Setting {
 pub const SETTINGS: &[Setting] = &[
     CONFIG,
     ADDR,
+    HEADER_READ_TIMEOUT_SECS,
+    MAX_CONNECTIONS,
     DATA_DIR,
     DATABASE_URL,
     OUTBOX_LEASE_SECS,
     SITE_ROOT,
     DEMO,
     DEMO_CUSTOMERS,
+    SIM_HOSTILE,
     LOG_FORMAT,
     LIST_REFRESH_SECS,
     CACHE_FRESH_SECS,

@@ -39,6 +39,10 @@ pub const VENDORS: &[&VendorSection] = &[&tanma::settings::SECTION, &weiling::se
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub addr: SocketAddr,
+    /// Slow clients: seconds a request's headers may take (see `web::connections`).
+    pub header_read_timeout_secs: u64,
+    /// Connections served at once.
+    pub max_connections: usize,
     pub data_dir: PathBuf,
     /// PostgreSQL shared by several instances; `None`: SQLite in `data_dir`.
     pub database_url: Option<SecretString>,
@@ -50,6 +54,8 @@ pub struct Settings {
     pub demo: bool,
     /// How many generated customers the simulators hold in demo mode.
     pub demo_customers: usize,
+    /// Demo mode: the simulators send hostile strings (`simulators::dataset::hostile`).
+    pub sim_hostile: bool,
     pub log_format: LogFormat,
     /// How often the customer and clue lists are refreshed from the vendors.
     pub list_refresh_secs: u64,
@@ -161,10 +167,13 @@ fn resolve(src: &Source, cli: &CliOverrides) -> Result<Settings, ConfigError> {
     let addr = src
         .socket_addr(&app::ADDR, cli.addr.clone())?
         .ok_or_else(|| ConfigError::missing(app::ADDR.env, "SalesDesk needs an address to listen on"))?;
+    let header_read_timeout_secs = src.number(&app::HEADER_READ_TIMEOUT_SECS)?;
+    let max_connections = src.number(&app::MAX_CONNECTIONS)?;
     let data_dir = cli.data_dir.clone().or_else(|| src.text(&app::DATA_DIR)).unwrap_or_default();
     let site_root = src.text(&app::SITE_ROOT).unwrap_or_default();
     let forced_demo = cli.demo || src.flag(&app::DEMO)?;
     let demo_customers = src.number(&app::DEMO_CUSTOMERS)?;
+    let sim_hostile = src.flag(&app::SIM_HOSTILE)?;
     let log_format = src
         .parsed(&app::LOG_FORMAT, |v| match v.trim() {
             "text" => Ok(LogFormat::Text),
@@ -209,12 +218,15 @@ fn resolve(src: &Source, cli: &CliOverrides) -> Result<Settings, ConfigError> {
     };
     Ok(Settings {
         addr,
+        header_read_timeout_secs,
+        max_connections,
         data_dir: PathBuf::from(data_dir),
         database_url,
         outbox_lease_secs,
         site_root: PathBuf::from(site_root),
         demo,
         demo_customers,
+        sim_hostile,
         log_format,
         list_refresh_secs,
         stale_follow_up_days,

@@ -48,6 +48,8 @@ impl Drop for DemoVendors {
 /// Options for starting simulators, from settings or a test.
 pub struct DemoOptions {
     pub customers: usize,
+    /// Every string the simulators send is hostile (`dataset::hostile`).
+    pub hostile: bool,
     pub now_ms: Option<i64>,
     pub faults: SimulatorFaults,
     pub http: HttpPolicy,
@@ -57,6 +59,7 @@ impl DemoOptions {
     pub fn from_settings(settings: &Settings) -> Self {
         DemoOptions {
             customers: settings.demo_customers,
+            hostile: settings.sim_hostile,
             now_ms: None,
             faults: settings.simulator_faults.clone(),
             // Loopback simulators answer fast; keep the real defaults otherwise, so demo mode
@@ -97,11 +100,15 @@ fn cannot_start(vendor: &'static str) -> impl FnOnce(std::io::Error) -> DemoErro
 pub async fn start(options: DemoOptions) -> Result<DemoVendors, DemoError> {
     let defaults = UniverseOptions::default();
     let now_ms = options.now_ms.unwrap_or_else(now_ms);
-    let universe = Arc::new(dataset::generate(&UniverseOptions {
+    let mut universe = dataset::generate(&UniverseOptions {
         customers: options.customers,
         now_ms,
         ..defaults
-    }));
+    });
+    if options.hostile {
+        dataset::hostile::poison(&mut universe);
+    }
+    let universe = Arc::new(universe);
     let loopback: SocketAddr = ([127, 0, 0, 1], 0).into();
 
     let tanma_app_id = format!("demo{}", random_secret(8));

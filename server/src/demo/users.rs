@@ -38,13 +38,19 @@ fn same_everywhere(id: &str) -> VendorUserIds {
     }
 }
 
+/// A rep's vendor name as a demo account's display name: cut to the account limit (64
+/// characters), since the hostile universe's names run to thousands.
+fn display_name(rep_name: &str) -> String {
+    rep_name.trim().chars().take(64).collect()
+}
+
 /// The four demo accounts for `universe` (see the module docs).
 pub fn demo_accounts(universe: &Universe, password: Option<&SecretString>) -> Vec<DemoAccount> {
     let pass = || password.cloned().unwrap_or_else(|| SecretString::from(password::generate()));
     let rep = |wecom: &str, fallback_team: &str, fallback_name: &str| {
         let (team, name) = universe
             .rep_by_user_id(wecom)
-            .map(|(_, r)| (r.team.clone(), r.name.clone()))
+            .map(|(_, r)| (r.team.clone(), display_name(&r.name)))
             .unwrap_or((fallback_team.into(), fallback_name.into()));
         DemoAccount {
             username: wecom.to_lowercase(),
@@ -64,7 +70,7 @@ pub fn demo_accounts(universe: &Universe, password: Option<&SecretString>) -> Ve
         .find(|r| r.is_manager && Some(&r.team) == liu.team.as_ref())
         .map(|r| DemoAccount {
             username: r.user_id.to_lowercase(),
-            display_name: r.name.clone(),
+            display_name: display_name(&r.name),
             role: Role::Manager,
             team: Some(r.team.clone()),
             wecom: Some(r.user_id.clone()),

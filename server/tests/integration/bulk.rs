@@ -117,6 +117,7 @@ impl Drop for BulkSite {
 async fn bulk_site(customers: usize, reps: &[&str]) -> BulkSite {
     let demo = demo::start(DemoOptions {
         customers,
+        hostile: false,
         now_ms: None,
         faults: SimulatorFaults::default(),
         http: common::test_policy(),

@@ -157,6 +157,7 @@ impl Cluster {
 async fn simulators() -> DemoVendors {
     demo::start(DemoOptions {
         customers: 60,
+        hostile: false,
         now_ms: None,
         faults: SimulatorFaults::default(),
         http: HttpPolicy::default(),

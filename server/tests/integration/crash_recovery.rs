@@ -50,6 +50,7 @@ async fn juzi_notes(http: &reqwest::Client, sim: SocketAddr, union_id: &str, rep
 async fn a_queued_note_survives_kill_9_and_is_delivered_exactly_once() {
     let sims = demo::start(DemoOptions {
         customers: 60,
+        hostile: false,
         now_ms: None,
         faults: SimulatorFaults::default(),
         http: HttpPolicy::default(),

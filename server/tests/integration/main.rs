@@ -25,6 +25,7 @@ mod fault_suite;
 mod fault_suite_endpoints;
 mod form_hardening;
 mod fuzz_vendor_parsers;
+mod hostile_data;
 mod juzi_simulator;
 mod observability;
 mod page_memo;

@@ -24,6 +24,7 @@ use secrecy::SecretString;
 async fn backend(cache: CachePolicy) -> (DemoVendors, Arc<Backend>) {
     let demo = demo::start(DemoOptions {
         customers: 40,
+        hostile: false,
         now_ms: None,
         faults: SimulatorFaults::default(),
         http: test_policy(),

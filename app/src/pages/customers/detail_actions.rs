@@ -16,7 +16,7 @@ use super::detail_timeline::DeliveryBadge;
 use crate::api::form_redirect::FormReturn;
 use crate::api::{AddNote, RetryWrite, SetRemark};
 use crate::components::error_words::{InputWords, delivery_problem_text, form_errors_text};
-use crate::components::forms::textarea_text;
+use crate::components::raw_text::textarea_text;
 use crate::components::time::Timestamp;
 use crate::components::vendor_chip::VendorChip;
 use crate::domain::{

@@ -13,7 +13,7 @@ use crate::api::form_redirect::FormReturn;
 use crate::api::{BULK_FORM, BulkWrite, bulk_form};
 use crate::codec::resource;
 use crate::components::error_words::form_errors_text;
-use crate::components::forms::textarea_text;
+use crate::components::raw_text::textarea_text;
 use crate::domain::{BulkFormSetup, CustomerQuery};
 use crate::i18n::*;
 

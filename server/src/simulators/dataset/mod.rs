@@ -14,6 +14,7 @@ mod catalogue;
 mod clues;
 mod customers;
 mod generate;
+pub mod hostile;
 mod ids;
 mod names;
 pub mod seeds;

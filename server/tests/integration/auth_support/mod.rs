@@ -111,10 +111,20 @@ pub fn fast_policy() -> HttpPolicy {
 
 /// The simulators with the known credentials above.
 pub async fn start_sims(customers: usize) -> Sims {
-    let universe = Arc::new(dataset::generate(&UniverseOptions {
+    start_sims_serving(universe(customers)).await
+}
+
+/// The universe of `customers` the tests use.
+pub fn universe(customers: usize) -> Universe {
+    dataset::generate(&UniverseOptions {
         customers,
         ..UniverseOptions::default()
-    }));
+    })
+}
+
+/// The simulators with the known credentials above, serving `universe`.
+pub async fn start_sims_serving(universe: Universe) -> Sims {
+    let universe = Arc::new(universe);
     let loopback: SocketAddr = ([127, 0, 0, 1], 0).into();
     let recorded = Recorded::default();
     let layer = |r: axum::Router, rec: Recorded| {
@@ -220,7 +230,12 @@ pub fn demo_settings() -> AuthSettings {
 
 /// The whole application on loopback, with the demo users (password `DEMO_PASSWORD`).
 pub async fn start_app(settings: AuthSettings) -> App {
-    let sims = start_sims(80).await;
+    start_app_serving(settings, universe(80)).await
+}
+
+/// The whole application on loopback, the simulators serving `universe`.
+pub async fn start_app_serving(settings: AuthSettings, universe: Universe) -> App {
+    let sims = start_sims_serving(universe).await;
     let connections = sims.connections.clone();
     let store = Store::open_for_tests().await.expect("store");
     let backend = Arc::new(build_backend(false, connections, store.clone()).expect("backend"));

@@ -37,6 +37,7 @@ pub fn test_policy() -> HttpPolicy {
 pub async fn world(customers: usize) -> World {
     let demo = demo::start(DemoOptions {
         customers,
+        hostile: false,
         now_ms: None,
         faults: SimulatorFaults::default(),
         http: test_policy(),

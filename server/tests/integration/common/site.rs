@@ -44,6 +44,7 @@ pub async fn site_with(policy: HttpPolicy, faults: SimulatorFaults) -> Site {
     }
     let demo = demo::start(DemoOptions {
         customers: 60,
+        hostile: false,
         now_ms: None,
         faults,
         http: policy,
