@@ -140,8 +140,6 @@ impl AdminService for Auth {
         if form.disabled != user.disabled {
             stored::set_disabled(&self.store, user.id, form.disabled, now).await?;
         }
-        // The user's open sessions must see the new role, team or ids (or be refused) now.
-        self.forget_recent_sessions().await;
         let updated = stored::by_id(&self.store, user.id).await?.ok_or(AppError::NotFound)?;
         self.audit_user(
             actor,
@@ -155,6 +153,10 @@ impl AdminService for Auth {
             stored::set_password_hash(&self.store, user.id, &hash, now).await?;
             self.audit_user(actor, AuditAction::PasswordChanged, &updated, String::new()).await;
         }
+        // After every change is stored: the user's open sessions must see the new role, team
+        // or ids, or be refused, from the next request on (a lookup racing the changes is not
+        // remembered, see `recent`).
+        self.forget_recent_sessions().await;
         let updated = stored::by_id(&self.store, user.id).await?.ok_or(AppError::NotFound)?;
         Ok(summary(&updated))
     }

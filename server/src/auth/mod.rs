@@ -18,6 +18,7 @@ pub mod limits;
 pub mod middleware;
 pub mod net;
 pub mod password;
+mod recent;
 pub mod sessions;
 pub mod settings;
 pub mod users;
@@ -53,7 +54,7 @@ pub struct Auth {
     /// several requests, and three SQLite reads each (session, user, team) were most of a
     /// cached customer lookup's time. Sign-out and admin changes made here take effect at
     /// once; changes made from the CLI (another process) within `RECENT_SESSION_TTL`.
-    recent: moka::future::Cache<String, Viewer>,
+    recent: recent::RecentSessions,
     /// What was typed into refused plain form posts, for the page the rep is sent back to.
     drafts: Arc<drafts::DraftStore>,
 }
@@ -97,17 +98,14 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 
 impl Auth {
     pub fn new(store: Store, settings: AuthSettings) -> Self {
-        let recent: moka::future::Cache<String, Viewer> = moka::future::Cache::builder()
-            .max_capacity(10_000)
-            .time_to_live(RECENT_SESSION_TTL)
-            .build();
+        let recent = recent::RecentSessions::new(RECENT_SESSION_TTL);
         // Another instance signed someone out or changed an account: ask the database again.
         let forget = recent.clone();
         crate::storage::notices::on_notice(&store, move |notice| {
             let forget = forget.clone();
             async move {
                 if matches!(notice, Notice::Sessions | Notice::Missed) {
-                    forget.invalidate_all();
+                    forget.forget_all();
                 }
             }
         });
@@ -144,7 +142,7 @@ impl Auth {
     /// database, so the next request of each reads the database again (after an admin
     /// changes a role, team, WeCom id or disables an account).
     pub async fn forget_recent_sessions(&self) {
-        self.recent.invalidate_all();
+        self.recent.forget_all();
         self.store.publish(&Notice::Sessions).await;
     }
 
@@ -209,6 +207,7 @@ impl Auth {
                 ..Resolution::default()
             });
         }
+        let generation = self.recent.generation();
         let Some(session) = sessions::lookup(&self.store, &token, now_ms(), self.settings.session_idle, self.settings.session_max).await?
         else {
             return Ok(stale);
@@ -216,7 +215,7 @@ impl Auth {
         match stored_users::by_id(&self.store, session.user_id).await? {
             Some(user) if !user.disabled => {
                 let viewer = viewer::build(&self.store, &user).await?;
-                self.recent.insert(key, viewer.clone()).await;
+                self.recent.remember(key, viewer.clone(), generation).await;
                 Ok(Resolution {
                     viewer: Some(viewer),
                     ..Resolution::default()
@@ -236,7 +235,9 @@ impl Auth {
         user_agent: Option<&str>,
     ) -> Result<String, LoginProblem> {
         let username = username.trim();
-        if !self.limits.allow(username, client.addr) {
+        // Counted as a failure before the password is checked (and held for the name's turn),
+        // so attempts sent together cannot all be checked; taken back on success.
+        let Some(attempt) = self.limits.begin(username, client.addr).await else {
             // Names are logged only when they are accounts: people do type their password
             // into the name field, and that must not end up in the log.
             let account = stored_users::by_username(&self.store, username)
@@ -246,7 +247,7 @@ impl Auth {
                 .map(|u| u.username);
             tracing::warn!(account = ?account, addr = ?client.addr, "sign-in throttled");
             return Err(LoginProblem::Throttled);
-        }
+        };
         // A storage failure is logged under the request id and answered `Rejected` (see
         // `crate::errors`).
         let user = if users::validate_username(username).is_ok() {
@@ -260,12 +261,12 @@ impl Auth {
         let user = match user {
             Some(u) if ok => u,
             other => {
-                self.limits.failed(username, client.addr);
+                drop(attempt);
                 tracing::info!(account = ?other.map(|u| u.username), addr = ?client.addr, "sign-in refused");
                 return Err(LoginProblem::Invalid);
             }
         };
-        self.limits.succeeded(username);
+        attempt.succeeded();
         let now = now_ms();
         sessions::purge_expired(&self.store, now, self.settings.session_idle, self.settings.session_max).await?;
         let address = client.addr.map(|a| a.to_string());
@@ -277,8 +278,10 @@ impl Auth {
 
     pub async fn logout(&self, headers: &HeaderMap) -> Result<(), StorageError> {
         if let Some(token) = cookie_value(headers, SESSION_COOKIE) {
-            self.recent.invalidate(&sessions::token_hash(&token)).await;
             sessions::delete(&self.store, &token).await?;
+            // After the delete: a lookup racing it either read the session before (and is
+            // not remembered, see `recent`) or finds it gone.
+            self.recent.forget(&sessions::token_hash(&token)).await;
             self.store.publish(&Notice::Sessions).await;
         }
         Ok(())

@@ -89,6 +89,119 @@ async fn failures_look_the_same_and_are_throttled() {
     );
 }
 
+/// Posts the sign-in form as a browser at `address` behind the trusted proxy on loopback.
+async fn login_from(app: &auth_support::App, username: &str, password: &str, address: &str) -> Option<String> {
+    let r = app
+        .client
+        .post(app.url("/auth/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", &app.base)
+        .header("x-forwarded-for", address)
+        .body(form(&[("username", username), ("password", password), ("next", "/")]))
+        .send()
+        .await
+        .expect("login");
+    r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+#[tokio::test]
+async fn guesses_sent_together_are_counted_before_they_are_checked_and_never_lock_out_the_owner() {
+    let app = start_app(AuthSettings {
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        ..demo_settings()
+    })
+    .await;
+    // 25 guesses in flight together from one address: only the limit's five are checked.
+    let attempts = (0..25).map(|_| login_from(&app, "liufulai", "wrong-password", "198.51.100.7"));
+    let answers = futures::future::join_all(attempts).await;
+    let checked = answers.iter().filter(|l| l.as_deref() != Some("/login?error=throttled")).count();
+    assert_eq!(checked, 5, "simultaneous guesses checked: {answers:?}");
+    assert_eq!(
+        login_from(&app, "liufulai", DEMO_PASSWORD, "198.51.100.7").await.as_deref(),
+        Some("/login?error=throttled"),
+        "that address may not try the name any more"
+    );
+    // The owner, from their own address, still signs in (a little later: the name is slowed).
+    assert_eq!(
+        login_from(&app, "liufulai", DEMO_PASSWORD, "203.0.113.50").await.as_deref(),
+        Some("/")
+    );
+}
+
+#[tokio::test]
+async fn sign_out_holds_for_every_request_sent_after_its_reply_even_with_requests_in_flight() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let app = start_app(demo_settings()).await;
+    for trial in 0..6 {
+        let s = app.login("rocky").await;
+        let signed_out = AtomicBool::new(false);
+        // Requests that read the session while it is being deleted.
+        let busy = futures::future::join_all((0..6).map(|_| async {
+            while !signed_out.load(Ordering::SeqCst) {
+                app.api(Some(&s), "/api/current_user", "").await;
+            }
+        }));
+        let sign_out = async {
+            tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+            let r = app
+                .client
+                .post(app.url("/auth/logout"))
+                .header("origin", &app.base)
+                .header("cookie", &s.cookie)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            let mut after = Vec::new();
+            for _ in 0..5 {
+                after.push(me(&app.api(Some(&s), "/api/current_user", "").await.body).map(|u| u.username));
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            signed_out.store(true, Ordering::SeqCst);
+            after
+        };
+        let ((), after) = futures::future::join(
+            async {
+                busy.await;
+            },
+            sign_out,
+        )
+        .await;
+        assert!(after.iter().all(Option::is_none), "trial {trial}: served after sign-out: {after:?}");
+    }
+}
+
+#[tokio::test]
+async fn only_the_public_host_names_are_served() {
+    let app = start_app(AuthSettings {
+        public_hosts: vec!["desk.corp.example".into()],
+        ..demo_settings()
+    })
+    .await;
+    let get = |host: &'static str, path: &'static str| {
+        app.client
+            .get(app.url(path))
+            .header("host", host)
+            .header("accept", "text/html")
+            .send()
+    };
+    // A page on a rebinding attacker's domain reaches this server under the attacker's name.
+    let rebound = get("attacker.example:3000", "/login").await.unwrap();
+    assert_eq!(rebound.status(), StatusCode::MISDIRECTED_REQUEST);
+    assert_eq!(
+        get("attacker.example", "/api/current_user").await.unwrap().status(),
+        StatusCode::MISDIRECTED_REQUEST
+    );
+    for host in ["desk.corp.example", "127.0.0.1:3000", "localhost:3000"] {
+        assert_eq!(get(host, "/login").await.unwrap().status(), StatusCode::OK, "{host}");
+    }
+    assert_eq!(
+        get("attacker.example", "/healthz").await.unwrap().status(),
+        StatusCode::OK,
+        "health checks name any host"
+    );
+}
+
 #[tokio::test]
 async fn logout_ends_the_session_and_expiry_signs_out() {
     let app = start_app(demo_settings()).await;
@@ -225,6 +338,7 @@ async fn login_and_logout_refuse_cross_site_posts() {
 async fn secure_cookie_behind_a_trusted_https_proxy() {
     let settings = AuthSettings {
         trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        public_hosts: vec!["desk.corp.example".into()],
         ..demo_settings()
     };
     let app = start_app(settings).await;
