@@ -13,13 +13,22 @@ use rand::RngCore;
 
 use crate::clock::now_ms;
 use crate::storage::Store;
-use crate::storage::form_drafts::{self, StoredDraft};
+use crate::storage::form_drafts::{self, DraftBounds, StoredDraft};
 
 /// How long a draft is kept.
 pub const DRAFT_TTL: Duration = Duration::from_secs(10 * 60);
 /// The store's bound, in bytes of typed text (request bodies are small, see
 /// `web::request_limits`; the oldest drafts go first).
 const MAX_BYTES: u64 = 16 * 1024 * 1024;
+/// Each field is cut to this many characters: twice the longest limit a form has (a note's
+/// 1,000), so a rep who typed too much gets it back to trim, and nobody can park more.
+pub const FIELD_MAX_CHARS: usize = 2 * app::domain::NOTE_MAX_CHARS;
+/// Fields kept per draft (the largest form has a handful), and their names' length.
+pub const MAX_FIELDS: usize = 12;
+const FIELD_NAME_MAX_BYTES: usize = 64;
+/// Drafts kept per user (a new one pushes out that user's oldest) and in all, in the
+/// database; the memory copy is bounded by `MAX_BYTES` and the same per-user count.
+pub const BOUNDS: DraftBounds = DraftBounds { per_user: 5, total: 2_000 };
 
 struct Kept {
     user_id: i64,
@@ -28,13 +37,37 @@ struct Kept {
 
 pub struct DraftStore {
     kept: moka::sync::Cache<String, Arc<Kept>>,
+    /// Each user's draft ids in memory, oldest first, to keep at most `BOUNDS.per_user`.
+    per_user: std::sync::Mutex<std::collections::HashMap<i64, std::collections::VecDeque<String>>>,
     store: Option<Store>,
+}
+
+/// `draft` cut to the bounds above: what is kept is never more than a form could use.
+fn bounded(draft: Draft) -> Draft {
+    let fields = draft
+        .fields
+        .into_iter()
+        .filter(|(name, _)| name.len() <= FIELD_NAME_MAX_BYTES)
+        .take(MAX_FIELDS)
+        .map(|(name, value)| {
+            let value = match value.char_indices().nth(FIELD_MAX_CHARS) {
+                Some((cut, _)) => value[..cut].to_string(),
+                None => value,
+            };
+            (name, value)
+        })
+        .collect();
+    Draft {
+        form: draft.form.chars().take(FIELD_NAME_MAX_BYTES).collect(),
+        fields,
+    }
 }
 
 impl Default for DraftStore {
     fn default() -> Self {
         DraftStore {
             store: None,
+            per_user: Default::default(),
             kept: moka::sync::Cache::builder()
                 .max_capacity(MAX_BYTES)
                 .weigher(|id: &String, kept: &Arc<Kept>| {
@@ -78,6 +111,24 @@ impl DraftStore {
     }
 }
 
+impl DraftStore {
+    /// Records `id` as `user_id`'s newest draft and drops the user's oldest beyond the bound.
+    fn forget_oldest_beyond_bound(&self, user_id: i64, id: &str) {
+        let Ok(mut per_user) = self.per_user.lock() else { return };
+        if per_user.len() > 10_000 {
+            per_user.retain(|_, ids| ids.iter().any(|id| self.kept.contains_key(id)));
+        }
+        let ids = per_user.entry(user_id).or_default();
+        ids.retain(|id| self.kept.contains_key(id));
+        ids.push_back(id.to_string());
+        while ids.len() > BOUNDS.per_user as usize {
+            if let Some(oldest) = ids.pop_front() {
+                self.kept.invalidate(&oldest);
+            }
+        }
+    }
+}
+
 fn plausible_id(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -92,6 +143,7 @@ fn new_id() -> String {
 #[async_trait::async_trait]
 impl FormDrafts for DraftStore {
     async fn keep(&self, user_id: i64, draft: Draft) -> String {
+        let draft = bounded(draft);
         let id = new_id();
         if let Some(store) = &self.store {
             let stored = serde_json::to_string(&draft.fields).map(|fields_json| StoredDraft {
@@ -100,7 +152,7 @@ impl FormDrafts for DraftStore {
             });
             let now = now_ms();
             let kept = match stored {
-                Ok(stored) => form_drafts::insert(store, &id, user_id, &stored, now, now - DRAFT_TTL.as_millis() as i64)
+                Ok(stored) => form_drafts::insert(store, &id, user_id, &stored, now, now - DRAFT_TTL.as_millis() as i64, BOUNDS)
                     .await
                     .map_err(|e| crate::errors::report(&e)),
                 Err(e) => Err(e.to_string()),
@@ -111,6 +163,7 @@ impl FormDrafts for DraftStore {
             }
         }
         self.kept.insert(id.clone(), Arc::new(Kept { user_id, draft }));
+        self.forget_oldest_beyond_bound(user_id, &id);
         id
     }
 
@@ -162,9 +215,35 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn drafts_are_cut_to_the_forms_bounds_and_a_few_per_user() {
+        let store = DraftStore::default();
+        let huge = "字".repeat(50_000);
+        let mut fields: Vec<(String, String)> = (0..40).map(|i| (format!("f{i}"), huge.clone())).collect();
+        fields.push(("n".repeat(1000), "x".into()));
+        let id = store
+            .keep(
+                7,
+                Draft {
+                    form: "note".into(),
+                    fields,
+                },
+            )
+            .await;
+        let kept = store.find(7, &id).expect("kept");
+        assert_eq!(kept.fields.len(), MAX_FIELDS);
+        assert!(kept.fields.iter().all(|(_, v)| v.chars().count() == FIELD_MAX_CHARS));
+        let ids: Vec<String> = futures::future::join_all((0..8).map(|i| store.keep(7, draft(&format!("第{i}稿"))))).await;
+        let found = ids.iter().filter(|id| store.find(7, id).is_some()).count();
+        assert_eq!(found, BOUNDS.per_user as usize, "the user's newest drafts only");
+        assert!(store.find(7, ids.last().unwrap()).is_some() && store.find(7, &id).is_none());
+        assert!(store.keep(8, draft("另一个人")).await.len() == 32 && store.find(7, ids.last().unwrap()).is_some());
+    }
+
+    #[tokio::test]
     async fn drafts_expire() {
         let store = DraftStore {
             kept: moka::sync::Cache::builder().time_to_live(Duration::from_millis(50)).build(),
+            per_user: Default::default(),
             store: None,
         };
         let id = store.keep(1, draft("a")).await;
