@@ -152,21 +152,39 @@ impl WriteService {
             WritePayload::Remark { .. } => "remark",
             WritePayload::Note { .. } => "note",
         };
+        // Keyed by who writes, to whom and with which form token: another user's or another
+        // customer's use of the same token is a different write, never taken for this one.
         let writes = writes_for(key, &targets, &sources, viewer, &payload, &supports, |vendor| {
-            format!("{token}:{}:{kind}", vendor.slug())
+            format!("u{}:{key}:{token}:{}:{kind}", viewer.user_id, vendor.slug())
         });
         if writes.is_empty() {
             // The page lists each vendor's limitation next to the form.
             return Err(AppError::Invalid(Refused::NoWriteTarget));
         }
+        // A resubmitted form (same token) is recognised and answered with what it queued; a
+        // token replayed with anything different is refused, not silently dropped.
+        let mut resubmitted = std::collections::HashSet::new();
+        for write in &writes {
+            if let Some(existing) = self.store.outbox_item_by_key(&write.idempotency_key).await? {
+                if !same_write(&existing, write) {
+                    return Err(AppError::Invalid(Refused::FormExpired));
+                }
+                resubmitted.insert(existing.id);
+            }
+        }
         let now = crate::clock::now_ms();
         let queued = self.store.enqueue(&writes, now).await?;
+        if queued.iter().zip(&writes).any(|(item, write)| !same_write(item, write)) {
+            // Another submission with this token won the race to the queue.
+            return Err(AppError::Invalid(Refused::FormExpired));
+        }
         let action = if kind == "note" {
             AuditAction::AddNote
         } else {
             AuditAction::SetRemark
         };
-        for item in &queued {
+        // A resubmission is not a new write: it gets no second audit line.
+        for item in queued.iter().filter(|i| !resubmitted.contains(&i.id)) {
             let summary = write_status(item).content.audit_detail();
             if let Err(e) = audit::record(
                 &self.store,
@@ -201,6 +219,20 @@ impl WriteService {
         }
         Ok(items)
     }
+}
+
+/// Whether a queued item is the write `write` asks for: same customer, vendor, target,
+/// author and content (a note's time is when it was first submitted).
+fn same_write(item: &OutboxItem, write: &NewWrite) -> bool {
+    let same_payload = match (&item.payload, &write.payload) {
+        (WritePayload::Note { text: a, .. }, WritePayload::Note { text: b, .. }) => a == b,
+        (a, b) => a == b,
+    };
+    same_payload
+        && item.customer_key == write.customer_key
+        && item.vendor == write.vendor
+        && item.target == write.target
+        && item.author == write.author
 }
 
 /// The writes one customer gets: one per vendor among `targets` that `supports` this write

@@ -248,6 +248,15 @@ impl Store {
         Ok(ids)
     }
 
+    /// The item queued under `idempotency_key`, if any.
+    pub async fn outbox_item_by_key(&self, idempotency_key: &str) -> Result<Option<OutboxItem>, StorageError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE idempotency_key = $1"))
+            .bind(idempotency_key)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
     pub async fn outbox_item(&self, id: i64) -> Result<Option<OutboxItem>, StorageError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"))
             .bind(id)
