@@ -63,17 +63,16 @@ impl LoginProblem {
 /// link borrow our domain.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(p)
-            if p.starts_with('/')
-                && !p.starts_with("//")
-                && !p.contains('\\')
-                && !p.chars().any(char::is_control)
-                && !p.starts_with(LOGIN_PAGE) =>
-        {
-            p.to_string()
-        }
+        Some(p) if is_local_path(p) && !p.starts_with(LOGIN_PAGE) => p.to_string(),
         _ => "/".to_string(),
     }
+}
+
+/// Whether `path` names a page of this site when used as a redirect's `Location`: it starts
+/// with one `/` (`//host` and `/\host` are other sites to a browser) and holds no control
+/// characters.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
 }
 
 /// The sign-in page address that returns to `next` afterwards.

@@ -180,7 +180,11 @@ pub fn back_url(referer: &str, extra: &[(&str, &str)]) -> String {
         None => referer,
     };
     let (path, query) = without_origin.split_once('?').unwrap_or((without_origin, ""));
-    let path = path.split('#').next().unwrap_or("/");
+    // The same rule as a sign-in's `next`: a Referer of `http://host//evil.example/x` must
+    // not send the browser to `//evil.example/x`.
+    let path = Some(path.split('#').next().unwrap_or("/"))
+        .filter(|p| super::auth::is_local_path(p))
+        .unwrap_or("/");
     let mut out = form_urlencoded::Serializer::new(String::new());
     for (k, v) in form_urlencoded::parse(query.as_bytes()) {
         if !k.starts_with(FORM_PARAM_PREFIX) {
@@ -385,6 +389,24 @@ mod tests {
         );
         assert_eq!(url, "/customers/wmA?tab=x&f_form=note&f_error=note_too_long&f_draft=abc");
         assert_eq!(back_url("/customers/wmA#writes", &[]), "/customers/wmA");
+    }
+
+    #[test]
+    fn back_url_never_leaves_the_site() {
+        for referer in [
+            "http://127.0.0.1:3000//evil.example/x",
+            "http://127.0.0.1:3000/\\evil.example/x",
+            "//evil.example/x",
+            "evil.example/x",
+            "http://127.0.0.1:3000/%0d%0a/x\r\n",
+        ] {
+            let url = back_url(referer, &[("f_done", "note")]);
+            assert!(
+                url.starts_with('/') && !url.starts_with("//") && !url.contains('\\'),
+                "{referer} → {url}"
+            );
+        }
+        assert_eq!(back_url("http://h//evil.example/x?a=1", &[]), "/?a=1");
     }
 
     #[test]

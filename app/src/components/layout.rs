@@ -108,13 +108,22 @@ fn NavLink(href: &'static str, children: Children) -> impl IntoView {
     }
 }
 
+/// `path` with `search` as its query. The router's `search` comes without the `?`
+/// (`q=王`), which on its own would turn `/customers?q=王` into `/customersq=王`.
+fn path_and_query(path: &str, search: &str) -> String {
+    match search.trim_start_matches('?') {
+        "" => path.to_string(),
+        query => format!("{path}?{query}"),
+    }
+}
+
 /// A plain GET form to `/locale`, so switching works without JavaScript; the server sets
 /// the locale cookie and sends the reader back to the page they were on.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let back = move || format!("{}{}", location.pathname.get(), location.search.get());
+    let back = move || path_and_query(&location.pathname.get(), &location.search.get());
     let target = match i18n.get_locale_untracked() {
         Locale::zh => "en",
         Locale::en => "zh",
@@ -132,5 +141,17 @@ fn LanguageSwitch() -> impl IntoView {
                 {tu_string!(i18n, common.switch_language)}
             </button>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_and_query;
+
+    #[test]
+    fn the_language_switch_returns_to_the_same_query() {
+        assert_eq!(path_and_query("/customers", "q=王&page=2"), "/customers?q=王&page=2");
+        assert_eq!(path_and_query("/customers", "?q=王"), "/customers?q=王");
+        assert_eq!(path_and_query("/", ""), "/");
     }
 }

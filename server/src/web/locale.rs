@@ -2,6 +2,7 @@
 //! leptos_i18n reads, then returns them to where they were. A plain link/form, so it works
 //! without JavaScript.
 
+use app::api::auth::is_local_path;
 use axum::extract::Query;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -21,17 +22,13 @@ pub async fn switch_locale(Query(q): Query<LocaleQuery>) -> Response {
         "zh" | "en" => q.to.as_str(),
         _ => return (StatusCode::BAD_REQUEST, "unknown locale: use zh or en").into_response(),
     };
+    // Only same-site paths: an open redirect would let a phishing link borrow our domain.
     let back = q.back.as_deref().filter(|b| is_local_path(b)).unwrap_or("/");
     let cookie = format!("{LOCALE_COOKIE}={locale}; Path=/; Max-Age=31536000; SameSite=Lax");
     let (Ok(location), Ok(cookie)) = (HeaderValue::from_str(back), HeaderValue::from_str(&cookie)) else {
         return (StatusCode::BAD_REQUEST, "invalid return path").into_response();
     };
     (StatusCode::SEE_OTHER, [(header::LOCATION, location), (header::SET_COOKIE, cookie)]).into_response()
-}
-
-/// Only same-site paths: an open redirect would let a phishing link borrow our domain.
-fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
 }
 
 #[cfg(test)]
