@@ -75,10 +75,17 @@ pub enum TextField {
 const JOINERS: [char; 2] = ['\u{200C}', '\u{200D}'];
 
 /// Characters never kept: control characters other than line breaks and tabs (NUL, DEL, the
-/// C1 range), zero-width space, word joiner, byte-order mark, and U+FFFD, which is what form
-/// decoding leaves for bytes that were not UTF-8 and for unpaired surrogates.
+/// C1 range), zero-width space, word joiner, byte-order mark, U+FFFD (what form decoding
+/// leaves for bytes that were not UTF-8 and for unpaired surrogates), and the bidi
+/// embeddings, overrides and isolates (U+202A–202E, U+2066–2069): "R\u{202E}gnp.bat" would
+/// show as "Rtab.png" and reorder whatever follows it on a page.
 fn never_kept(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{FFFD}')
+    c.is_control() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{FFFD}') || is_bidi_control(c)
+}
+
+/// The bidi embedding, override and isolate controls.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The one normalisation of typed text, before it is counted, checked, stored or sent:
@@ -224,5 +231,18 @@ mod tests {
         let family = "👨\u{200D}👩\u{200D}👧";
         assert_eq!(normalize_text(TextField::Remark, family), family);
         assert_eq!(normalize_text(TextField::Remark, "\u{200D}张总\u{200D} \u{200C}"), "张总");
+    }
+
+    #[test]
+    fn bidi_controls_are_dropped_from_what_reps_type() {
+        assert_eq!(normalize_text(TextField::Remark, "R\u{202E}gnp.bat"), "Rgnp.bat");
+        let every: String = ('\u{202A}'..='\u{202E}').chain('\u{2066}'..='\u{2069}').collect();
+        assert_eq!(every.chars().count(), 9);
+        assert_eq!(checked_note(&every), Err(vec![InputError::NoteEmpty]));
+        assert_eq!(
+            normalize_text(TextField::Note, &format!("א{every}b")),
+            "אb",
+            "right-to-left text itself stays"
+        );
     }
 }
