@@ -39,8 +39,6 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
-    #[error("server error")]
-    Serve(#[source] std::io::Error),
     #[error(transparent)]
     User(#[from] UserCommandError),
 }

@@ -42,19 +42,17 @@ pub(super) async fn serve(settings: Settings) -> Result<(), CliError> {
     let metrics_access = web::metrics::MetricsAccess {
         token: settings.metrics_token.clone(),
     };
-    let served = axum::serve(
-        listener,
-        web::router_with(state, metrics_access).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(CliError::Serve);
+    let limits = web::connections::ConnectionLimits {
+        header_read_timeout: std::time::Duration::from_secs(settings.header_read_timeout_secs),
+        max_connections: settings.max_connections,
+    };
+    web::connections::serve(listener, web::router_with(state, metrics_access), limits, shutdown_signal()).await;
     // A clean stop hands the list crawl to another instance at once instead of after the
     // lease lapses.
     if let Err(e) = crate::storage::leases::release(&started.backend.store, crate::services::list_crawl::LEASE).await {
         tracing::warn!(error = %crate::errors::report(&e), "cannot release the crawl lease");
     }
-    served
+    Ok(())
 }
 
 async fn shutdown_signal() {

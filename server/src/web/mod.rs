@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, health, the locale switch, static
 //! files, and the headers every response carries.
 
+pub mod connections;
 mod export;
 mod headers;
 mod health;
