@@ -17,7 +17,13 @@ setup:
 	@./scripts/setup.sh
 
 build: setup
-	cargo leptos build --release
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_REMAP)" cargo leptos build --release
+
+## Build paths (this checkout, the cargo home with every dependency's source) would be in the
+## WASM's panic messages and tell anyone who downloads it about the build machine: remapped.
+## cargo-leptos adds its own flags to these (it reads the target's rustflags like cargo).
+CARGO_HOME ?= $(HOME)/.cargo
+WASM_REMAP := --remap-path-prefix=$(CARGO_HOME)=/cargo --remap-path-prefix=$(CURDIR)=/salesdesk
 
 ## The hydrate bundle: target 600 KB raw / 200 KB gzipped; an enforced ceiling stops growth.
 wasm-budget:
@@ -43,7 +49,7 @@ lint:
 	cargo clippy -p frontend --features hydrate --target wasm32-unknown-unknown --locked -- -D warnings
 
 e2e:
-	rm -rf target/e2e-data
+	rm -rf target/e2e-data target/e2e-data-hostile
 	cd end2end && npx playwright test
 
 ## Last, so the run ends on cargo test's summary lines. One test at a time per binary: Leptos's

@@ -21,6 +21,19 @@ if [[ ! -f "$WASM" ]]; then
   exit 1
 fi
 
+# No build paths in what browsers download (the Makefile remaps them): they would tell anyone
+# where and by whom SalesDesk was built.
+leaks=0
+for dir in "$(pwd)" "${CARGO_HOME:-$HOME/.cargo}"; do
+  for file in "$WASM" "${WASM%.wasm}.js"; do
+    if [[ -f "$file" ]] && grep -aqF "$dir/" "$file"; then
+      echo "wasm-budget: FAIL $file contains the build path $dir/" >&2
+      leaks=1
+    fi
+  done
+done
+(( leaks == 0 )) || exit 1
+
 raw=$(wc -c <"$WASM")
 gz=$(gzip -9 -c "$WASM" | wc -c)
 kb() { awk -v n="$1" 'BEGIN { printf "%.1f KB", n / 1024 }'; }

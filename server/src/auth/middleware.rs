@@ -20,7 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, Method, StatusCode, header};
 
-use super::{Auth, csrf};
+use super::{Auth, csrf, net};
 
 /// server_fn marks error replies with this header.
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
@@ -112,6 +112,17 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let client = auth.client_info(peer, request.headers());
     request.extensions_mut().insert(client);
+
+    // DNS rebinding: only the names SalesDesk is reached by (health checks may use any).
+    let host = net::request_host(peer, request.headers(), &auth.settings.trusted_proxies).unwrap_or_default();
+    if path != "/healthz" && !net::host_allowed(&host, &auth.settings.public_hosts) {
+        tracing::warn!(%path, host = %host.chars().take(100).collect::<String>(), "refused a request for a host name not in SALESDESK_PUBLIC_HOSTS");
+        return refusal_page(
+            StatusCode::MISDIRECTED_REQUEST,
+            "此地址不是 SalesDesk 的访问地址。请使用管理员提供的网址。",
+            "This host name is not one SalesDesk answers to (SALESDESK_PUBLIC_HOSTS).",
+        );
+    }
 
     if csrf::is_state_changing(request.method())
         && let Err(why) = csrf::check(request.headers(), peer, &auth.settings.trusted_proxies)

@@ -132,12 +132,61 @@ pub fn request_host(peer: Option<IpAddr>, headers: &HeaderMap, proxies: &[Cidr])
         .map(|h| h.to_ascii_lowercase())
 }
 
+/// Whether a request naming `host` (`Host`, or a trusted proxy's `X-Forwarded-Host`) may be
+/// served: `localhost`, an IP address, or one of `public_hosts`. A page on an attacker's
+/// domain whose name was made to resolve to this server (DNS rebinding) is same-origin with
+/// itself, not with SalesDesk, and arrives with the attacker's name in `Host`: refused.
+pub fn host_allowed(host: &str, public_hosts: &[String]) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    let name = match host.strip_prefix('[') {
+        // [v6]:port
+        Some(rest) => return rest.split(']').next().is_some_and(|v6| v6.parse::<std::net::Ipv6Addr>().is_ok()),
+        None => host.rsplit_once(':').map_or(host.as_str(), |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host.as_str()
+            }
+        }),
+    };
+    let name = name.trim_end_matches('.');
+    name == "localhost" || name.parse::<std::net::Ipv4Addr>().is_ok() || public_hosts.iter().any(|h| h == name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_known_host_names_are_served() {
+        let public = vec!["desk.corp.example".to_string()];
+        for ok in [
+            "localhost",
+            "localhost:3000",
+            "127.0.0.1:3000",
+            "10.1.2.3",
+            "[::1]:3000",
+            "Desk.Corp.Example",
+            "desk.corp.example:443",
+            "desk.corp.example.",
+        ] {
+            assert!(host_allowed(ok, &public), "{ok}");
+        }
+        for refused in [
+            "attacker.example",
+            "attacker.example:3000",
+            "desk.corp.example.attacker.example",
+            "",
+            "[nonsense]",
+            "localhost.attacker.example",
+        ] {
+            assert!(!host_allowed(refused, &public), "{refused}");
+        }
+        assert!(!host_allowed("desk.corp.example", &[]), "names must be listed");
     }
 
     #[test]

@@ -65,6 +65,15 @@ pub const SSO_TRUSTED_PROXIES: Setting = Setting {
     secret: false,
 };
 
+pub const PUBLIC_HOSTS: Setting = Setting {
+    env: "SALESDESK_PUBLIC_HOSTS",
+    toml_key: Some("auth.public_hosts"),
+    kind: Kind::List,
+    default: None,
+    help: "comma-separated host names browsers use to reach SalesDesk (e.g. desk.corp.example); any other name in Host is refused (DNS rebinding); localhost and IP addresses always work",
+    secret: false,
+};
+
 /// Environment only, so it never sits in a file next to the rest.
 pub const BOOTSTRAP_ADMIN: Setting = Setting {
     env: "SALESDESK_BOOTSTRAP_ADMIN",
@@ -91,6 +100,7 @@ pub const SETTINGS: &[Setting] = &[
     SESSION_MAX_HOURS,
     COOKIE_SECURE,
     TRUSTED_PROXIES,
+    PUBLIC_HOSTS,
     SSO_USER_HEADER,
     SSO_TRUSTED_PROXIES,
     BOOTSTRAP_ADMIN,
@@ -123,6 +133,9 @@ pub struct AuthSettings {
     pub session_max: Duration,
     pub cookie_secure: CookieSecure,
     pub trusted_proxies: Vec<Cidr>,
+    /// Host names (lower case, no port) besides `localhost` and IP addresses that requests
+    /// may name (`super::net::host_allowed`).
+    pub public_hosts: Vec<String>,
     pub sso: Option<SsoSettings>,
     /// `SALESDESK_BOOTSTRAP_ADMIN`: (username, password).
     pub bootstrap_admin: Option<(String, SecretString)>,
@@ -136,6 +149,7 @@ impl Default for AuthSettings {
             session_max: Duration::from_secs(DEFAULT_SESSION_MAX_HOURS * 3600),
             cookie_secure: CookieSecure::Auto,
             trusted_proxies: Vec::new(),
+            public_hosts: Vec::new(),
             sso: None,
             bootstrap_admin: None,
             demo_password: None,
@@ -158,6 +172,18 @@ impl AuthSettings {
             })?
             .unwrap_or(CookieSecure::Auto);
         let trusted_proxies = src.cidrs(&TRUSTED_PROXIES)?;
+        let mut public_hosts = Vec::new();
+        for host in src.list(&PUBLIC_HOSTS) {
+            let host = host.trim().to_ascii_lowercase();
+            let valid = !host.is_empty() && host.len() <= 253 && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+            if !valid {
+                return Err(ConfigError::invalid(
+                    PUBLIC_HOSTS.env,
+                    format!("\"{host}\" is not a host name (give names only, without scheme or port)"),
+                ));
+            }
+            public_hosts.push(host);
+        }
         let sso_header = src.text(&SSO_USER_HEADER).map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
         let sso_proxies = src.cidrs(&SSO_TRUSTED_PROXIES);
         let sso = match sso_header {
@@ -214,6 +240,7 @@ impl AuthSettings {
             session_max: Duration::from_secs(max_hours * 3600),
             cookie_secure,
             trusted_proxies,
+            public_hosts,
             sso,
             bootstrap_admin,
             demo_password,

@@ -109,6 +109,31 @@ pub struct Store {
     notices: notices::Hub,
 }
 
+/// The data directory (0700) and the database file (0600) readable by SalesDesk's user only:
+/// they hold customer data, notes and session hashes. The file is made before SQLite opens
+/// it, and SQLite gives its `-wal` and `-shm` files the database file's mode.
+fn private_data_files(data_dir: &Path, database: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(data_dir)?;
+        std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))?;
+        std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(database)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", database.display()));
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(data_dir)?;
+        Ok(())
+    }
+}
+
 impl Store {
     /// Opens the store the settings name and applies its migrations.
     pub async fn connect(options: &StoreOptions) -> Result<Self, StorageError> {
@@ -122,11 +147,11 @@ impl Store {
 
     /// Opens (creating if needed) the SQLite database in `data_dir` and applies migrations.
     pub async fn open(data_dir: &Path) -> Result<Self, StorageError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StorageError::CreateDir {
+        let path = data_dir.join(DATABASE_FILE);
+        private_data_files(data_dir, &path).map_err(|source| StorageError::CreateDir {
             path: data_dir.to_path_buf(),
             source,
         })?;
-        let path = data_dir.join(DATABASE_FILE);
         let url = format!("sqlite://{}?mode=rwc", path.display());
         let pool = sqlite_pool(&url, 8).await.map_err(|source| StorageError::Open {
             path: path.clone(),
@@ -338,6 +363,18 @@ mod tests {
         let keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(store.pool()).await.unwrap();
         assert_eq!((mode.as_str(), keys), ("wal", 1));
         assert_eq!(store.engine(), Engine::Sqlite);
+        // Write something so the WAL files exist, then check every file is the owner's only.
+        sqlx::query("SELECT COUNT(*) FROM users").fetch_one(store.pool()).await.unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&dir), 0o700, "the data directory");
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                assert_eq!(mode(&path), 0o600, "{}", path.display());
+            }
+        }
         store.pool().close().await;
         let _ = std::fs::remove_dir_all(&dir);
     }
