@@ -68,6 +68,15 @@ impl Scope {
         )
     }
 
+    /// The one rule for opening a customer: the scope allows it as the customer list holds it
+    /// (`listed`, what every list, search, export and bulk selection shows) or as the vendors
+    /// answer now (`live`, for a customer added since the list was read). A row a user sees
+    /// therefore always opens, even when a vendor's detail reports other followers than its
+    /// list did.
+    pub fn allows_customer(&self, listed: Option<&[VendorCustomer]>, live: &[VendorCustomer]) -> bool {
+        listed.is_some_and(|sources| self.allows(sources)) || self.allows(live)
+    }
+
     /// The same check over (vendor, follower WeCom id) pairs.
     pub fn allows_followers<'a>(&self, mut followers: impl Iterator<Item = (VendorId, &'a str)>) -> bool {
         match self {
@@ -103,6 +112,20 @@ pub struct Viewer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listed_customer_opens_whatever_followers_the_vendor_reports_now() {
+        let scope = Scope::FollowedBy(vec![VendorUserIds {
+            juzi: Some("LiuFuLai".into()),
+            ..Default::default()
+        }]);
+        let listed = vec![followed_by(VendorId::Juzi, "LiuFuLai")];
+        let live = vec![followed_by(VendorId::Juzi, "ZhangWei")];
+        assert!(scope.allows_customer(Some(&listed), &live), "the list showed it");
+        assert!(scope.allows_customer(None, &listed), "added since the list was read");
+        assert!(!scope.allows_customer(Some(&live), &live), "nobody in scope follows");
+        assert!(!scope.allows_customer(None, &[]));
+    }
     use crate::domain::FollowUser;
 
     fn followed_by(vendor: VendorId, user: &str) -> VendorCustomer {

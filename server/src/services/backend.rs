@@ -40,6 +40,8 @@ pub struct Backend {
     writes: WriteService,
     /// 今日待办 and the next follow-up.
     today: TodayService,
+    /// Followers named by SalesDesk's users.
+    people: super::people::People,
 }
 
 impl Backend {
@@ -78,6 +80,7 @@ impl Backend {
             },
             clues: Arc::new(ClueService::new(adapters).with_store(store.clone())),
             today: TodayService::new(index.clone(), store.clone()),
+            people: super::people::People::new(store.clone()),
             index,
             delivery,
             store,
@@ -132,7 +135,9 @@ impl SalesDeskService for Backend {
     }
 
     async fn list_customers(&self, viewer: &Viewer, query: CustomerQuery) -> Result<CustomerListing, AppError> {
-        Ok(self.index.query(&viewer.scope, &query).await)
+        let mut listing = self.index.query(&viewer.scope, &query).await;
+        self.people.name_listing(&mut listing).await;
+        Ok(listing)
     }
 
     async fn customer_detail(&self, viewer: &Viewer, key: &str) -> Result<CustomerDetail, AppError> {

@@ -93,7 +93,7 @@ impl DetailService {
                 page
             }
         };
-        if !viewer.scope.allows(&page.customer.sources) {
+        if !viewer.scope.allows_customer(known.as_deref(), &page.customer.sources) {
             return Err(AppError::Forbidden);
         }
         Ok(CustomerDetail {

@@ -12,6 +12,7 @@ pub mod export;
 pub mod list_codec;
 pub mod list_crawl;
 pub mod merge;
+pub mod people;
 pub mod saved_views;
 pub mod today;
 pub mod wiring;

@@ -27,6 +27,7 @@ mod form_hardening;
 mod fuzz_vendor_parsers;
 mod hostile_data;
 mod juzi_simulator;
+mod one_customer;
 mod observability;
 mod page_memo;
 mod saved_views;

@@ -162,7 +162,10 @@ impl Default for ListArena {
 /// Builds a `ListArena` from merged customers pushed in list order.
 pub struct ArenaBuilder {
     arena: ListArena,
-    rep_numbers: Interner<RepRef>,
+    /// One number per follower's WeCom user id, whatever name each vendor gave it.
+    rep_numbers: Interner<String>,
+    /// The name of each numbered follower: the first a vendor reported.
+    rep_names: Vec<Option<String>>,
 }
 
 impl Default for ArenaBuilder {
@@ -184,6 +187,7 @@ impl Default for ArenaBuilder {
                 user_ids: Interner::new(),
             },
             rep_numbers: Interner::new(),
+            rep_names: Vec::new(),
         }
     }
 }
@@ -285,7 +289,22 @@ impl ArenaBuilder {
             self.arena.stages.push((n, bits));
         }
         let stages = span(stages_start, self.arena.stages.len());
-        let rep_numbers: Vec<u32> = reps.iter().map(|r| self.rep_numbers.number(r)).collect();
+        // A follower is one person per WeCom user id: one number (one menu entry), named by
+        // the first vendor that reports a name, on every row.
+        let rep_numbers: Vec<u32> = reps
+            .iter()
+            .map(|r| {
+                let n = self.rep_numbers.number(&r.user_id);
+                if self.rep_names.len() <= n as usize {
+                    self.rep_names.push(None);
+                }
+                let name = &mut self.rep_names[n as usize];
+                if name.is_none() {
+                    name.clone_from(&r.name);
+                }
+                n
+            })
+            .collect();
         let reps = self.syms(rep_numbers);
         let tag_numbers: Vec<u32> = tags.iter().map(|t| self.arena.tags.number(&t.to_string())).collect();
         let tags = self.syms(tag_numbers);
@@ -326,7 +345,11 @@ impl ArenaBuilder {
 
     pub fn finish(mut self) -> ListArena {
         let mut a = self.arena;
-        a.reps = std::mem::take(&mut self.rep_numbers.values);
+        a.reps = std::mem::take(&mut self.rep_numbers.values)
+            .into_iter()
+            .zip(std::mem::take(&mut self.rep_names))
+            .map(|(user_id, name)| RepRef { user_id, name })
+            .collect();
         let mut by_key: Vec<u32> = (0..a.rows.len() as u32).collect();
         by_key.sort_by(|&x, &y| a.str(a.rows[x as usize].key).cmp(a.str(a.rows[y as usize].key)));
         a.by_key = by_key;

@@ -23,7 +23,7 @@ use arena::{ArenaBuilder, ListArena};
 use crawled::{CrawledRecords, VendorRecords};
 use record_blocks::{PackError, RecordBlocks, RecordBlocksBuilder};
 pub use rows::MatchingRows;
-use search::{FacetBuilder, Filters, Needle};
+use search::FacetBuilder;
 pub use stored::CUSTOMER_LIST;
 
 use super::merge::{build_customer, group_records, names_of};
@@ -319,59 +319,13 @@ impl CustomerIndex {
             let failures = state.vendor_failures();
             (state.customers.clone(), state.all_facets.clone(), state.refreshed_at, failures)
         };
-        let unrestricted = matches!(scope, Scope::All);
-        let page_size = match query.page_size {
-            0 => DEFAULT_PAGE_SIZE,
-            n => n.min(MAX_PAGE_SIZE),
-        };
-        let page = query.page.max(1);
-        let needle = Needle::parse(query.q.as_deref());
-        let filters = Filters::new(&customers, query);
-        let mut facets = FacetBuilder::default();
-        let mut total = 0u64;
-        let mut items = Vec::new();
-        let skip = ((page - 1) * page_size) as u64;
-        let mut consider = |i: usize| {
-            if !unrestricted {
-                if !scope.allows_followers(customers.followers(i)) {
-                    return;
-                }
-                facets.add(&customers, i);
-            }
-            if !filters.matches(&customers, i) {
-                return;
-            }
-            if total >= skip && items.len() < page_size as usize {
-                items.push(customers.summary(i));
-            }
-            total += 1;
-        };
-        match &needle {
-            // The menus show what the viewer may see, whatever the search text.
-            Some(n) if unrestricted => n.matching_rows(&customers).into_iter().for_each(&mut consider),
-            Some(n) => {
-                let hits = n.matching_rows(&customers);
-                let mut hits = hits.iter().peekable();
-                for i in 0..customers.len() {
-                    if !scope.allows_followers(customers.followers(i)) {
-                        continue;
-                    }
-                    facets.add(&customers, i);
-                    if hits.next_if_eq(&&i).is_some() && filters.matches(&customers, i) {
-                        if total >= skip && items.len() < page_size as usize {
-                            items.push(customers.summary(i));
-                        }
-                        total += 1;
-                    }
-                }
-            }
-            None => (0..customers.len()).for_each(&mut consider),
-        }
-        let facets = if unrestricted {
-            (*all_facets).clone()
-        } else {
-            facets.finish(&customers)
-        };
+        let rows::ListPage {
+            items,
+            total,
+            page,
+            page_size,
+            facets,
+        } = rows::list_page(&customers, scope, query, &all_facets);
         CustomerListing {
             items,
             total,

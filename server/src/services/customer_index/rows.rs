@@ -6,10 +6,57 @@
 
 use std::sync::Arc;
 
-use app::domain::{CustomerQuery, CustomerSummary, ListNeighbour, Neighbours, Scope};
+use app::domain::{CustomerQuery, CustomerSummary, DEFAULT_PAGE_SIZE, Facets, ListNeighbour, MAX_PAGE_SIZE, Neighbours, Scope};
 
 use super::arena::ListArena;
-use super::search::{Filters, Needle};
+use super::search::{FacetBuilder, Filters, Needle};
+
+/// One page of a list query, with the count of all matching rows and the filter menus.
+pub(super) struct ListPage {
+    pub items: Vec<CustomerSummary>,
+    pub total: u64,
+    pub page: u32,
+    pub page_size: u32,
+    pub facets: Facets,
+}
+
+/// The page `query` asks for of the customers `scope` may see. Rows are chosen by
+/// [`MatchingRows`], the one rule the export and previous/next use too; the menus offer what
+/// the viewer may see, whatever the search (`all_facets` when they may see everything).
+pub(super) fn list_page(customers: &Arc<ListArena>, scope: &Scope, query: &CustomerQuery, all_facets: &Facets) -> ListPage {
+    let page_size = match query.page_size {
+        0 => DEFAULT_PAGE_SIZE,
+        n => n.min(MAX_PAGE_SIZE),
+    };
+    let page = query.page.max(1);
+    let skip = u64::from(page - 1) * u64::from(page_size);
+    let facets = match scope {
+        Scope::All => all_facets.clone(),
+        Scope::FollowedBy(_) => {
+            let mut facets = FacetBuilder::default();
+            (0..customers.len())
+                .filter(|&i| scope.allows_followers(customers.followers(i)))
+                .for_each(|i| facets.add(customers, i));
+            facets.finish(customers)
+        }
+    };
+    let mut rows = MatchingRows::new(customers.clone(), scope, query);
+    let mut items = Vec::new();
+    let mut total = 0u64;
+    while let Some(row) = rows.next_row() {
+        if total >= skip && items.len() < page_size as usize {
+            items.push(customers.summary(row));
+        }
+        total += 1;
+    }
+    ListPage {
+        items,
+        total,
+        page,
+        page_size,
+        facets,
+    }
+}
 
 /// The matching customers of one list query, in list order; an iterator of list rows.
 pub struct MatchingRows {
@@ -175,6 +222,37 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(MatchingRows::new(list, &Scope::All, &none).remaining(), 0);
+    }
+
+    #[test]
+    fn a_rep_finds_every_one_of_their_customers_by_the_name_the_list_shows() {
+        // Rows 0, 3, 6 are r0's, so the search's first hit is outside r1's scope: the page
+        // query used to stop at it and answer 共 0 位客户.
+        let list = list(9);
+        let query = |q: &str| CustomerQuery {
+            q: Some(q.into()),
+            page: 1,
+            ..Default::default()
+        };
+        let page = list_page(&list, &rep("r1"), &query("客户"), &Facets::default());
+        assert_eq!(page.total, 3);
+        let shown: Vec<String> = page.items.iter().map(|s| s.key.clone()).collect();
+        assert_eq!(shown, ["wm000001", "wm000004", "wm000007"]);
+        for item in &page.items {
+            let name = item.name.clone().unwrap();
+            let found = list_page(&list, &rep("r1"), &query(&name), &Facets::default());
+            assert_eq!(found.items.iter().map(|s| &s.key).collect::<Vec<_>>(), [&item.key], "{name}");
+        }
+        // The page agrees with the export's and previous/next's walk, page by page.
+        let paged = CustomerQuery {
+            page_size: 2,
+            page: 2,
+            ..query("客户")
+        };
+        let second = list_page(&list, &rep("r1"), &paged, &Facets::default());
+        assert_eq!((second.total, second.items.len()), (3, 1));
+        assert_eq!(second.items[0].key, "wm000007");
+        assert_eq!(keys(MatchingRows::new(list.clone(), &rep("r1"), &query("客户"))).len(), 3);
     }
 
     #[test]

@@ -204,10 +204,19 @@ pub fn customer_from_search_row(row: &SearchRow, fields: &FieldIndex, tags: &Tag
     c.stage = non_empty(row.sales_stage_name.as_deref());
     c.last_follow_at = row.qw_last_follow_time.as_deref().and_then(parse_beijing);
     if let Some(rep) = non_empty(row.qw_sales_id.as_deref()) {
-        let main = row.main_follows.iter().flatten().next();
+        // A row is one (customer, rep) relation, but `mainFollows` names the customer's main
+        // follower, who is this row's rep only when nobody shares the customer: naming every
+        // row's rep by it showed ChenLei as 刘福来. Otherwise the name comes from another
+        // vendor or from SalesDesk's own users.
+        let main = row.main_follows.iter().flatten().collect::<Vec<_>>();
+        let shared = row.share_follows.as_ref().is_some_and(|s| !s.is_empty());
+        let sole_follower = match (main.as_slice(), shared) {
+            ([only], false) => Some(*only),
+            _ => None,
+        };
         c.follow_users.push(FollowUser {
             user_id: rep,
-            name: main.and_then(|m| non_empty(m.sales_name.as_deref())),
+            name: sole_follower.and_then(|m| non_empty(m.sales_name.as_deref())),
             remark: non_empty(row.qw_remark.as_deref()),
             description: None,
             added_at: row
@@ -784,6 +793,14 @@ mod tests {
             ("LiuFuLai", Some("刘福来"), Some("刘工"))
         );
         assert_eq!(u.added_at, parse_beijing("2020-11-30 15:18:13"));
+        // With a share follower, the main follower's name is not this row's rep's.
+        let shared = SearchRow {
+            qw_sales_id: Some("ChenLei".into()),
+            share_follows: Some(vec![serde_json::json!({"salesName": "陈磊"})]),
+            ..row.clone()
+        };
+        let c2 = customer_from_search_row(&shared, &fields, &tags);
+        assert_eq!((c2.follow_users[0].user_id.as_str(), c2.follow_users[0].name.as_deref()), ("ChenLei", None));
         assert_eq!(u.tags.len(), 2);
         assert_eq!(u.tags[0].name, "教育");
         assert_eq!(u.tags[1].group.as_deref(), Some("等级"));
