@@ -15,25 +15,31 @@ use crate::storage::Store;
 /// How old the names may be (an admin's rename shows within this).
 const REFRESH: Duration = Duration::from_secs(30);
 
+/// WeCom user id → the display name of the enabled SalesDesk user who has it.
+type Names = Arc<HashMap<String, String>>;
+
 pub struct People {
     store: Store,
-    read: Mutex<Option<(Instant, Arc<HashMap<String, String>>)>>,
+    /// The names and when they were read.
+    read: Mutex<Option<(Instant, Names)>>,
 }
 
 impl People {
     pub fn new(store: Store) -> Self {
-        People { store, read: Mutex::new(None) }
+        People {
+            store,
+            read: Mutex::new(None),
+        }
     }
 
-    /// WeCom user id → the display name of the enabled SalesDesk user who has it.
-    async fn names(&self) -> Arc<HashMap<String, String>> {
+    async fn names(&self) -> Names {
         let mut read = self.read.lock().await;
         if let Some((at, names)) = read.as_ref()
             && at.elapsed() < REFRESH
         {
             return names.clone();
         }
-        let names = match crate::storage::users::list(&self.store).await {
+        let names: Names = match crate::storage::users::list(&self.store).await {
             Ok(users) => Arc::new(
                 users
                     .into_iter()
@@ -93,6 +99,10 @@ mod tests {
             name: Some("陈磊".into()),
         };
         name(&mut vendor_named, &names);
-        assert_eq!(vendor_named.name.as_deref(), Some("陈磊"), "a vendor's name stays when no user has the id");
+        assert_eq!(
+            vendor_named.name.as_deref(),
+            Some("陈磊"),
+            "a vendor's name stays when no user has the id"
+        );
     }
 }

@@ -330,7 +330,10 @@ async fn a_write_token_is_bound_to_its_user_customer_and_content() {
     // The same form sent again is the same write: same items, no second audit line.
     let again = app.api(Some(&rocky), "/api/add_note", &note("张三的跟进")).await;
     let again: WriteOutcome = serde_json::from_str(&again.body).unwrap();
-    assert_eq!(again.writes.iter().map(|w| w.id).collect::<Vec<_>>(), first.writes.iter().map(|w| w.id).collect::<Vec<_>>());
+    assert_eq!(
+        again.writes.iter().map(|w| w.id).collect::<Vec<_>>(),
+        first.writes.iter().map(|w| w.id).collect::<Vec<_>>()
+    );
     assert_eq!(note_audit_lines(&app).await, lines, "a resubmission is not audited again");
 
     // The token replayed with other text is refused, not answered "delivered".

@@ -37,7 +37,14 @@ async fn every_row_a_user_sees_opens_and_is_found_by_its_shown_name() {
         assert!(!rows.is_empty(), "{user} sees customers");
         for row in &rows {
             let r = app.api(Some(&session), "/api/customer", &form(&[("key", &row.key)])).await;
-            assert_eq!(r.status, StatusCode::OK, "{user}: the list shows {} ({:?}) but it does not open: {}", row.key, row.name, r.body);
+            assert_eq!(
+                r.status,
+                StatusCode::OK,
+                "{user}: the list shows {} ({:?}) but it does not open: {}",
+                row.key,
+                row.name,
+                r.body
+            );
             let Some(name) = row.name.as_deref() else { continue };
             let found = whole_list(&app, &session, name).await;
             assert!(

@@ -13,10 +13,7 @@ mod stored;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use app::domain::{
-    CustomerListing, CustomerQuery, DEFAULT_PAGE_SIZE, EpochMs, Facets, MAX_PAGE_SIZE, Scope, VendorCustomer, VendorFailure, VendorId,
-    most_reported,
-};
+use app::domain::{CustomerListing, CustomerQuery, EpochMs, Facets, Scope, VendorCustomer, VendorFailure, VendorId, most_reported};
 use tokio::sync::{Mutex, RwLock};
 
 use arena::{ArenaBuilder, ListArena};

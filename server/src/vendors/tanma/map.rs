@@ -800,7 +800,10 @@ mod tests {
             ..row.clone()
         };
         let c2 = customer_from_search_row(&shared, &fields, &tags);
-        assert_eq!((c2.follow_users[0].user_id.as_str(), c2.follow_users[0].name.as_deref()), ("ChenLei", None));
+        assert_eq!(
+            (c2.follow_users[0].user_id.as_str(), c2.follow_users[0].name.as_deref()),
+            ("ChenLei", None)
+        );
         assert_eq!(u.tags.len(), 2);
         assert_eq!(u.tags[0].name, "教育");
         assert_eq!(u.tags[1].group.as_deref(), Some("等级"));
