@@ -17,7 +17,7 @@ mod pages;
 pub mod service;
 mod shell;
 
-pub use shell::{App, shell};
+pub use shell::{App, LocaleContext, shell};
 
 /// Error words for a locale, outside any page: the server's tests check them.
 pub mod words {

@@ -46,7 +46,7 @@ pub fn App() -> impl IntoView {
         <Meta name="robots" content="noindex" />
         // The one title formatter: leptos_meta writes the title raw, so it escapes here.
         <Title formatter=|page: String| document_title(&page) />
-        <I18nContextProvider>
+        <LocaleContext>
             <Router>
                 <Layout>
                     // Async SSR: every read page arrives complete, so it works with JavaScript off.
@@ -64,6 +64,35 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </Layout>
             </Router>
-        </I18nContextProvider>
+        </LocaleContext>
+    }
+}
+
+/// Provides the i18n context as `I18nContextProvider` does (locale from the cookie, else
+/// `Accept-Language`; `<html lang dir>`), with leptos_i18n's effects paused.
+///
+/// Why: leptos_i18n keeps its locale cookie in step with an *isomorphic* effect, which on the
+/// server is a task of its own on another worker. When a response stream ends or is dropped
+/// (a client that hangs up) while that task runs, the page's owner is cleaned up under it and
+/// it panics reading its disposed locale signal (`leptos_i18n` context.rs:213): contained by
+/// `web::request_id`, but seen under a scanner's load. Pages render on the server only and
+/// `/locale` sets the cookie itself, so the effect has nothing to do here. The context is made
+/// under an owner paused *before* it starts, and the server's executor does not start tasks
+/// spawned under a paused owner (`server/src/web/request_id.rs`); pausing afterwards left the
+/// task a moment to start first.
+#[component]
+pub fn LocaleContext(children: Children) -> impl IntoView {
+    use leptos::reactive::owner::Owner;
+    use leptos_meta::Html;
+    let owner = Owner::new();
+    owner.pause();
+    let i18n = owner.with(|| leptos_i18n::context::init_i18n_context_with_options::<Locale>(Default::default()));
+    provide_context(i18n);
+    // The locale's signals belong to `owner`: keep it as long as the page.
+    on_cleanup(move || drop(owner));
+    let locale = i18n.get_locale_untracked();
+    view! {
+        <Html attr:lang=locale.as_str() attr:dir=locale.direction().as_str() />
+        {children()}
     }
 }

@@ -75,14 +75,27 @@ struct SpanExecutor;
 
 impl any_spawner::CustomExecutor for SpanExecutor {
     fn spawn(&self, fut: any_spawner::PinnedFuture<()>) {
+        if spawned_paused() {
+            return;
+        }
         tokio::spawn(carry_request(Contained(fut)));
     }
 
     fn spawn_local(&self, fut: any_spawner::PinnedLocalFuture<()>) {
+        if spawned_paused() {
+            return;
+        }
         tokio::task::spawn_local(carry_request(Contained(fut)));
     }
 
     fn poll_local(&self) {}
+}
+
+/// Whether the task being spawned belongs to a paused owner: its side effects were switched off
+/// before it was made (the app's `LocaleContext` does this for leptos_i18n's cookie effect,
+/// which would otherwise race the page's cleanup), so it is not started at all.
+fn spawned_paused() -> bool {
+    leptos::reactive::owner::Owner::current().is_some_and(|owner| owner.paused())
 }
 
 /// A Leptos task whose panic ends that task alone and leaves the worker thread's reactive

@@ -27,6 +27,7 @@ mod form_hardening;
 mod fuzz_vendor_parsers;
 mod hostile_data;
 mod juzi_simulator;
+mod locale_effects;
 mod observability;
 mod one_customer;
 mod page_memo;
