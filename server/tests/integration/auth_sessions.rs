@@ -143,14 +143,7 @@ async fn sign_out_holds_for_every_request_sent_after_its_reply_even_with_request
         }));
         let sign_out = async {
             tokio::time::sleep(std::time::Duration::from_millis(30)).await;
-            let r = app
-                .client
-                .post(app.url("/auth/logout"))
-                .header("origin", &app.base)
-                .header("cookie", &s.cookie)
-                .send()
-                .await
-                .unwrap();
+            let r = app.post_logout(&s, &app.base).await;
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
             let mut after = Vec::new();
             for _ in 0..5 {
@@ -207,14 +200,7 @@ async fn logout_ends_the_session_and_expiry_signs_out() {
     let app = start_app(demo_settings()).await;
     let s = app.login("rocky").await;
     assert_eq!(app.get(Some(&s), "/").await.status, StatusCode::OK);
-    let r = app
-        .client
-        .post(app.url("/auth/logout"))
-        .header("origin", &app.base)
-        .header("cookie", &s.cookie)
-        .send()
-        .await
-        .unwrap();
+    let r = app.post_logout(&s, &app.base).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers().get("location").unwrap(), "/login?signed_out=1");
     let cleared = r.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
@@ -318,14 +304,7 @@ async fn login_and_logout_refuse_cross_site_posts() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let s = app.login("admin").await;
-    let r = app
-        .client
-        .post(app.url("/auth/logout"))
-        .header("origin", "http://evil.example")
-        .header("cookie", &s.cookie)
-        .send()
-        .await
-        .unwrap();
+    let r = app.post_logout(&s, "http://evil.example").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         app.get(Some(&s), "/").await.status,

@@ -347,6 +347,17 @@ impl App {
         Session { cookie: pair }
     }
 
+    /// Posts the sign-out form from a page of this site (Origin `origin`, usually `self.base`).
+    pub async fn post_logout(&self, session: &Session, origin: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/auth/logout"))
+            .header("origin", origin)
+            .header("cookie", &session.cookie)
+            .send()
+            .await
+            .expect("logout request")
+    }
+
     pub async fn get(&self, session: Option<&Session>, path: &str) -> Reply {
         let mut r = self.client.get(self.url(path)).header("accept", "text/html");
         if let Some(s) = session {
