@@ -29,6 +29,9 @@ use crate::auth::middleware::{accepts_html, api_error, refusal_page};
 /// The largest request body accepted, on every route. The biggest legitimate one is a
 /// 1000-character note (≈ 9 KiB percent-encoded) or an admin's user form; sign-in is smaller.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// The longest path segment (as sent, percent-encoded) a request may name: file systems' own
+/// limit for a file name.
+pub const MAX_PATH_SEGMENT_BYTES: usize = 255;
 /// Deepest `a[b][c]` nesting of a form or query key. server_fn reads arguments with serde_qs
 /// at depth 5; SalesDesk's own forms nest one level (`query[page]`).
 pub const MAX_KEY_DEPTH: usize = 5;
@@ -58,6 +61,8 @@ pub enum Refusal {
     JsonTooDeep,
     Unreadable,
     BadArguments,
+    /// A path segment longer than any name a page, file or id of this site has.
+    PathTooLong,
 }
 
 impl Refusal {
@@ -72,6 +77,7 @@ impl Refusal {
     pub fn status(self) -> StatusCode {
         match self {
             Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::PathTooLong => StatusCode::URI_TOO_LONG,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -91,6 +97,7 @@ impl Refusal {
             Refusal::JsonTooDeep => "Bad request: the JSON body nests deeper than 32 levels.",
             Refusal::Unreadable => "Bad request: the request body could not be read.",
             Refusal::BadArguments => "Bad request: the server function's arguments are missing, malformed or of the wrong type.",
+            Refusal::PathTooLong => "URI too long: a path segment is longer than 255 bytes.",
         }
     }
 }
@@ -99,6 +106,11 @@ impl Refusal {
 pub async fn limit_requests(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let html = accepts_html(&request);
+    // No page, file or id is named by more: the static file service would ask the file system
+    // for it and log an error (a scanner's 5,000-character path) instead of a plain refusal.
+    if path.split('/').any(|segment| segment.len() > MAX_PATH_SEGMENT_BYTES) {
+        return refuse(Refusal::PathTooLong, "(a path too long to log)", html);
+    }
     if declared_length(&request).is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return refuse(Refusal::TooLarge, &path, html);
     }

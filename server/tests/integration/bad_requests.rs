@@ -181,3 +181,18 @@ async fn post_chunked(app: &App, session: &Session, endpoint: &str, len: usize) 
     let text = String::from_utf8_lossy(&reply);
     text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
 }
+
+#[tokio::test]
+async fn a_path_segment_longer_than_a_file_name_is_refused_not_looked_up() {
+    let app = auth_support::start_app(auth_support::demo_settings()).await;
+    let admin = app.login("admin").await;
+    let long = "a".repeat(5_000);
+    for path in [format!("/{long}"), format!("/customers/{long}"), format!("/pkg/{long}.js")] {
+        let reply = app.get(Some(&admin), &path).await;
+        assert_eq!(reply.status, StatusCode::URI_TOO_LONG, "{}", &path[..20]);
+        assert!(!reply.body.contains(&long), "the refusal does not repeat the path");
+    }
+    // A segment of 255 bytes is still an ordinary (missing) page.
+    let reply = app.get(Some(&admin), &format!("/customers/{}", "b".repeat(255))).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+}
